@@ -1,0 +1,106 @@
+"""The error-code catalogue: every code this endpoint can answer, read from ``data/``.
+
+Plain dataclasses, no pandas: ``import smskit`` stays light. :func:`codes_frame` builds a
+pandas DataFrame and imports pandas only when it is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from smskit._data import load_json
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SUCCESS_CODE = 200
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One code the platform can answer, with what it means and what to do about it."""
+
+    code: int
+    #: The platform's message, verbatim (Chinese).
+    zh: str
+    #: Our English translation.
+    en: str
+    #: What the caller should do next; a key of :func:`categories`.
+    category: str
+    #: ``"page"`` if the endpoint's own page lists it, ``"platform"`` if it comes from the
+    #: platform's wider code list.
+    source: str
+    cause: str
+    remedy: str
+    #: True when nothing was handed to the SMS provider, so sending again cannot duplicate.
+    retry_safe: bool
+
+    @property
+    def is_success(self) -> bool:
+        return self.code == SUCCESS_CODE
+
+
+@dataclass(frozen=True)
+class Category:
+    """A group of codes that call for the same next step."""
+
+    key: str
+    en: str
+    zh: str
+    next_step: str
+
+
+@cache
+def _codes() -> dict[int, ErrorCode]:
+    rows = load_json("error_codes.json")["codes"]
+    return {row["code"]: ErrorCode(**row) for row in rows}
+
+
+@cache
+def _categories() -> dict[str, Category]:
+    raw = load_json("error_codes.json")["categories"]
+    return {key: Category(key=key, **value) for key, value in raw.items()}
+
+
+def all_codes() -> tuple[ErrorCode, ...]:
+    """Every catalogued code, page codes first, in the page's order."""
+    return tuple(_codes().values())
+
+
+def lookup(code: int) -> ErrorCode | None:
+    """The entry for ``code``, or ``None`` if the catalogue does not know it."""
+    return _codes().get(code)
+
+
+def categories() -> Mapping[str, Category]:
+    """Categories by key, e.g. ``"slow_down"``."""
+    return _categories()
+
+
+def search(text: str, codes: Iterable[ErrorCode] | None = None) -> list[ErrorCode]:
+    """Codes whose number, Chinese or English message, cause or remedy contains ``text``.
+
+    Case-insensitive for English; Chinese matches as typed.
+    """
+    needle = text.strip().casefold()
+    pool = all_codes() if codes is None else tuple(codes)
+    if not needle:
+        return list(pool)
+    return [
+        entry
+        for entry in pool
+        if needle in " ".join(
+            (str(entry.code), entry.zh, entry.en, entry.cause, entry.remedy)
+        ).casefold()
+    ]
+
+
+def codes_frame() -> pd.DataFrame:
+    """The catalogue as a pandas DataFrame indexed by code (imports pandas on first use)."""
+    import pandas as pd
+
+    frame = pd.DataFrame([asdict(entry) for entry in all_codes()])
+    return frame.set_index("code")

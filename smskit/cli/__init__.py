@@ -1,0 +1,69 @@
+"""The ``smskit`` command: one subcommand per module in this package.
+
+Every subcommand module offers ``configure(parser)`` and ``run(args) -> int``. Errors the
+user can act on end as one line on stderr and exit status 2 (bad input) or 1 (the API or
+network said no); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from smskit.errors import InputError, SmskitError
+
+#: Subcommand name -> (module, one-line help).
+COMMANDS = {
+    "sign": ("smskit.cli.sign", "print the signature of a request (secret from the environment)"),
+    "example": ("smskit.cli.example", "reproduce the page's worked signature example"),
+    "codes": ("smskit.cli.codes", "list the error-code catalogue, or explain one code"),
+    "sandbox": ("smskit.cli.sandbox", "run the local sandbox platform on loopback"),
+    "send": ("smskit.cli.send", "send a verification code (to the sandbox or the platform)"),
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="smskit", description=__doc__.splitlines()[0] if __doc__ else None)
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        import_module(module_name).configure(sub)
+        sub.set_defaults(_module=module_name)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``smskit`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = import_module(args._module).run(args)
+    except InputError as error:
+        print(f"smskit {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SmskitError as error:
+        print(f"smskit {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"smskit {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `smskit codes | head`: the reader left; not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

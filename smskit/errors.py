@@ -1,0 +1,298 @@
+"""Every error the kit raises, in one shallow tree.
+
+Catch :class:`SmskitError` for everything. Below it, classes follow what the caller does
+next rather than one class per code:
+
+- :class:`InputError` (also a ``ValueError``): the kit refused your input; nothing was sent.
+- :class:`SignatureMismatch`: a strict signature check failed.
+- :class:`ApiError`: the platform answered with an error code. Its subclasses are the
+  catalogue's categories: :class:`RequestRejected`, :class:`SmsConfigError`,
+  :class:`RateLimited`, :class:`ServiceError`, :class:`CredentialsError`
+  (with :class:`ClockSkewError` for timestamp-window trouble).
+- :class:`ResponseFormatError`: the answer was not the platform's envelope at all.
+- :class:`TransportError`: no answer. :class:`ConnectionFailed` means the request never left
+  (safe to retry); :class:`DeliveryUnknown` means it may have reached the server (never retry
+  automatically: sending an SMS is not idempotent).
+
+No error ever holds the ``userDomainSecret``: none of them is given it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smskit.catalogue import ErrorCode
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: the field (as the API names it), the rule, and what would help."""
+
+    #: API parameter name, e.g. ``"phone"`` or ``"ts"``.
+    field: str
+    #: The rule that was broken, in English.
+    rule: str
+    #: The platform code the server would answer, where the page or platform names one.
+    code: int | None = None
+    #: A concrete suggestion for the common mistake behind it, if we recognised one.
+    hint: str | None = None
+
+    @property
+    def message_zh(self) -> str | None:
+        """The platform's Chinese message for :attr:`code`, verbatim."""
+        entry = _catalogue_entry(self.code)
+        return entry.zh if entry else None
+
+    @property
+    def message_en(self) -> str | None:
+        """English translation of :attr:`message_zh`."""
+        entry = _catalogue_entry(self.code)
+        return entry.en if entry else None
+
+    def describe(self) -> str:
+        """``"phone: must be ... [5019 手机号格式不正确 / Phone number format is incorrect]"``."""
+        text = f"{self.field}: {self.rule}"
+        if self.code is not None:
+            zh, en = self.message_zh, self.message_en
+            text += f" [{self.code} {zh} / {en}]" if zh else f" [{self.code}]"
+        if self.hint:
+            text += f". Hint: {self.hint}"
+        return text
+
+
+class SmskitError(Exception):
+    """Base class of every error raised by smskit."""
+
+
+class InputError(SmskitError, ValueError):
+    """The kit refused input before anything was sent; lists every problem found at once."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("InputError needs at least one problem")
+        #: Every problem found, in field order.
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.__str__())
+
+    @property
+    def field(self) -> str:
+        """The first offending field."""
+        return self.problems[0].field
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every offending field, each once."""
+        return tuple(dict.fromkeys(p.field for p in self.problems))
+
+    @property
+    def rule(self) -> str:
+        """The first broken rule."""
+        return self.problems[0].rule
+
+    @property
+    def code(self) -> int | None:
+        """The platform code of the first problem that has one."""
+        return next((p.code for p in self.problems if p.code is not None), None)
+
+    @property
+    def hint(self) -> str | None:
+        return self.problems[0].hint
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return self.problems[0].describe()
+        listed = "; ".join(p.describe() for p in self.problems)
+        return f"{len(self.problems)} problems: {listed}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self.problems)!r})"
+
+
+class SignatureMismatch(SmskitError):
+    """A strict check found that a signature does not match the signed fields."""
+
+    def __init__(self, signature: str) -> None:
+        #: The signature that was checked (never the secret, never the expected value).
+        self.signature = signature
+        super().__init__(
+            "signature does not match SHA256(phone + codeType + random + ts + userDomainSecret)"
+        )
+
+
+class ApiError(SmskitError):
+    """The platform answered with a code other than success.
+
+    Carries the envelope as received plus what the catalogue knows about the code.
+    """
+
+    def __init__(
+        self,
+        *,
+        code: int,
+        msg: str = "",
+        ext_msg: str | None = None,
+        data: Any = None,
+        http_status: int | None = None,
+        entry: ErrorCode | None = None,
+        request: Any = None,
+        clock_skew_ms: int | None = None,
+    ) -> None:
+        #: The envelope's ``code``.
+        self.code = code
+        #: The envelope's ``msg`` exactly as the server sent it (Chinese on the platform).
+        self.msg = msg
+        #: The envelope's ``extMsg``.
+        self.ext_msg = ext_msg
+        #: The envelope's ``data``.
+        self.data = data
+        #: The HTTP status line's code.
+        self.http_status = http_status
+        #: The catalogue entry for :attr:`code`, or ``None`` for a code we do not know.
+        self.entry = entry
+        #: The request that was sent, without the secret (a ``SentRequest`` from the client).
+        self.request = request
+        #: Local clock minus server clock in ms, when it was measured (timestamp errors).
+        self.clock_skew_ms = clock_skew_ms
+        super().__init__(self.__str__())
+
+    @property
+    def msg_zh(self) -> str:
+        """The catalogue's Chinese message, or the server's own if the code is unknown."""
+        return self.entry.zh if self.entry else self.msg
+
+    @property
+    def msg_en(self) -> str | None:
+        return self.entry.en if self.entry else None
+
+    @property
+    def category(self) -> str | None:
+        return self.entry.category if self.entry else None
+
+    @property
+    def cause(self) -> str | None:
+        return self.entry.cause if self.entry else None
+
+    @property
+    def remedy(self) -> str | None:
+        return self.entry.remedy if self.entry else None
+
+    @property
+    def retry_safe(self) -> bool:
+        """True only when the catalogue says nothing was handed to the SMS provider."""
+        return self.entry.retry_safe if self.entry else False
+
+    def __str__(self) -> str:
+        head = f"{self.code} {self.msg or self.msg_zh}"
+        if self.msg_en:
+            head += f" ({self.msg_en})"
+        if self.ext_msg:
+            head += f" - {self.ext_msg}"
+        if self.clock_skew_ms is not None:
+            head += f". Your clock is {_describe_skew(self.clock_skew_ms)} the server's"
+        if self.remedy:
+            head += f". {self.remedy}"
+        return head
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, msg={self.msg!r}, "
+            f"ext_msg={self.ext_msg!r}, http_status={self.http_status!r}, "
+            f"category={self.category!r}, retry_safe={self.retry_safe!r})"
+        )
+
+
+class RequestRejected(ApiError):
+    """Fix the request: the same parameters will fail again."""
+
+
+class SmsConfigError(ApiError):
+    """Fix the platform-side SMS configuration of the user domain; the request is fine."""
+
+
+class RateLimited(ApiError):
+    """Slow down: too many codes for this phone recently."""
+
+
+class ServiceError(ApiError):
+    """Retry later: the platform or SMS provider failed; the SMS may or may not have gone out."""
+
+
+class CredentialsError(ApiError):
+    """Check the user domain, its secret, the signing, or the clock."""
+
+
+class ClockSkewError(CredentialsError):
+    """The timestamp was refused; :attr:`clock_skew_ms` says how far off the clock is."""
+
+
+#: The ApiError subclass for each catalogue category.
+CATEGORY_ERRORS: Mapping[str, type[ApiError]] = {
+    "fix_request": RequestRejected,
+    "fix_sms_config": SmsConfigError,
+    "slow_down": RateLimited,
+    "retry_later": ServiceError,
+    "check_credentials_or_clock": CredentialsError,
+}
+
+
+class ResponseFormatError(SmskitError):
+    """The response was not the platform's ``{code, msg, data, extMsg}`` envelope."""
+
+    def __init__(
+        self, reason: str, *, http_status: int | None, excerpt: str, request: Any = None
+    ) -> None:
+        #: What was wrong with the body.
+        self.reason = reason
+        #: The HTTP status code of the response.
+        self.http_status = http_status
+        #: The first characters of the body, for diagnosis.
+        self.excerpt = excerpt
+        #: The request that was sent, without the secret.
+        self.request = request
+        #: The request reached the server, so sending again may deliver a second SMS.
+        self.retry_safe = False
+        super().__init__(f"HTTP {http_status}: {reason}: {excerpt!r}")
+
+
+class TransportError(SmskitError):
+    """No response was received."""
+
+    #: Whether sending again cannot deliver a second SMS.
+    retry_safe: bool = False
+
+    def __init__(self, message: str, *, request: Any = None) -> None:
+        self.request = request
+        super().__init__(message)
+
+
+class ConnectionFailed(TransportError):
+    """The request never left (refused, unresolvable host, TLS setup): safe to retry."""
+
+    retry_safe = True
+
+
+class DeliveryUnknown(TransportError):
+    """The request may have reached the server (timeout or reset after sending).
+
+    Do not retry automatically: the SMS may already be on its way.
+    """
+
+    retry_safe = False
+
+
+def _describe_skew(skew_ms: int) -> str:
+    if skew_ms == 0:
+        return "in step with"
+    direction = "ahead of" if skew_ms > 0 else "behind"
+    return f"{abs(skew_ms) / 1000:.1f} s {direction}"
+
+
+def _catalogue_entry(code: int | None) -> ErrorCode | None:
+    if code is None:
+        return None
+    from smskit.catalogue import lookup
+
+    return lookup(code)

@@ -1,0 +1,150 @@
+"""The request: an immutable value holding the seven query parameters, and how to build one.
+
+:func:`build_request` validates every field (all problems at once), fills in ``random`` and
+``ts`` if not given, and signs. The result never holds the secret, only the signature, so it
+can be printed, logged and exported as curl.
+
+The HTTP shape follows the platform's own example for this endpoint: ``POST`` with every
+parameter in the query string, an empty body, ``accept: */*`` and no ``Content-Type``.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from smskit.clock import Clock
+from smskit.errors import InputError, Problem
+from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.nonce import new_random, now_ms
+from smskit.signing import sign, verify
+from smskit.validation import validate_fields
+
+if TYPE_CHECKING:
+    import requests
+
+ENDPOINT_PATH = "/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+HTTP_METHOD = "POST"
+REQUEST_HEADERS = {"accept": "*/*"}
+#: Query parameters in the page's order.
+QUERY_ORDER = ("codeType", "internationalCode", "phone", "random", "signature", "ts", "userDomain")
+
+
+@dataclass(frozen=True)
+class SmsCodeRequest:
+    """The seven query parameters of one sendPhoneSmsCode call. Holds no secret."""
+
+    code_type: int
+    international_code: str
+    phone: str
+    random: str
+    signature: str
+    ts: int
+    user_domain: str
+
+    def query(self) -> dict[str, str]:
+        """The query parameters as the API names them, in the page's order."""
+        return {
+            "codeType": str(self.code_type),
+            "internationalCode": self.international_code,
+            "phone": self.phone,
+            "random": self.random,
+            "signature": self.signature,
+            "ts": str(self.ts),
+            "userDomain": self.user_domain,
+        }
+
+    def url(self, base_url: str) -> str:
+        """The full URL: base URL, endpoint path and query string."""
+        return f"{base_url.rstrip('/')}{ENDPOINT_PATH}?{urlencode(self.query())}"
+
+    def to_curl(self, base_url: str) -> str:
+        """A curl command that sends exactly this request (it carries no secret)."""
+        header = " ".join(f"-H {shlex.quote(f'{k}: {v}')}" for k, v in REQUEST_HEADERS.items())
+        return f"curl -X {HTTP_METHOD} {shlex.quote(self.url(base_url))} {header}"
+
+    def to_prepared(self, base_url: str) -> requests.PreparedRequest:
+        """The request as ``requests`` would send it: POST, query string, empty body."""
+        import requests
+
+        return requests.Request(
+            HTTP_METHOD, self.url(base_url), headers=dict(REQUEST_HEADERS)
+        ).prepare()
+
+    def problems(
+        self, *, clock: Clock | None = None, allow_unverified_phone: bool = False
+    ) -> list[Problem]:
+        """Every rule this request breaks (an empty list when it is fine)."""
+        return validate_fields(
+            phone=self.phone,
+            code_type=self.code_type,
+            international_code=self.international_code,
+            random=self.random,
+            ts=self.ts,
+            user_domain=self.user_domain,
+            signature=self.signature,
+            check_signature_format=True,
+            clock=clock,
+            allow_unverified_phone=allow_unverified_phone,
+        )
+
+    def validate(self, *, clock: Clock | None = None, allow_unverified_phone: bool = False) -> None:
+        """Raise :class:`InputError` listing every broken rule."""
+        problems = self.problems(clock=clock, allow_unverified_phone=allow_unverified_phone)
+        if problems:
+            raise InputError(problems)
+
+    def signature_matches(self, secret: str) -> bool:
+        """Whether :attr:`signature` is right for these fields under ``secret``."""
+        return verify(self.signature, phone=self.phone, code_type=self.code_type,
+                      random=self.random, ts=self.ts, secret=secret)
+
+
+def build_request(
+    *,
+    phone: Any,
+    code_type: Any,
+    user_domain: Any,
+    secret: Any,
+    international_code: Any = "86",
+    random: Any = None,
+    ts: Any = None,
+    clock: Clock | None = None,
+    random_source: _random.Random | None = None,
+    allow_unverified_phone: bool = False,
+) -> SmsCodeRequest:
+    """Validate, fill ``random`` and ``ts`` when omitted, sign, and return the request.
+
+    Raises :class:`InputError` naming every bad field; nothing is signed or sent then.
+    """
+    random = new_random(random_source) if random is None else random
+    ts = now_ms(clock) if ts is None else ts
+    problems = validate_fields(
+        phone=phone,
+        code_type=code_type,
+        international_code=international_code,
+        random=random,
+        ts=ts,
+        user_domain=user_domain,
+        secret=secret,
+        check_secret=True,
+        clock=clock,
+        allow_unverified_phone=allow_unverified_phone,
+    )
+    if problems:
+        raise InputError(problems)
+    code_number, ts_number = parse_code_type(code_type), parse_timestamp_ms(ts)
+    signature = sign(phone=phone, code_type=code_number, random=random, ts=ts_number,
+                     secret=secret)
+    return SmsCodeRequest(
+        code_type=code_number,
+        international_code=international_code,
+        phone=phone,
+        random=random,
+        signature=signature,
+        ts=ts_number,
+        user_domain=user_domain,
+    )

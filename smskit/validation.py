@@ -1,0 +1,245 @@
+"""Check request fields against the page's rules, reporting every problem at once.
+
+Each :class:`~smskit.errors.Problem` names the field (as the API spells it), the rule, and
+the platform code the server would answer where the page or platform names one:
+5021 phone missing, 5019 phone format, 5023 user domain missing, 5116 international code
+missing, 5145 timestamp format. The page also states rules without a code: ``random`` is 16
+characters, ``ts`` is milliseconds within 10 minutes of server time, ``codeType`` is 1-5.
+
+Phone numbers are judged with ``phonenumbers`` against the international code. That may be
+stricter than the platform (new number ranges, test numbers): ``allow_unverified_phone=True``
+knowingly skips that one judgement and keeps the digits-only rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from smskit.clock import MILLIS_PER_MINUTE, Clock
+from smskit.codetypes import CodeType
+from smskit.errors import InputError, Problem
+from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.nonce import RANDOM_ALPHABET, RANDOM_LENGTH, now_ms
+
+CLOCK_WINDOW_MS = 10 * MILLIS_PER_MINUTE  # 与服务器时间不能超过 10 分钟
+MAX_E164_DIGITS = 15
+_DIGITS = re.compile(r"[0-9]+")
+_SEPARATORS = re.compile(r"[\s\-().]")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+#: Platform codes the page gives for missing fields and a malformed phone.
+PHONE_MISSING, PHONE_FORMAT, DOMAIN_MISSING, INTERNATIONAL_CODE_MISSING = 5021, 5019, 5023, 5116
+
+#: The order problems are reported in: the page's parameter order, then the secret.
+FIELD_ORDER = ("codeType", "internationalCode", "phone", "random", "signature", "ts",
+               "userDomain", "userDomainSecret")
+
+
+def validate_fields(
+    *,
+    phone: Any,
+    code_type: Any,
+    international_code: Any,
+    random: Any,
+    ts: Any,
+    user_domain: Any,
+    signature: Any = None,
+    check_signature_format: bool = False,
+    secret: Any = None,
+    check_secret: bool = False,
+    clock: Clock | None = None,
+    check_clock_window: bool = True,
+    allow_unverified_phone: bool = False,
+) -> list[Problem]:
+    """Every problem with these values, in the page's parameter order; empty when all is well.
+
+    ``check_clock_window=False`` skips only the 10-minute rule (to sign historical examples).
+    """
+    problems: list[Problem] = []
+    problems += _code_type_problems(code_type)
+    code_problems = _international_code_problems(international_code, allow_unverified_phone)
+    problems += code_problems
+    # The phone is judged against the international code only when that code is usable.
+    calling_code = None if code_problems else international_code
+    problems += _phone_problems(phone, calling_code, allow_unverified_phone)
+    problems += _random_problems(random)
+    if check_signature_format:
+        problems += _signature_problems(signature)
+    problems += _ts_problems(ts, clock if check_clock_window else None, check_clock_window)
+    problems += _text_problems("userDomain", user_domain, DOMAIN_MISSING,
+                               "the userDomain issued with your app in the platform console")
+    if check_secret:
+        problems += _secret_problems(secret)
+    return problems
+
+
+def ensure_valid(**fields: Any) -> None:
+    """Raise :class:`InputError` listing every problem :func:`validate_fields` finds."""
+    problems = validate_fields(**fields)
+    if problems:
+        raise InputError(problems)
+
+
+def _code_type_problems(value: Any) -> list[Problem]:
+    try:
+        number = parse_code_type(value)
+    except InputError as error:
+        return list(error.problems)
+    if number not in {member.value for member in CodeType}:
+        choices = ", ".join(f"{m.value} {m.en.lower()}" for m in CodeType)
+        return [Problem("codeType", f"must be one of 1-5 ({choices}); got {number}")]
+    return []
+
+
+def _international_code_problems(value: Any, allow_unverified: bool) -> list[Problem]:
+    missing = _missing_text_problem("internationalCode", value, INTERNATIONAL_CODE_MISSING)
+    if missing:
+        return [missing]
+    text: str = value
+    stripped = text.strip()
+    if stripped != text:
+        return [Problem("internationalCode", "must not have leading or trailing whitespace",
+                        hint=f"send {stripped!r}")]
+    bare = stripped.lstrip("+")
+    if bare.startswith("00") and _DIGITS.fullmatch(bare):
+        bare = bare[2:]
+    if bare and bare != stripped:
+        return [Problem("internationalCode", "must be the country calling code as digits, "
+                        "without + or 00", hint=f"send {bare!r}, not {stripped!r}")]
+    if not _DIGITS.fullmatch(stripped) or len(stripped) > 3:
+        return [Problem("internationalCode", "must be 1-3 digits (a country calling code)",
+                        hint="e.g. 86 for mainland China")]
+    if not allow_unverified and _region_for(stripped) is None:
+        return [Problem("internationalCode",
+                        f"{stripped} is not a country calling code known to phonenumbers",
+                        hint="check the code, or pass allow_unverified_phone=True if you are sure")]
+    return []
+
+
+def _phone_problems(value: Any, calling_code: str | None, allow_unverified: bool) -> list[Problem]:
+    missing = _missing_text_problem("phone", value, PHONE_MISSING)
+    if missing:
+        return [missing]
+    text: str = value.strip()
+    if text != value:
+        return [Problem("phone", "must not have leading or trailing whitespace", PHONE_FORMAT,
+                        hint=f"send {text!r}")]
+    if text.startswith(("+", "00")):
+        return [Problem("phone", "must be the national number, without a country prefix",
+                        PHONE_FORMAT, hint="put the country code in internationalCode "
+                        "(e.g. internationalCode=86, phone=13800138000)")]
+    cleaned = _SEPARATORS.sub("", text)
+    if cleaned != text and _DIGITS.fullmatch(cleaned):
+        return [Problem("phone", "must contain digits only", PHONE_FORMAT,
+                        hint=f"remove spaces, dashes and brackets: {cleaned}")]
+    if not _DIGITS.fullmatch(text):
+        return [Problem("phone", "must contain digits 0-9 only", PHONE_FORMAT)]
+    if len(calling_code or "") + len(text) > MAX_E164_DIGITS:
+        return [Problem("phone", f"is too long: an international number has at most "
+                        f"{MAX_E164_DIGITS} digits", PHONE_FORMAT)]
+    if allow_unverified or calling_code is None:
+        return []  # judged by the user, or nothing to judge against (reported on its field)
+    if _is_valid_number(calling_code, text):
+        return []
+    hint = "check the number, or pass allow_unverified_phone=True if the platform accepts it"
+    if text.startswith(calling_code) and _is_valid_number(calling_code, text[len(calling_code):]):
+        hint = f"drop the country code from the phone: send {text[len(calling_code):]}"
+    elif text.startswith("0") and _is_valid_number(calling_code, text.lstrip("0")):
+        hint = f"drop the national trunk prefix 0: send {text.lstrip('0')}"
+    return [Problem("phone", f"is not a valid number for international code {calling_code} "
+                    "(judged by phonenumbers)", PHONE_FORMAT, hint=hint)]
+
+
+def _random_problems(value: Any) -> list[Problem]:
+    missing = _missing_text_problem("random", value, None)
+    if missing:
+        return [Problem("random", missing.rule, hint="use smskit.new_random()")]
+    text: str = value
+    if len(text) != RANDOM_LENGTH:
+        return [Problem("random", f"must be exactly {RANDOM_LENGTH} characters (got {len(text)})",
+                        hint="use smskit.new_random()")]
+    if any(char not in RANDOM_ALPHABET for char in text):
+        return [Problem("random", "must be ASCII letters and digits (the platform's examples "
+                        "use only these)", hint="use smskit.new_random()")]
+    return []
+
+
+def _ts_problems(value: Any, clock: Clock | None, check_window: bool) -> list[Problem]:
+    try:
+        ts = parse_timestamp_ms(value)
+    except InputError as error:
+        return list(error.problems)
+    if not check_window:
+        return []
+    offset = ts - now_ms(clock)
+    if abs(offset) > CLOCK_WINDOW_MS:
+        direction = "ahead of" if offset > 0 else "behind"
+        return [Problem("ts", "must be within 10 minutes of the server's time; it is "
+                        f"{abs(offset) / MILLIS_PER_MINUTE:.1f} min {direction} this clock",
+                        hint="use the current time: smskit.now_ms()")]
+    return []
+
+
+def _signature_problems(value: Any) -> list[Problem]:
+    missing = _missing_text_problem("signature", value, None)
+    if missing:
+        return [missing]
+    text: str = value
+    if _HEX64.fullmatch(text):
+        return []
+    if _HEX64.fullmatch(text.lower()):
+        return [Problem("signature", "must be lowercase hex", hint="lowercase it")]
+    return [Problem("signature", "must be 64 lowercase hex characters (a SHA-256 digest)",
+                    hint="use smskit.sign()")]
+
+
+def _secret_problems(value: Any) -> list[Problem]:
+    field = "userDomainSecret"
+    if value is None or (isinstance(value, str) and not value):
+        return [Problem(field, "is required",
+                        hint="set SMSKIT_USER_DOMAIN_SECRET or type it in the password field")]
+    if not isinstance(value, str):
+        return [Problem(field, f"must be text, not {type(value).__name__}")]
+    if value.strip() != value:
+        return [Problem(field, "has leading or trailing whitespace",
+                        hint="a newline copied with the secret is the usual cause")]
+    return []  # the secret's value is never described, only its shape
+
+
+def _text_problems(field: str, value: Any, code: int | None, what: str) -> list[Problem]:
+    missing = _missing_text_problem(field, value, code)
+    if missing:
+        return [Problem(field, missing.rule, code, hint=f"send {what}")]
+    text: str = value
+    if text.strip() != text:
+        return [Problem(field, "must not have leading or trailing whitespace",
+                        hint=f"send {text.strip()!r}")]
+    return []
+
+
+def _missing_text_problem(field: str, value: Any, code: int | None) -> Problem | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Problem(field, "is required", code)
+    if not isinstance(value, str):
+        return Problem(field, f"must be text, not {type(value).__name__}", code)
+    return None
+
+
+def _region_for(calling_code: str) -> str | None:
+    import phonenumbers
+
+    region = phonenumbers.region_code_for_country_code(int(calling_code))
+    return None if region == phonenumbers.UNKNOWN_REGION else region
+
+
+def _is_valid_number(calling_code: str, national: str) -> bool:
+    import phonenumbers
+
+    if not national:
+        return False
+    try:
+        number = phonenumbers.parse(f"+{calling_code}{national}")
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_valid_number(number))
