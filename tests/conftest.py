@@ -1,0 +1,11 @@
+"""Shared test set-up.
+
+Fixtures shared between test modules live in ``tests/fixtures/<topic>.py``, one module per
+topic, and are registered here.
+"""
+
+from __future__ import annotations
+
+pytest_plugins: list[str] = [
+    # "tests.fixtures.sandbox",  - added when the sandbox lands
+]
