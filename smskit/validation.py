@@ -140,13 +140,18 @@ def _phone_problems(value: Any, calling_code: str | None, allow_unverified: bool
                         f"{MAX_E164_DIGITS} digits", PHONE_FORMAT)]
     if allow_unverified or calling_code is None:
         return []  # judged by the user, or nothing to judge against (reported on its field)
-    if _is_valid_number(calling_code, text):
+    significant = _national_significant_number(calling_code, text)
+    if significant == text:
         return []
+    if significant is not None:  # valid, but sent with a national trunk prefix
+        return [Problem("phone", "must be the national significant number, without a trunk "
+                        "prefix", PHONE_FORMAT, hint=f"send {significant}")]
     hint = "check the number, or pass allow_unverified_phone=True if the platform accepts it"
-    if text.startswith(calling_code) and _is_valid_number(calling_code, text[len(calling_code):]):
-        hint = f"drop the country code from the phone: send {text[len(calling_code):]}"
-    elif text.startswith("0") and _is_valid_number(calling_code, text.lstrip("0")):
-        hint = f"drop the national trunk prefix 0: send {text.lstrip('0')}"
+    without_code = text[len(calling_code):]
+    if text.startswith(calling_code) and _national_significant_number(
+        calling_code, without_code
+    ) == without_code:
+        hint = f"drop the country code from the phone: send {without_code}"
     return [Problem("phone", f"is not a valid number for international code {calling_code} "
                     "(judged by phonenumbers)", PHONE_FORMAT, hint=hint)]
 
@@ -233,13 +238,16 @@ def _region_for(calling_code: str) -> str | None:
     return None if region == phonenumbers.UNKNOWN_REGION else region
 
 
-def _is_valid_number(calling_code: str, national: str) -> bool:
+def _national_significant_number(calling_code: str, national: str) -> str | None:
+    """The number as the numbering plan writes it nationally, or ``None`` if not valid."""
     import phonenumbers
 
     if not national:
-        return False
+        return None
     try:
         number = phonenumbers.parse(f"+{calling_code}{national}")
     except phonenumbers.NumberParseException:
-        return False
-    return bool(phonenumbers.is_valid_number(number))
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return str(phonenumbers.national_significant_number(number))

@@ -1,0 +1,139 @@
+"""Signing: the signed string, sign / verify / check, and what values signing refuses."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from smskit import CodeType, InputError, SignatureMismatch
+from smskit.signing import (
+    SECRET_MASK,
+    SIGNED_FIELDS,
+    check,
+    masked_signed_string,
+    sign,
+    signed_segments,
+    signed_string,
+    verify,
+)
+
+FIELDS = {
+    "phone": "13912345678",
+    "code_type": 2,
+    "random": "Ab3dEf6hIj9kLm0n",
+    "ts": 1764300000123,
+    "secret": "sandbox-secret-not-real",
+}
+
+
+def test_signed_string_is_phone_codetype_random_ts_secret_in_that_order() -> None:
+    assert signed_string(**FIELDS) == (
+        "13912345678" "2" "Ab3dEf6hIj9kLm0n" "1764300000123" "sandbox-secret-not-real"
+    )
+
+
+def test_sign_is_lowercase_hex_sha256_of_the_utf8_signed_string() -> None:
+    joined = "139123456782Ab3dEf6hIj9kLm0n1764300000123sandbox-secret-not-real"
+    assert sign(**FIELDS) == hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    assert sign(**FIELDS) == sign(**FIELDS).lower()
+
+
+def test_non_ascii_values_are_hashed_as_utf8() -> None:
+    fields = {**FIELDS, "secret": "密钥"}
+    joined = "139123456782Ab3dEf6hIj9kLm0n1764300000123密钥"
+    assert sign(**fields) == hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+@pytest.mark.parametrize("code_type", [2, CodeType.LOGIN, "2"])
+def test_code_type_accepts_int_enum_and_digit_text_alike(code_type: object) -> None:
+    assert sign(**{**FIELDS, "code_type": code_type}) == sign(**FIELDS)
+
+
+def test_ts_accepts_digit_text() -> None:
+    assert sign(**{**FIELDS, "ts": "1764300000123"}) == sign(**FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "rule_part"),
+    [
+        ("code_type", True, "not a bool"),
+        ("code_type", 2.0, "not a float"),
+        ("code_type", "two", "digits 0-9"),
+        ("code_type", "２", "digits 0-9"),  # full-width digit: not ASCII
+        ("code_type", -1, "not negative"),
+        ("ts", 1764300000.123, "not a float"),
+        ("ts", False, "not a bool"),
+        ("ts", 1764300000, "13 digits (got 10)"),
+        ("ts", "1764300000", "13 digits (got 10)"),
+        ("ts", 1764300000123000, "13 digits (got 16)"),
+        ("ts", "17643000001x3", "digits 0-9"),
+        ("phone", 13912345678, "must be text"),
+        ("random", None, "must be text"),
+        ("secret", b"bytes", "must be text"),
+    ],
+)
+def test_unusable_values_are_refused_naming_the_field(
+    field: str, value: object, rule_part: str
+) -> None:
+    api_name = {"code_type": "codeType", "secret": "userDomainSecret"}.get(field, field)
+    with pytest.raises(InputError) as raised:
+        sign(**{**FIELDS, field: value})
+    assert raised.value.field == api_name
+    assert rule_part in raised.value.rule
+    assert isinstance(raised.value, ValueError)
+
+
+def test_ts_in_seconds_gets_a_hint_with_the_millisecond_value() -> None:
+    with pytest.raises(InputError) as raised:
+        sign(**{**FIELDS, "ts": 1764300000})
+    assert raised.value.hint is not None
+    assert "looks like seconds" in raised.value.hint
+    assert "1764300000000" in raised.value.hint
+    assert raised.value.code == 5145
+
+
+def test_every_unusable_field_is_reported_at_once() -> None:
+    with pytest.raises(InputError) as raised:
+        sign(phone=1, code_type=True, random=2, ts=1.0, secret=3)  # type: ignore[arg-type]
+    assert raised.value.fields == ("phone", "codeType", "random", "ts", "userDomainSecret")
+
+
+def test_refusals_never_echo_the_secret() -> None:
+    secret = "TopSecretValue-123"
+    with pytest.raises(InputError) as raised:
+        sign(**{**FIELDS, "secret": secret, "ts": 12})
+    assert secret not in str(raised.value)
+    assert secret not in repr(raised.value)
+
+
+def test_verify_accepts_the_signature_and_rejects_changes() -> None:
+    good = sign(**FIELDS)
+    assert verify(good, **FIELDS)
+    assert not verify(good.upper(), **FIELDS)  # the platform's hex is lowercase
+    assert not verify(good[:-1], **FIELDS)
+    assert not verify("", **FIELDS)
+    assert not verify(None, **FIELDS)
+    assert not verify("\ud800" * 64, **FIELDS)  # unencodable text is simply wrong
+    assert not verify(good, **{**FIELDS, "secret": "another"})
+
+
+def test_check_raises_a_typed_error_without_the_expected_value() -> None:
+    check(sign(**FIELDS), **FIELDS)
+    wrong = "0" * 64
+    with pytest.raises(SignatureMismatch) as raised:
+        check(wrong, **FIELDS)
+    assert raised.value.signature == wrong
+    assert sign(**FIELDS) not in str(raised.value)
+    assert FIELDS["secret"] not in str(raised.value)
+
+
+def test_segments_join_to_the_signed_string_and_mask_the_secret() -> None:
+    segments = signed_segments(**FIELDS)
+    assert tuple(s.field for s in segments) == SIGNED_FIELDS
+    assert "".join(s.value for s in segments) == signed_string(**FIELDS)
+    assert [s.shown for s in segments][-1] == SECRET_MASK
+    assert FIELDS["secret"] not in repr(segments)
+    masked = masked_signed_string(**FIELDS)
+    assert masked == "139123456782Ab3dEf6hIj9kLm0n1764300000123" + SECRET_MASK
+    assert FIELDS["secret"] not in masked
