@@ -17,6 +17,7 @@ from smskit.errors import InputError, Problem
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 TIMESTAMP_FORMAT_CODE = 5145  # 时间戳格式不正确, from the platform's wider code list
 MS_TIMESTAMP_DIGITS = 13  # 2001-09-09 .. 2286-11-20 in milliseconds
+MAX_DIGITS = 19  # an int64, the platform's widest integer type; also keeps int() cheap
 _UNIT_BY_DIGITS = {9: "seconds", 10: "seconds", 16: "microseconds", 19: "nanoseconds"}
 
 
@@ -65,6 +66,9 @@ def _parse_int(field: str, value: Any, *, code: int | None, what: str) -> int:
     if isinstance(value, str):
         stripped = value.strip()
         if stripped and _ASCII_DIGITS.fullmatch(stripped):
+            if len(stripped) > MAX_DIGITS:
+                raise InputError([Problem(field, f"must be {what}; {len(stripped)} digits is "
+                                          f"more than an int64 holds ({MAX_DIGITS})", code)])
             if stripped != value:
                 raise InputError(
                     [Problem(field, "must not have leading or trailing whitespace", code,

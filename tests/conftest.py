@@ -7,5 +7,6 @@ topic, and are registered here.
 from __future__ import annotations
 
 pytest_plugins: list[str] = [
-    # "tests.fixtures.sandbox",  - added when the sandbox lands
+    "tests.fixtures.faults",
+    "tests.fixtures.sandbox",
 ]

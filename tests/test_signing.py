@@ -137,3 +137,10 @@ def test_segments_join_to_the_signed_string_and_mask_the_secret() -> None:
     masked = masked_signed_string(**FIELDS)
     assert masked == "139123456782Ab3dEf6hIj9kLm0n1764300000123" + SECRET_MASK
     assert FIELDS["secret"] not in masked
+
+
+@pytest.mark.parametrize("field", ["code_type", "ts"])
+def test_digit_text_longer_than_an_int64_is_refused_not_crashed(field: str) -> None:
+    with pytest.raises(InputError) as raised:
+        sign(**{**FIELDS, field: "9" * 5000})
+    assert "more than an int64 holds" in raised.value.rule

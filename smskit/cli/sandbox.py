@@ -1,13 +1,114 @@
-"""``smskit sandbox``: placeholder until its issue lands."""
+"""``smskit sandbox``: run the local sandbox platform until Ctrl-C.
+
+Prints where it listens, the demo user domain, where that domain's sandbox-only secret comes
+from (never the secret itself), and the outbox where delivered codes show up. Each request
+and each delivered code is logged to stderr (``--quiet`` silences that).
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import logging
+import shlex
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from smskit import environment
+from smskit._data import data_dir
+from smskit.request import ENDPOINT_PATH
+
+if TYPE_CHECKING:
+    from smskit.sandbox import Sandbox
+
+DEFAULT_PORT = 8765
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="do not log requests and delivered codes to stderr")
+    parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
+                     "data/sandbox_domains.json holds them.")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("smskit sandbox is not built yet")
+    from smskit.sandbox import Sandbox
+
+    if not 0 <= args.port <= 65535:
+        print(f"smskit sandbox: error: --port must be 0-65535, not {args.port}", file=sys.stderr)
+        return 2
+    _configure_logging(quiet=args.quiet)
+    sandbox = Sandbox(host=args.host, port=args.port)
+    try:
+        sandbox.start()
+    except OSError as error:
+        hint = " (pass --port 0 for a free port)" if args.port else ""
+        print(f"smskit sandbox: cannot listen on {args.host}:{args.port}: "
+              f"{error.strerror or error}{hint}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, _set_on_signal(stop))
+    try:
+        _print_banner(sandbox, args.host)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sandbox.stop()
+    print("smskit sandbox: stopped", flush=True)
+    return 0
+
+
+def _set_on_signal(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    return handler
+
+
+def _print_banner(sandbox: Sandbox, host: str) -> None:
+    base, domain = sandbox.base_url, sandbox.demo_domain
+    secret_file = data_dir() / "sandbox_domains.json"
+    python = shlex.quote(sys.executable)
+    lookup = shlex.quote(f'from smskit.sandbox import secret_for; print(secret_for("{domain}"))')
+    lines = [
+        f"smskit sandbox: serving {base}  (Ctrl-C to stop)",
+        f"  API          POST {base}{ENDPOINT_PATH}",
+        f"  demo domain  {domain}",
+        f"  its secret   sandbox-only, not printed: it is in {secret_file}",
+        "  to use it    (sets the variables smskit reads; the secret stays off the screen)",
+        f"    export {environment.BASE_URL_VAR}={base} {environment.USER_DOMAIN_VAR}={domain}",
+        f"    export {environment.SECRET_VAR}=\"$({python} -c {lookup})\"",
+        f"  outbox       GET  {base}/_sandbox/outbox   (the codes 'sent' to phones)",
+        f"  health       GET  {base}/_sandbox/health   (all sandbox domains, the rate policy)",
+    ]
+    if not _is_loopback(host):
+        lines.append(f"  warning      {host} is reachable from other machines; the sandbox's "
+                     "secrets are published in the repository")
+    print("\n".join(lines), flush=True)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _configure_logging(*, quiet: bool) -> None:
+    logger = logging.getLogger("smskit.sandbox")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False

@@ -1,0 +1,178 @@
+"""``Sandbox``: the local platform, started and stopped from Python, and its Python-side API.
+
+Three ways to run it: ``with Sandbox() as sb:`` (tests), ``sb = Sandbox().start()`` (a
+notebook cell: it serves from a daemon thread and the cell returns at once), and
+``smskit sandbox`` (a terminal). It binds 127.0.0.1 on a free port by default. Its clock is
+injectable, so expiry and rate windows can be shown by moving a :class:`FixedClock` instead
+of waiting; with a seeded ``random_source`` the delivered codes are reproducible too.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import threading
+from types import TracebackType
+from typing import Any
+
+from smskit.clock import Clock, SystemClock
+from smskit.fields import parse_code_type
+from smskit.sandbox.domains import DomainTable, load_domains
+from smskit.sandbox.platform import Platform
+from smskit.sandbox.ratelimit import RatePolicy
+from smskit.sandbox.routes import Router
+from smskit.sandbox.server import SandboxHTTPServer
+from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
+from smskit.sandbox.wire import ServerLimits
+
+DEFAULT_HOST = "127.0.0.1"
+#: How often the accept loop checks for stop(): stop() takes at most this long.
+_POLL_SECONDS = 0.01
+
+
+class SandboxNotRunning(RuntimeError):
+    """``base_url`` (or the port) was asked for before :meth:`Sandbox.start`."""
+
+
+class Sandbox:
+    """A real HTTP server on loopback that answers sendPhoneSmsCode like the platform."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        policy: RatePolicy | None = None,
+        domains: DomainTable | None = None,
+        random_source: _random.Random | None = None,
+        limits: ServerLimits | None = None,
+    ) -> None:
+        #: The server's notion of "now": ``ts`` is checked and codes expire against it.
+        self.clock: Clock = clock or SystemClock()
+        #: The rate policy in force (5058).
+        self.policy = policy or RatePolicy()
+        #: The sandbox user domains and their SMS configuration.
+        self.domains = domains or load_domains()
+        self.limits = limits or ServerLimits()
+        self.state = SandboxState(policy=self.policy, clock=self.clock,
+                                  random_source=random_source)
+        self.platform = Platform(domains=self.domains, state=self.state, clock=self.clock)
+        self._host, self._requested_port = host, port
+        self._server: SandboxHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lifecycle = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        """Bind and serve from a daemon thread; returns ``self`` at once. Idempotent."""
+        with self._lifecycle:
+            if self._server is not None:
+                return self
+            server = SandboxHTTPServer((self._host, self._requested_port),
+                                       router=Router(self.platform), clock=self.clock,
+                                       limits=self.limits)
+            thread = threading.Thread(target=server.serve_forever,
+                                      kwargs={"poll_interval": _POLL_SECONDS},
+                                      name=f"smskit-sandbox:{server.server_port}", daemon=True)
+            thread.start()
+            self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections and release the port. Safe to call twice."""
+        with self._lifecycle:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def port(self) -> int:
+        """The bound port (the one the OS chose when ``port=0``)."""
+        server = self._server
+        if server is None:
+            raise SandboxNotRunning("the sandbox is not running: call start() or use "
+                                    "`with Sandbox() as sb:`")
+        return server.server_port
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``: what a client's base URL should be."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def internal_errors(self) -> int:
+        """Unexpected exceptions while handling requests (sandbox bugs); should stay 0."""
+        server = self._server
+        return server.internal_errors if server is not None else 0
+
+    # -- domains ---------------------------------------------------------------------------
+
+    @property
+    def demo_domain(self) -> str:
+        """The healthy sandbox user domain that examples use."""
+        return self.domains.demo_domain
+
+    def secret_for(self, domain: str | None = None) -> str:
+        """A sandbox domain's sandbox-only secret (the demo domain's by default).
+
+        Sandbox-only, but still a secret: pass it on, do not print it.
+        """
+        return self.domains.secret_for(domain or self.demo_domain)
+
+    # -- outbox, verification, faults ------------------------------------------------------
+
+    def outbox(self) -> list[Delivery]:
+        """Every delivered code, oldest first."""
+        return self.state.outbox()
+
+    def last_delivery(self, phone: str, international_code: str = "86", *,
+                      user_domain: str | None = None,
+                      code_type: Any = None) -> Delivery | None:
+        """The most recent code sent to this phone (optionally of one domain / codeType)."""
+        kind = None if code_type is None else parse_code_type(code_type)
+        return self.state.last_delivery(phone, international_code, user_domain=user_domain,
+                                        code_type=kind)
+
+    def verify_code(self, *, phone: str, code_type: Any, code: str,
+                    international_code: str = "86",
+                    user_domain: str | None = None) -> VerificationResult:
+        """Check a code as the platform's other endpoints would; consumes it when ``ok``."""
+        return self.state.verify(user_domain=user_domain or self.demo_domain,
+                                 international_code=international_code, phone=phone,
+                                 code_type=parse_code_type(code_type), code=code)
+
+    def inject_failure(self, *, user_domain: str | None = None, phone: str | None = None,
+                       count: int = 1) -> None:
+        """The next ``count`` sends matching domain and phone (``None``: any) answer 5059."""
+        self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
+
+    def reset(self) -> None:
+        """Clear the outbox, rate-limit history and injected faults."""
+        self.state.reset()
+
+    def __repr__(self) -> str:
+        where = self.base_url if self.running else "not running"
+        return f"Sandbox({where}, clock={self.clock!r}, demo_domain={self.demo_domain!r})"

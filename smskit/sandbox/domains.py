@@ -1,0 +1,209 @@
+"""The sandbox's user domains and the platform-side SMS configuration behind each one.
+
+Read from ``data/sandbox_domains.json``. A domain has a status (5104 when disabled), a
+sandbox-only secret, and an SMS configuration: an enterprise SMS account, a signature ID and
+a template ID. :meth:`DomainTable.sms_fault` derives 5117-5216 from that model (who owns
+what, what is shared, disabled, missing, or of another type) instead of mapping a domain
+name to a code.
+
+Sandbox assumptions (the page lists the codes, not the model): a signature or template is
+usable when the domain's account owns it or is in its ``shared_with``; checks run in the
+order 5117, 5118, 5188, 5128, 5202, 5122, 5123, 5209, 5124, 5125, 5126, 5216.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from smskit._data import load_json
+
+ACTIVE, DISABLED = "active", "disabled"
+_STATUSES = (ACTIVE, DISABLED)
+DATA_FILE = "sandbox_domains.json"
+
+
+@dataclass(frozen=True)
+class SmsAccount:
+    """An enterprise SMS account on the platform."""
+
+    id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SmsAsset:
+    """A signature or a template: owned by one account, possibly shared with others."""
+
+    id: str
+    account: str
+    status: str
+    #: ``"domestic"`` or ``"international"``; a signature and template must agree (5216).
+    type: str
+    shared_with: tuple[str, ...] = ()
+
+    def usable_by(self, account: str) -> bool:
+        return account == self.account or account in self.shared_with
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """What a user domain is configured to send with; ``None`` means not configured."""
+
+    account: str | None
+    signature: str | None
+    template: str | None
+
+
+@dataclass(frozen=True)
+class SandboxDomain:
+    """One sandbox user domain. Its secret never appears in ``repr``."""
+
+    name: str
+    status: str
+    sms: SmsConfig
+    description: str = ""
+    secret: str = field(default="", repr=False)
+
+    @property
+    def enabled(self) -> bool:
+        return self.status == ACTIVE
+
+
+@dataclass(frozen=True)
+class SmsFault:
+    """Why a domain's SMS configuration cannot send: the platform code and an explanation."""
+
+    code: int
+    explanation: str
+
+
+class DomainTable:
+    """The sandbox's domains with the accounts, signatures and templates they refer to."""
+
+    def __init__(
+        self,
+        domains: Mapping[str, SandboxDomain],
+        *,
+        accounts: Mapping[str, SmsAccount],
+        signatures: Mapping[str, SmsAsset],
+        templates: Mapping[str, SmsAsset],
+        demo_domain: str,
+    ) -> None:
+        if demo_domain not in domains:
+            raise ValueError(f"demo domain {demo_domain!r} is not among the domains")
+        self._domains = dict(domains)
+        self.accounts = dict(accounts)
+        self.signatures = dict(signatures)
+        self.templates = dict(templates)
+        #: The healthy domain that examples use.
+        self.demo_domain = demo_domain
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> DomainTable:
+        """Build a table from the structure of ``data/sandbox_domains.json``."""
+        accounts = {key: SmsAccount(key, _status(value["status"], key))
+                    for key, value in raw["accounts"].items()}
+        signatures = {key: _asset(key, value) for key, value in raw["signatures"].items()}
+        templates = {key: _asset(key, value) for key, value in raw["templates"].items()}
+        domains: dict[str, SandboxDomain] = {}
+        for row in raw["domains"]:
+            name = row["name"]
+            if name in domains:
+                raise ValueError(f"sandbox domain {name!r} is defined twice")
+            sms = row.get("sms") or {}
+            domains[name] = SandboxDomain(
+                name=name,
+                status=_status(row["status"], name),
+                sms=SmsConfig(sms.get("account"), sms.get("signature"), sms.get("template")),
+                description=row.get("description", ""),
+                secret=row["secret"],
+            )
+        return cls(domains, accounts=accounts, signatures=signatures, templates=templates,
+                   demo_domain=raw["demo_domain"])
+
+    def get(self, name: str) -> SandboxDomain | None:
+        return self._domains.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._domains
+
+    def __iter__(self) -> Iterator[SandboxDomain]:
+        return iter(self._domains.values())
+
+    def __len__(self) -> int:
+        return len(self._domains)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._domains)
+
+    def secret_for(self, name: str) -> str:
+        """The domain's sandbox-only secret; ``KeyError`` naming the domain if unknown."""
+        domain = self._domains.get(name)
+        if domain is None:
+            known = ", ".join(self.names())
+            raise KeyError(f"no sandbox user domain named {name!r}; known: {known}")
+        return domain.secret
+
+    def sms_fault(self, domain: SandboxDomain) -> SmsFault | None:
+        """The first problem with the domain's SMS configuration, or ``None`` if it can send."""
+        sms, who = domain.sms, f"userDomain {domain.name!r}"
+        if sms.signature is None:
+            return SmsFault(5117, f"{who} has no SMS signature ID configured")
+        if sms.template is None:
+            return SmsFault(5118, f"{who} has no SMS template ID configured")
+        account = self.accounts.get(sms.account) if sms.account else None
+        if account is None:
+            which = f"SMS account {sms.account!r}" if sms.account else "no SMS account"
+            return SmsFault(5188, f"{who} is configured with {which}, which does not exist")
+        if account.status != ACTIVE:
+            return SmsFault(5128, f"{who}: its SMS account {account.id!r} is disabled")
+        signature = self.signatures.get(sms.signature)
+        if signature is None:
+            return SmsFault(5202, f"{who}: SMS signature {sms.signature!r} does not exist")
+        if not signature.usable_by(account.id):
+            return SmsFault(5122, f"{who}: SMS signature {signature.id!r} belongs to account "
+                                  f"{signature.account!r} and is not shared with {account.id!r}")
+        if signature.status != ACTIVE:
+            return SmsFault(5123, f"{who}: SMS signature {signature.id!r} is disabled")
+        template = self.templates.get(sms.template)
+        if template is None:
+            return SmsFault(5209, f"{who}: SMS template {sms.template!r} does not exist")
+        if not template.usable_by(account.id):
+            return SmsFault(5124, f"{who}: SMS template {template.id!r} belongs to account "
+                                  f"{template.account!r} and is not shared with {account.id!r}")
+        if template.status != ACTIVE:
+            return SmsFault(5125, f"{who}: SMS template {template.id!r} is disabled")
+        if signature.account != template.account:
+            return SmsFault(5126, f"{who}: signature {signature.id!r} is on account "
+                                  f"{signature.account!r} but template {template.id!r} is on "
+                                  f"{template.account!r}")
+        if signature.type != template.type:
+            return SmsFault(5216, f"{who}: signature {signature.id!r} is {signature.type} but "
+                                  f"template {template.id!r} is {template.type}")
+        return None
+
+    def __repr__(self) -> str:
+        return f"DomainTable({', '.join(self._domains)})"
+
+
+def load_domains() -> DomainTable:
+    """The sandbox's domains as shipped in ``data/sandbox_domains.json``."""
+    return DomainTable.from_dict(load_json(DATA_FILE))
+
+
+def secret_for(name: str) -> str:
+    """The shipped sandbox domain's sandbox-only secret (for ``export ...="$(...)"``)."""
+    return load_domains().secret_for(name)
+
+
+def _status(value: str, where: str) -> str:
+    if value not in _STATUSES:
+        raise ValueError(f"{where}: status must be one of {_STATUSES}, not {value!r}")
+    return value
+
+
+def _asset(key: str, raw: Mapping[str, Any]) -> SmsAsset:
+    return SmsAsset(id=key, account=raw["account"], status=_status(raw["status"], key),
+                    type=raw["type"], shared_with=tuple(raw.get("shared_with", ())))

@@ -1,0 +1,211 @@
+"""Which path and method does what: the API endpoint and the sandbox-only extras.
+
+The platform's one endpoint, ``POST /v2/sms/enduserapi/v2/sendPhoneSmsCode``, reads its
+parameters from the query string (PLATFORM.md) and answers the platform's envelope.
+
+Sandbox-only extras live under ``/_sandbox/``, a prefix the platform's ``/v2/...`` API
+cannot be mistaken for. They answer plain JSON objects (errors: the transport envelope):
+
+- ``GET /_sandbox/health``: status, server time, demo domain, domains, rate policy.
+- ``GET /_sandbox/outbox[?phone=&internationalCode=&userDomain=]``: delivered codes.
+- ``POST /_sandbox/verify`` with a JSON body ``{"phone", "codeType", "code",
+  "internationalCode"?, "userDomain"?}``: ``{"ok", "status", "reason"}``; consumes the code.
+- ``POST /_sandbox/faults`` with ``{"userDomain"?, "phone"?, "count"?}``: the next matching
+  sends answer 5059.
+- ``POST /_sandbox/reset``: forget outbox, rate-limit history and faults.
+- ``GET /``: this list.
+
+``HEAD`` is accepted wherever ``GET`` is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from smskit.codetypes import CodeType
+from smskit.request import ENDPOINT_PATH, QUERY_ORDER
+from smskit.sandbox.platform import Platform
+from smskit.sandbox.wire import HttpProblem, parse_query
+
+PREFIX = "/_sandbox"
+_MAX_FAULTS = 1000
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the HTTP layer hands over: method, path, raw query, body."""
+
+    method: str
+    path: str
+    query: str
+    body: bytes = b""
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    payload: dict[str, Any]
+
+
+Handler = Callable[[Request], Response]
+
+
+class Router:
+    """Dispatch a :class:`Request` to the endpoint or an extra; 404 and 405 as JSON."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.routes: dict[str, dict[str, tuple[Handler, str]]] = {
+            ENDPOINT_PATH: {"POST": (self.send_phone_sms_code,
+                                     "the API: parameters in the query string")},
+            "/": {"GET": (self.index, "this list")},
+            f"{PREFIX}/health": {"GET": (self.health, "status, time, domains, policy")},
+            f"{PREFIX}/outbox": {"GET": (self.outbox, "delivered codes "
+                                         "(?phone=&internationalCode=&userDomain=)")},
+            f"{PREFIX}/verify": {"POST": (self.verify, "JSON {phone, codeType, code, "
+                                          "internationalCode?, userDomain?}")},
+            f"{PREFIX}/faults": {"POST": (self.faults, "JSON {userDomain?, phone?, count?}: "
+                                          "next sends answer 5059")},
+            f"{PREFIX}/reset": {"POST": (self.reset, "forget outbox, rate history, faults")},
+        }
+
+    def handle(self, request: Request) -> Response:
+        methods = self.routes.get(request.path)
+        if methods is None:
+            raise HttpProblem(404, self._not_found(request.path))
+        method = "GET" if request.method == "HEAD" else request.method
+        if method not in methods:
+            allowed = sorted(methods) + (["HEAD"] if "GET" in methods else [])
+            detail = f"{request.path} accepts {', '.join(allowed)}, not {request.method}"
+            if request.path == ENDPOINT_PATH:
+                detail += ("; the platform's own example sends POST with every parameter in "
+                           "the query string and an empty body")
+            raise HttpProblem(405, detail, headers=(("Allow", ", ".join(allowed)),))
+        handler, _ = methods[method]
+        return handler(request)
+
+    def _not_found(self, path: str) -> str:
+        near = [known for known in self.routes
+                if known != "/" and (known.lower() == path.rstrip("/").lower())]
+        hint = f"did you mean {near[0]}? (paths are exact) " if near else ""
+        listing = "; ".join(f"{'/'.join(sorted(m))} {p}" for p, m in self.routes.items())
+        return f"no such path {path!r}. {hint}Known paths: {listing}"
+
+    # -- the API ---------------------------------------------------------------------------
+
+    def send_phone_sms_code(self, request: Request) -> Response:
+        if not request.query and request.body:
+            kind = request.content_type or "no Content-Type"
+            raise HttpProblem(400, (
+                f"got a {len(request.body)}-byte request body ({kind}) and no query string. "
+                "This endpoint reads every parameter from the query string and takes an "
+                f"empty body: POST {ENDPOINT_PATH}?codeType=...&internationalCode=...&"
+                "phone=...&random=...&signature=...&ts=...&userDomain=..."))
+        params = parse_query(request.query)
+        ignored = [name for name in params if name not in QUERY_ORDER]
+        answer = self.platform.send_phone_sms_code(params, ignored_params=ignored,
+                                                   body_ignored=bool(request.body))
+        return Response(200, answer.envelope())
+
+    # -- sandbox extras --------------------------------------------------------------------
+
+    def index(self, request: Request) -> Response:
+        return Response(200, {
+            "service": "smskit sandbox",
+            "paths": {f"{method} {path}": about for path, methods in self.routes.items()
+                      for method, (_, about) in methods.items()},
+        })
+
+    def health(self, request: Request) -> Response:
+        platform = self.platform
+        return Response(200, {
+            "status": "ok",
+            "service": "smskit sandbox",
+            "nowMs": platform.clock.now_ms(),
+            "endpoint": f"POST {ENDPOINT_PATH}",
+            "demoDomain": platform.domains.demo_domain,
+            "domains": [{"name": d.name, "status": d.status, "description": d.description}
+                        for d in platform.domains],
+            "ratePolicy": platform.state.policy.describe(),
+            "pendingFailures": platform.state.pending_failures(),
+        })
+
+    def outbox(self, request: Request) -> Response:
+        filters = parse_query(request.query)
+        unknown = set(filters) - {"phone", "internationalCode", "userDomain"}
+        if unknown:
+            raise HttpProblem(400, f"unknown outbox filter(s) {sorted(unknown)}; use phone, "
+                              "internationalCode, userDomain")
+        now = self.platform.clock.now_ms()
+        rows = [delivery.to_json(now) for delivery in self.platform.state.outbox()]
+        rows = [row for row in rows if all(row[key] == value for key, value in filters.items())]
+        return Response(200, {"nowMs": now, "deliveries": rows})
+
+    def verify(self, request: Request) -> Response:
+        body = _json_object(request.body)
+        _only(body, {"phone", "codeType", "code", "internationalCode", "userDomain"})
+        phone = _text(body, "phone", required=True)
+        code = body.get("code")
+        if not isinstance(code, str):
+            raise HttpProblem(400, "code must be a JSON string of digits, e.g. \"042517\" (a "
+                              "number would lose leading zeros)")
+        code_type = body.get("codeType")
+        if isinstance(code_type, str) and code_type.isascii() and code_type.isdigit():
+            code_type = int(code_type)
+        if type(code_type) is not int or code_type not in {m.value for m in CodeType}:
+            raise HttpProblem(400, f"codeType must be an integer 1-5, got {code_type!r}")
+        state, domains = self.platform.state, self.platform.domains
+        result = state.verify(
+            user_domain=_text(body, "userDomain") or domains.demo_domain,
+            international_code=_text(body, "internationalCode") or "86",
+            phone=phone or "", code_type=code_type, code=code)
+        return Response(200, result.to_json())
+
+    def faults(self, request: Request) -> Response:
+        body = _json_object(request.body)
+        _only(body, {"userDomain", "phone", "count"})
+        count = body.get("count", 1)
+        if type(count) is not int or not 1 <= count <= _MAX_FAULTS:
+            raise HttpProblem(400, f"count must be an integer 1-{_MAX_FAULTS}, got {count!r}")
+        user_domain, phone = _text(body, "userDomain"), _text(body, "phone")
+        self.platform.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
+        return Response(200, {"status": "armed", "userDomain": user_domain, "phone": phone,
+                              "count": count, "answer": 5059})
+
+    def reset(self, request: Request) -> Response:
+        self.platform.state.reset()
+        return Response(200, {"status": "reset"})
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    if not body:
+        raise HttpProblem(400, "send a JSON object as the request body")
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise HttpProblem(400, "the request body is not UTF-8") from None
+    except (ValueError, RecursionError) as error:
+        raise HttpProblem(400, f"the request body is not valid JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise HttpProblem(400, f"the request body must be a JSON object, not "
+                          f"{type(value).__name__}")
+    return value
+
+
+def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise HttpProblem(400, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+def _text(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise HttpProblem(400, f"{name} must be a non-empty JSON string, got {value!r}"[:200])
+    return value

@@ -1,0 +1,350 @@
+"""The sandbox's HTTP/1.1 server: standard library, one thread per connection, bounded.
+
+Why the standard library's ``ThreadingHTTPServer``: the sandbox serves one machine's tests,
+notebooks and trainees on loopback, so a dependency-free server that starts in milliseconds
+inside a Jupyter kernel matters more than throughput. What the standard library lacks is
+added here:
+
+- every response is JSON (the platform's envelope, or the transport envelope of
+  :mod:`smskit.sandbox.wire`), including the errors ``http.server`` would send as HTML;
+- at most ``max_connections`` connections at once (more get an immediate 503), and a whole
+  request must arrive within ``request_timeout_ms`` (a deadline, not a per-read timeout),
+  so slow or idle clients cannot pin threads; threads are daemon threads;
+- request line, headers and body have size limits (414, 431, 413); ``Transfer-Encoding``
+  bodies are refused (the endpoint takes an empty body);
+- an unexpected exception while handling a request is a sandbox bug: it is logged, counted
+  in :attr:`SandboxHTTPServer.internal_errors`, answered as a 5000 envelope, and the server
+  keeps serving. Nothing a client sends can produce an HTTP 500.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import logging
+import re
+import socket
+import socketserver
+import sys
+import threading
+import time
+from email.utils import formatdate
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from smskit import __version__
+from smskit.clock import Clock
+from smskit.sandbox.platform import SERVICE_ERROR, error_envelope
+from smskit.sandbox.routes import Request, Response, Router
+from smskit.sandbox.wire import HttpProblem, ServerLimits, split_target, transport_envelope
+
+log = logging.getLogger("smskit.sandbox")
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 method token
+_VERSION = re.compile(r"HTTP/([0-9])\.([0-9])")
+_DIGITS = re.compile(r"[0-9]{1,18}")
+_LINGER_SECONDS, _LINGER_BYTES = 1.0, 1 << 20
+_WRITE_TIMEOUT_SECONDS = 10.0
+
+
+class _DeadlineReader(io.RawIOBase):
+    """Socket reads that fail once a deadline has passed, however slowly bytes trickle in."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._deadline: float | None = None
+
+    def arm(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+
+    def disarm(self) -> None:
+        self._deadline = None
+        self._sock.settimeout(_WRITE_TIMEOUT_SECONDS)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._deadline is not None:
+            remaining = self._deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the request did not arrive in time")
+            self._sock.settimeout(remaining)
+        return self._sock.recv_into(buffer)
+
+
+class _Disconnected(Exception):
+    """The client went away (or stalled) before the request was complete."""
+
+
+class SandboxRequestHandler(BaseHTTPRequestHandler):
+    """Reads one request at a time under a deadline and answers JSON, always."""
+
+    server: SandboxHTTPServer
+    protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.1"  # so early errors still get a status line
+    server_version = f"smskit-sandbox/{__version__}"
+    sys_version = ""
+    disable_nagle_algorithm = True
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self._reader = _DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self._reader)
+        self._linger = False
+
+    def handle_one_request(self) -> None:
+        limits = self.server.limits
+        self.close_connection = True
+        self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
+        self._reader.arm(limits.request_timeout_ms / 1000)
+        try:
+            line = self.rfile.readline(limits.max_request_line_bytes + 1)
+        except OSError:  # timed out waiting (idle keep-alive) or reset: just close
+            return
+        if not line or line in (b"\r\n", b"\n"):
+            return
+        if len(line) > limits.max_request_line_bytes:
+            self._linger = True
+            self._send_problem(HttpProblem(414, (
+                f"the request line is longer than {limits.max_request_line_bytes} bytes; the "
+                "API's seven parameters fit in a few hundred"), close=True))
+            return
+        self.raw_requestline = line
+        problem = self._request_line_problem(line)
+        if problem is not None:
+            self._linger = True
+            self._send_problem(problem)
+            return
+        try:
+            parsed = self.parse_request()  # headers; sends its own (JSON) errors
+        except OSError:
+            self._linger = True
+            self._send_problem(HttpProblem(408, "the request headers did not arrive in time",
+                                           close=True))
+            return
+        if not parsed:
+            self._linger = True
+            self.close_connection = True
+            return
+        try:
+            self._serve()
+        except _Disconnected:
+            self.close_connection = True
+        except OSError:  # the client vanished while we were answering
+            self.close_connection = True
+
+    def _request_line_problem(self, line: bytes) -> HttpProblem | None:
+        text = line.decode("latin-1").rstrip("\r\n")
+        words = text.split(" ")
+        shown = repr(text[:80])
+        if len(words) != 3 or not all(words):
+            return HttpProblem(400, f"the request line must be 'METHOD /path?query HTTP/1.1' "
+                               f"(single spaces), got {shown}", close=True)
+        method, _target, version = words
+        if not _TOKEN.fullmatch(method):
+            return HttpProblem(400, f"{method[:20]!r} is not an HTTP method", close=True)
+        match = _VERSION.fullmatch(version)
+        if match is None:
+            return HttpProblem(400, f"{version[:20]!r} is not an HTTP version", close=True)
+        if match.group(1) != "1":
+            return HttpProblem(505, f"{version} is not supported; speak HTTP/1.1", close=True)
+        return None
+
+    def _serve(self) -> None:
+        try:
+            path, query = split_target(self.path)
+            body = self._read_body()
+            self._reader.disarm()
+            request = Request(self.command, path, query, body, self.headers.get("Content-Type"))
+            response = self.server.router.handle(request)
+        except HttpProblem as problem:
+            self._linger = problem.close
+            self._send_problem(problem)
+            return
+        except _Disconnected:
+            raise
+        except Exception as error:  # a bug in the sandbox: say so, log it, keep serving
+            self.server.record_internal_error(error)
+            detail = (f"sandbox internal error ({type(error).__name__}); this is a bug in "
+                      "smskit's sandbox, please report it")
+            response = Response(200, error_envelope(SERVICE_ERROR, detail))
+        self._send_json(response.status, response.payload)
+
+    def _read_body(self) -> bytes:
+        limits = self.server.limits
+        if self.headers.get_all("Transfer-Encoding"):
+            raise HttpProblem(400, (
+                "Transfer-Encoding bodies are not accepted: the API takes every parameter in "
+                "the query string and an empty body; send Content-Length for the sandbox "
+                "extras' JSON"), close=True)
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length") or ()}
+        if not lengths:
+            return b""
+        if len(lengths) > 1 or not _DIGITS.fullmatch(next(iter(lengths))):
+            raise HttpProblem(400, f"Content-Length must be one decimal number, got "
+                              f"{sorted(lengths)!r}"[:200], close=True)
+        length = int(lengths.pop())
+        if length > limits.max_body_bytes:
+            raise HttpProblem(413, (
+                f"the request body of {length} bytes is over the sandbox's limit of "
+                f"{limits.max_body_bytes}; the API takes an empty body"), close=True)
+        try:
+            body = self.rfile.read(length)
+        except OSError:
+            raise _Disconnected from None
+        if len(body) < length:
+            raise _Disconnected
+        return body
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """``http.server``'s own errors (431 from header parsing, ...), as JSON."""
+        detail = explain or message or HTTPStatus(code).description
+        self._send_problem(HttpProblem(code, detail, close=True))
+
+    def _send_problem(self, problem: HttpProblem) -> None:
+        self._send_json(problem.status, problem.envelope(), headers=problem.headers,
+                        close=problem.close)
+
+    def _send_json(self, status: int, payload: dict[str, Any], *,
+                   headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if close:
+            self.close_connection = True
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        lines = [f"HTTP/1.1 {status} {phrase}", f"Server: {self.server_version}",
+                 f"Date: {self.date_time_string()}",
+                 "Content-Type: application/json;charset=UTF-8",
+                 f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in headers]
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        try:
+            self.wfile.write(head if self.command == "HEAD" else head + body)
+        except OSError:  # the client left before reading the answer
+            self.close_connection = True
+            return
+        self.log_request(status, len(body))
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header follows the sandbox's clock, so it agrees with ``ts`` checks."""
+        if timestamp is None:
+            timestamp = self.server.clock.now_ms() / 1000
+        return formatdate(timestamp, usegmt=True)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def finish(self) -> None:
+        super().finish()
+        if self._linger:  # read what the client still sends, so closing does not reset
+            self._drain()
+
+    def _drain(self) -> None:
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline, received = time.monotonic() + _LINGER_SECONDS, 0
+            while received < _LINGER_BYTES:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self.connection.settimeout(remaining)
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                received += len(chunk)
+        except OSError:
+            pass
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """``ThreadingHTTPServer`` with a connection bound, tracked connections and JSON errors."""
+
+    daemon_threads = True
+    block_on_close = False  # stop() closes connections itself, then waits briefly
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], *, router: Router, clock: Clock,
+                 limits: ServerLimits) -> None:
+        self.router = router
+        self.clock = clock
+        self.limits = limits
+        self.internal_errors = 0
+        self._slots = threading.BoundedSemaphore(limits.max_connections)
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Condition()
+        super().__init__(address, SandboxRequestHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would look up the host's FQDN: a DNS call we do not need.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._refuse_busy(request)
+            return
+        with self._lock:
+            self._connections.add(request)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._forget(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._forget(request)
+
+    def _forget(self, request: socket.socket) -> None:
+        with self._lock:
+            if request in self._connections:
+                self._connections.discard(request)
+                self._slots.release()
+            self._lock.notify_all()
+
+    def _refuse_busy(self, request: socket.socket) -> None:
+        body = json.dumps(transport_envelope(503, (
+            f"the sandbox already serves {self.limits.max_connections} connections; close idle "
+            "ones or retry shortly")), separators=(",", ":")).encode()
+        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json;"
+                f"charset=UTF-8\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n")
+        try:
+            request.settimeout(1.0)
+            request.sendall(head.encode("latin-1") + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):  # resets, broken pipes, timeouts: the client's doing
+            log.debug("connection from %s ended: %r", client_address, error)
+            return
+        self.record_internal_error(error)
+
+    def record_internal_error(self, error: BaseException | None) -> None:
+        with self._lock:
+            self.internal_errors += 1
+        log.error("sandbox internal error", exc_info=error)
+
+    def close_connections(self, wait_seconds: float = 2.0) -> None:
+        """Cut every open connection (kept-alive ones included) and wait for their threads."""
+        with self._lock:
+            for connection in list(self._connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            self._lock.wait_for(lambda: not self._connections, timeout=wait_seconds)

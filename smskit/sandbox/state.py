@@ -1,0 +1,279 @@
+"""The sandbox's mutable state: the outbox, verification, injected faults, rate-limit history.
+
+One lock guards all of it, the :class:`~smskit.sandbox.ratelimit.RateLimiter` included.
+:meth:`SandboxState.send` checks the rate limit, takes an injected fault, and records and
+delivers a code in one critical section, so concurrent requests can never both slip under a
+limit, and the outbox always matches the sends that were accepted.
+
+Sandbox assumptions (``data/sandbox_policy.json``): six-digit codes (an observation), and
+reading "5分钟内" as ``sent_at <= now < sent_at + 5 min``. The page's rule "only the most
+recently sent, not yet used code is valid" is applied per user domain + international code
++ phone + codeType.
+"""
+
+from __future__ import annotations
+
+import hmac
+import random as _random
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from smskit.clock import Clock
+from smskit.sandbox.ratelimit import (
+    CodeKey,
+    RateLimiter,
+    RatePolicy,
+    RateRefusal,
+    policy_value,
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One code the sandbox "sent": what a phone would have received."""
+
+    user_domain: str
+    international_code: str
+    phone: str
+    code_type: int
+    #: The verification code, six digits.
+    code: str
+    sent_at_ms: int
+    #: First millisecond at which the code is no longer valid (sent + 5 minutes).
+    expires_at_ms: int
+    #: Verified (and so consumed).
+    used: bool = False
+    #: A newer code for the same phone and codeType was sent before this one was used.
+    superseded: bool = False
+
+    def status_at(self, now_ms: int) -> str:
+        """``"used"``, ``"superseded"``, ``"expired"`` or ``"valid"`` at ``now_ms``."""
+        if self.used:
+            return "used"
+        if self.superseded:
+            return "superseded"
+        return "expired" if now_ms >= self.expires_at_ms else "valid"
+
+    def to_json(self, now_ms: int) -> dict[str, Any]:
+        """The delivery with the API's camelCase names, as ``/_sandbox/outbox`` shows it."""
+        return {
+            "userDomain": self.user_domain,
+            "internationalCode": self.international_code,
+            "phone": self.phone,
+            "codeType": self.code_type,
+            "code": self.code,
+            "sentAtMs": self.sent_at_ms,
+            "expiresAtMs": self.expires_at_ms,
+            "used": self.used,
+            "superseded": self.superseded,
+            "status": self.status_at(now_ms),
+        }
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """The answer of :meth:`SandboxState.verify`: did the code verify, and why (English)."""
+
+    ok: bool
+    reason: str
+    #: ``"ok"``, ``"malformed"``, ``"no_code"``, ``"mismatch"``, ``"superseded"``,
+    #: ``"used"`` or ``"expired"``.
+    status: str
+    #: The delivery the code was judged against, when there was one.
+    delivery: Delivery | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "status": self.status, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened to one send that passed every request check."""
+
+    delivery: Delivery | None = None
+    refusal: RateRefusal | None = None
+    #: An injected failure was consumed: answer 5059, nothing delivered.
+    failed: bool = False
+
+
+@dataclass
+class _Record:
+    key: CodeKey
+    code: str
+    sent_at_ms: int
+    expires_at_ms: int
+    used: bool = False
+    superseded: bool = False
+
+    def snapshot(self) -> Delivery:
+        domain, international_code, phone, code_type = self.key
+        return Delivery(domain, international_code, phone, code_type, self.code,
+                        self.sent_at_ms, self.expires_at_ms, self.used, self.superseded)
+
+
+@dataclass
+class _Fault:
+    user_domain: str | None
+    phone: str | None
+    remaining: int
+
+    def matches(self, user_domain: str, phone: str) -> bool:
+        return (self.user_domain in (None, user_domain)) and (self.phone in (None, phone))
+
+
+class SandboxState:
+    """Outbox, issued codes, rate-limit history and injected faults, behind one lock."""
+
+    def __init__(
+        self,
+        *,
+        policy: RatePolicy,
+        clock: Clock,
+        random_source: _random.Random | None = None,
+        outbox_limit: int = 10_000,
+    ) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.code_digits: int = policy_value("codes", "digits")
+        self.code_valid_ms: int = policy_value("codes", "valid_ms")
+        self._random = random_source
+        self._lock = threading.Lock()
+        self._limiter = RateLimiter(policy)
+        self._faults: list[_Fault] = []
+        self._records: deque[_Record] = deque()
+        self._by_key: dict[CodeKey, list[_Record]] = {}
+        self._outbox_limit = outbox_limit
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def send(self, *, user_domain: str, international_code: str, phone: str,
+             code_type: int) -> SendOutcome:
+        """Rate limit, injected fault, then deliver: atomically."""
+        key: CodeKey = (user_domain, international_code, phone, code_type)
+        with self._lock:
+            now = self.clock.now_ms()
+            refusal = self._limiter.refusal(key, now)
+            if refusal is not None:
+                return SendOutcome(refusal=refusal)
+            if self._take_fault(user_domain, phone):
+                return SendOutcome(failed=True)
+            self._limiter.record(key, now)
+            return SendOutcome(delivery=self._deliver(key, now))
+
+    def _deliver(self, key: CodeKey, now_ms: int) -> Delivery:
+        for older in self._by_key.get(key, ()):
+            if not older.used:
+                older.superseded = True
+        record = _Record(key, self._new_code(), now_ms, now_ms + self.code_valid_ms)
+        if len(self._records) >= self._outbox_limit:
+            evicted = self._records.popleft()
+            siblings = self._by_key[evicted.key]
+            siblings.remove(evicted)
+            if not siblings:
+                del self._by_key[evicted.key]
+        self._records.append(record)
+        self._by_key.setdefault(key, []).append(record)
+        return record.snapshot()
+
+    def _new_code(self) -> str:
+        bound = 10**self.code_digits
+        number = secrets.randbelow(bound) if self._random is None else self._random.randrange(bound)
+        return f"{number:0{self.code_digits}d}"
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def inject_failure(self, *, user_domain: str | None = None, phone: str | None = None,
+                       count: int = 1) -> None:
+        """Make the next ``count`` matching sends answer 5059 (``None`` matches any)."""
+        if type(count) is not int or count < 1:
+            raise ValueError(f"count must be an int >= 1, not {count!r}")
+        with self._lock:
+            self._faults.append(_Fault(user_domain, phone, count))
+
+    def pending_failures(self) -> int:
+        """How many injected failures are still waiting for a matching send."""
+        with self._lock:
+            return sum(fault.remaining for fault in self._faults)
+
+    def _take_fault(self, user_domain: str, phone: str) -> bool:
+        for fault in self._faults:
+            if fault.matches(user_domain, phone):
+                fault.remaining -= 1
+                if fault.remaining == 0:
+                    self._faults.remove(fault)
+                return True
+        return False
+
+    # -- outbox and verification -----------------------------------------------------------
+
+    def outbox(self) -> list[Delivery]:
+        """Every delivery, oldest first, as it stands now."""
+        with self._lock:
+            return [record.snapshot() for record in self._records]
+
+    def last_delivery(self, phone: str, international_code: str = "86", *,
+                      user_domain: str | None = None,
+                      code_type: int | None = None) -> Delivery | None:
+        """The most recent delivery to this phone (optionally of one domain / codeType)."""
+        with self._lock:
+            for record in reversed(self._records):
+                domain, code, number, kind = record.key
+                if (number == phone and code == international_code
+                        and user_domain in (None, domain) and code_type in (None, kind)):
+                    return record.snapshot()
+        return None
+
+    def verify(self, *, user_domain: str, international_code: str, phone: str,
+               code_type: int, code: Any) -> VerificationResult:
+        """Judge ``code`` by the page's rule; a code that verifies is consumed."""
+        digits = self.code_digits
+        if not (isinstance(code, str) and len(code) == digits and code.isascii()
+                and code.isdigit()):
+            return VerificationResult(False, f"code must be {digits} digits 0-9", "malformed")
+        key: CodeKey = (user_domain, international_code, phone, code_type)
+        with self._lock:
+            now = self.clock.now_ms()
+            records = self._by_key.get(key)
+            if not records:
+                return VerificationResult(
+                    False, "no code was sent to this phone for this codeType and user domain",
+                    "no_code")
+            latest = records[-1]
+            if hmac.compare_digest(latest.code, code):
+                return self._judge_latest(latest, now)
+            if any(hmac.compare_digest(older.code, code) for older in records[:-1]):
+                return VerificationResult(
+                    False, "a newer code was sent after this one: only the most recently sent "
+                    "code is valid", "superseded", latest.snapshot())
+            return VerificationResult(False, "the code does not match the most recently sent "
+                                      "code", "mismatch", latest.snapshot())
+
+    def _judge_latest(self, latest: _Record, now_ms: int) -> VerificationResult:
+        if latest.used:
+            return VerificationResult(False, "this code was already used: each code verifies "
+                                      "once", "used", latest.snapshot())
+        if now_ms >= latest.expires_at_ms:
+            age = (now_ms - latest.sent_at_ms) / 1000
+            return VerificationResult(
+                False, f"this code expired: it was sent {age:.1f} s ago and is valid for "
+                f"{_seconds(self.code_valid_ms)}", "expired", latest.snapshot())
+        latest.used = True
+        return VerificationResult(True, "the code is valid and is now used", "ok",
+                                  latest.snapshot())
+
+    # -- housekeeping ----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget deliveries, rate-limit history and pending faults."""
+        with self._lock:
+            self._records.clear()
+            self._by_key.clear()
+            self._limiter.clear()
+            self._faults.clear()
+
+
+def _seconds(ms: int) -> str:
+    return f"{ms / 1000:g} s"

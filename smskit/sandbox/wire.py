@@ -1,0 +1,136 @@
+"""HTTP-level rules of the sandbox: server limits, strict query parsing, transport errors.
+
+These are not the platform's API rules (those are in :mod:`smskit.sandbox.platform`) but
+what happens before a request reaches the endpoint: a target that is not ASCII, a query with
+a broken percent-escape, bytes that are not UTF-8, a parameter sent twice, a body that is too
+big. Each becomes an :class:`HttpProblem`, answered as JSON shaped like the platform's
+envelope, ``{"code": <HTTP status>, "msg": <reason phrase>, "data": null, "extMsg": <what is
+wrong and how to fix it>}``, never as an HTML error page and never as a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import unquote_to_bytes, urlsplit
+
+from smskit._data import load_json
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SHOWN = 60  # characters of a bad value quoted back in an error
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerLimits:
+    """Bounds that keep slow, idle or oversized clients from pinning the server's threads."""
+
+    max_connections: int = field(default_factory=lambda: _server_value("max_connections"))
+    #: Time for a whole request (line, headers, body) to arrive, counted from when the
+    #: server starts waiting for it; also bounds how long an idle kept-alive connection stays.
+    request_timeout_ms: int = field(default_factory=lambda: _server_value("request_timeout_ms"))
+    max_request_line_bytes: int = field(
+        default_factory=lambda: _server_value("max_request_line_bytes"))
+    max_body_bytes: int = field(default_factory=lambda: _server_value("max_body_bytes"))
+
+    def __post_init__(self) -> None:
+        for name in ("max_connections", "request_timeout_ms", "max_request_line_bytes",
+                     "max_body_bytes"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 1:
+                raise ValueError(f"ServerLimits.{name} must be an int >= 1, not {value!r}")
+
+
+def _server_value(name: str) -> int:
+    value: int = load_json("sandbox_policy.json")["server"][name]
+    return value
+
+
+class HttpProblem(Exception):
+    """A request refused at the HTTP level, with the JSON envelope that explains it."""
+
+    def __init__(self, status: int, detail: str, *, close: bool = False,
+                 headers: tuple[tuple[str, str], ...] = ()) -> None:
+        self.status = status
+        self.detail = detail
+        #: Close the connection afterwards (the rest of the request cannot be trusted).
+        self.close = close
+        self.headers = headers
+        super().__init__(f"{status}: {detail}")
+
+    def envelope(self) -> dict[str, Any]:
+        return transport_envelope(self.status, self.detail)
+
+
+def transport_envelope(status: int, detail: str) -> dict[str, Any]:
+    """``{"code": status, "msg": reason phrase, "data": null, "extMsg": detail}``."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Error"
+    return {"code": status, "msg": phrase, "data": None, "extMsg": detail}
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """``(path, raw query)`` of a request target, refusing what no URL may contain.
+
+    ``target`` is the request line's second word, decoded byte-for-byte as Latin-1, so a
+    raw non-ASCII byte shows up as a character above U+007F.
+    """
+    for index, char in enumerate(target):
+        if not "\x21" <= char <= "\x7e":
+            raise HttpProblem(400, (
+                f"the request target contains byte 0x{ord(char):02x} at position {index}; a URL "
+                "may only contain printable ASCII: percent-encode other text as UTF-8 "
+                "(requests and curl --data-urlencode do this)"), close=True)
+    if target.startswith(("http://", "https://")):
+        parts = urlsplit(target)
+        return parts.path or "/", parts.query
+    if not target.startswith("/"):
+        raise HttpProblem(400, f"the request target must start with '/', got {_show(target)}",
+                          close=True)
+    path, _, rest = target.partition("?")
+    query, _, _fragment = rest.partition("#")
+    return path, query
+
+
+def parse_query(query: str) -> dict[str, str]:
+    """Decode ``a=1&b=2`` strictly: valid percent-escapes, UTF-8, each name at most once.
+
+    ``+`` is a space, as in HTML forms and the platform's servlet container. A name without
+    ``=`` has the empty value. Raises :class:`HttpProblem` (400) naming the parameter.
+    """
+    params: dict[str, str] = {}
+    for part in query.split("&") if query else ():
+        if not part:
+            continue
+        raw_name, _, raw_value = part.partition("=")
+        name = _decode(raw_name, "a query parameter name")
+        if not name:
+            raise HttpProblem(400, f"a query parameter has no name: {_show(part)}")
+        value = _decode(raw_value, f"query parameter {name!r}")
+        if name in params:
+            raise HttpProblem(400, f"query parameter {name!r} is sent more than once; send each "
+                              "parameter exactly once")
+        params[name] = value
+    return params
+
+
+def _decode(raw: str, what: str) -> str:
+    bad = _BAD_ESCAPE.search(raw)
+    if bad:
+        escape = raw[bad.start():bad.start() + 3]
+        raise HttpProblem(400, f"{what} has a broken percent-escape {escape!r}: '%' must be "
+                          "followed by two hex digits (send a literal '%' as %25)")
+    data = unquote_to_bytes(raw.replace("+", " "))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HttpProblem(400, (
+            f"{what} is not UTF-8 after percent-decoding (byte 0x{data[error.start]:02x} at "
+            f"position {error.start}); percent-encode text as UTF-8")) from None
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "...")

@@ -1,0 +1,183 @@
+"""Send one prepared request with ``requests`` and wrap every transport failure.
+
+Failures are split by whether the request can have reached the server:
+
+- :class:`~smskit.errors.ConnectionFailed` (``retry_safe``): no connection was made: refused,
+  name resolution failed, connect timeout, TLS certificate refused.
+- :class:`~smskit.errors.DeliveryUnknown` (not ``retry_safe``): anything after the request
+  may have been written: read timeout, reset or close before or during the response, broken
+  chunked body. Also any failure this module cannot place: unknown is treated as delivered.
+
+Nothing here retries. Sessions made here mount adapters with ``max_retries=0``; an injected
+session whose adapter would retry is refused (:func:`check_no_retries`), because urllib3 could
+otherwise resend a POST that already reached the server.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Iterator
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from smskit.clock import Clock
+from smskit.errors import ConnectionFailed, DeliveryUnknown, InputError, Problem, TransportError
+from smskit.request import SmsCodeRequest
+from smskit.responses import MAX_BODY_BYTES, RawResponse
+
+Timeout = float | tuple[float, float]
+
+#: Exceptions of urllib3 that mean no connection was ever established.
+_NOT_CONNECTED = (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError)
+#: TLS failures that can only happen during the handshake, before the request is written.
+_HANDSHAKE_ONLY = (ssl.SSLCertVerificationError, ssl.CertificateError)
+
+
+def no_retry_session() -> requests.Session:
+    """A session whose adapters never retry (urllib3 ``Retry(0, read=False)``)."""
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, HTTPAdapter(max_retries=0))
+    return session
+
+
+def check_no_retries(session: requests.Session, url: str) -> None:
+    """Refuse (with :class:`InputError`) a session whose adapter for ``url`` would retry."""
+    adapter = session.get_adapter(url)
+    retry = getattr(adapter, "max_retries", None)
+    if isinstance(retry, Retry) and _may_retry(retry):
+        raise InputError([Problem(
+            "session",
+            f"its adapter for {url} retries ({retry!r}); sending an SMS is not idempotent, so "
+            "a retried POST could deliver a second code",
+            hint="mount requests.adapters.HTTPAdapter(max_retries=0), or pass no session",
+        )])
+
+
+def send(
+    session: requests.Session,
+    prepared: requests.PreparedRequest,
+    *,
+    timeout: Timeout,
+    clock: Clock,
+    request: SmsCodeRequest | None = None,
+) -> RawResponse:
+    """Send once, read at most :data:`MAX_BODY_BYTES` of the body, wrap every failure.
+
+    From the session this uses its adapters, its (and the environment's) proxies and TLS
+    settings, and its response hooks; not its headers or auth: the request shape is fixed.
+    """
+    for event, hooks in session.hooks.items():
+        for hook in hooks:
+            own = prepared.hooks.setdefault(event, [])
+            if hook not in own:
+                own.append(hook)
+    sent_ms = clock.now_ms()
+    started = time.perf_counter()
+    try:
+        settings = session.merge_environment_settings(prepared.url, {}, True, None, None)
+        response = session.send(prepared, timeout=timeout, allow_redirects=False, **settings)
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+        raise classify(error, request=request) from None
+    try:
+        body, truncated = _read_body(response)
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
+        # The server answered a status line: the request certainly arrived.
+        raise DeliveryUnknown(
+            f"the response broke off while reading its body ({_describe(error)}); the request "
+            "reached the server, the SMS may have been sent: do not resend automatically",
+            request=request,
+        ) from None
+    finally:
+        response.close()
+    return RawResponse(
+        status=response.status_code,
+        headers=dict(response.headers),
+        body=body,
+        truncated=truncated,
+        elapsed_ms=round((time.perf_counter() - started) * 1000),
+        local_sent_ms=sent_ms,
+        local_received_ms=clock.now_ms(),
+    )
+
+
+def classify(error: BaseException, *, request: SmsCodeRequest | None = None) -> TransportError:
+    """The smskit error for a failure raised while sending (before any response arrived)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout) or _in_chain(error, _NOT_CONNECTED):
+        return ConnectionFailed(
+            f"could not connect ({_describe(error)}); the request never left, "
+            "so sending again cannot deliver a second SMS", request=request)
+    if _in_chain(error, _HANDSHAKE_ONLY):
+        return ConnectionFailed(
+            f"TLS handshake refused ({_describe(error)}); the request never left",
+            request=request)
+    if isinstance(error, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema
+                  | requests.exceptions.InvalidSchema):
+        return ConnectionFailed(f"the URL cannot be used ({_describe(error)}); nothing was sent",
+                                request=request)
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        what = "no response within the read timeout"
+    else:
+        what = f"the connection failed after the request may have been sent ({_describe(error)})"
+    return DeliveryUnknown(
+        f"{what}; the SMS may have been sent: do not resend automatically "
+        "(let the end user ask again)", request=request)
+
+
+def _read_body(response: requests.Response) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    stream: Iterator[bytes] = response.iter_content(chunk_size=8192)
+    for chunk in stream:
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return b"".join(chunks)[: MAX_BODY_BYTES + 1], True
+    return b"".join(chunks), False
+
+
+def _may_retry(retry: Retry) -> bool:
+    if retry.total is False or retry.total == 0:
+        return False
+    counters = (retry.connect, retry.read, retry.other, retry.status)
+    return not all(counter is False or counter == 0 for counter in counters)
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The error, its causes, and the errors urllib3/requests wrapped inside it."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [current.__cause__, getattr(current, "reason", None),
+                  getattr(current, "original_error", None), *current.args]
+        pending.extend(item for item in linked if isinstance(item, BaseException))
+
+
+def _in_chain(error: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    return any(isinstance(link, kinds) for link in _chain(error))
+
+
+def _describe(error: BaseException) -> str:
+    """The innermost cause, short: ``ConnectionResetError: [Errno 104] ...``."""
+    innermost, steps = error, 0
+    while steps < 10:  # follow the first wrapped error down: reason, original error, args
+        steps += 1
+        inner = next((item for item in (getattr(innermost, "reason", None),
+                                        getattr(innermost, "original_error", None),
+                                        *innermost.args, innermost.__cause__)
+                      if isinstance(item, BaseException)), None)
+        if inner is None:
+            break
+        innermost = inner
+    text = str(innermost)
+    text = text if len(text) <= 160 else text[:160] + "…"
+    return f"{type(innermost).__name__}: {text}" if text else type(innermost).__name__

@@ -1,0 +1,17 @@
+"""Jupyter widgets for learning the API: a signature explorer, a request builder and an
+error-code browser.
+
+Import this subpackage explicitly (``from smskit.widgets import RequestBuilder``); it needs
+``ipywidgets`` and is never imported by ``import smskit``. Each widget is a plain object
+whose state can be driven from code (set ``.value`` on its fields, ``.click()`` its buttons)
+and read back as plain data (``.state()``), so tests check behaviour, not pixels.
+"""
+
+from __future__ import annotations
+
+from smskit.widgets.builder import RequestBuilder
+from smskit.widgets.codes import ErrorCodeBrowser
+from smskit.widgets.explorer import SignatureExplorer
+from smskit.widgets.outcome import SendOutcome
+
+__all__ = ["ErrorCodeBrowser", "RequestBuilder", "SendOutcome", "SignatureExplorer"]

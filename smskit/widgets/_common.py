@@ -1,0 +1,167 @@
+"""What the three widgets share: display delegation, field styling and small HTML helpers.
+
+Results are shown as ``HTML`` widget values (never ``Output`` content), so that they are in
+the browser's DOM and readable from code alike; see ``NOTEBOOK-TESTING.md``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from smskit.advice import ERROR, Advice
+
+#: Width of every field's description, so the inputs line up.
+DESCRIPTION_WIDTH = "11em"
+#: Width of every text field, description included.
+FIELD_WIDTH = "40em"
+#: Colours that read on light and dark themes alike (JupyterLab variables where they exist).
+BORDER = "var(--jp-border-color2, #ccc)"
+MUTED = "var(--jp-ui-font-color2, #666)"
+ERROR_COLOUR = "var(--jp-error-color1, #d32f2f)"
+WARN_COLOUR = "var(--jp-warn-color1, #f57c00)"
+OK_COLOUR = "var(--jp-success-color1, #388e3c)"
+
+
+class WidgetView:
+    """Base of the widget classes: a cell ending with the object displays :attr:`widget`.
+
+    The ``text/plain`` part of the display is the object's own ``repr`` (short,
+    deterministic, never the secret) rather than ipywidgets' nested repr of every child.
+    """
+
+    #: The top-level box; display it, or put it in a layout of your own.
+    widget: widgets.Box
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        return {**bundle, "text/plain": repr(self)}
+
+
+#: Placeholders of the secret field: whether a secret is set is all the browser learns.
+SECRET_EMPTY_PLACEHOLDER = "the user domain's secret (never shown)"  # noqa: S105
+SECRET_SET_PLACEHOLDER = "•••••••• set (hidden); type here to replace it"  # noqa: S105
+
+
+class SecretField(widgets.Password):  # type: ignore[misc]  # ipywidgets is untyped
+    """A password field whose value travels from the browser to the kernel, never back.
+
+    A secret given in code (``RequestBuilder(secret=...)``) therefore never reaches the
+    browser or the widget state a notebook may save (nbclient stores it by default); the
+    field shows :data:`SECRET_SET_PLACEHOLDER` instead. What a person types stays theirs.
+    """
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        state: dict[str, Any] = super().get_state(key=key, drop_defaults=drop_defaults)
+        if "value" in state:
+            state["value"] = ""
+        return state
+
+    def show_whether_set(self) -> None:
+        """Say in the placeholder whether a secret is set (the browser cannot see it)."""
+        self.placeholder = SECRET_SET_PLACEHOLDER if self.value else SECRET_EMPTY_PLACEHOLDER
+
+
+def field_style() -> dict[str, str]:
+    return {"description_width": DESCRIPTION_WIDTH}
+
+
+def text_field(
+    widget_class: type[widgets.Text], *, value: str, description: str, placeholder: str,
+    css: str, tooltip: str | None = None, width: str = FIELD_WIDTH,
+) -> widgets.Text:
+    """A text input with the shared styling and a ``smskit-...`` CSS class for tests."""
+    field = widget_class(
+        value=value, description=description, placeholder=placeholder,
+        description_allow_html=False, continuous_update=True,
+        style=field_style(), layout=widgets.Layout(width=width),
+    )
+    if tooltip:
+        field.tooltip = tooltip
+    field.add_class(css)
+    return field
+
+
+def button(description: str, *, css: str, tooltip: str, icon: str = "",
+           style: str = "") -> widgets.Button:
+    widget = widgets.Button(description=description, tooltip=tooltip, icon=icon,
+                            button_style=style)
+    widget.add_class(css)
+    return widget
+
+
+def html_box(css: str, value: str = "") -> widgets.HTML:
+    widget = widgets.HTML(value=value, layout=widgets.Layout(width="auto"))
+    widget.add_class(css)
+    return widget
+
+
+def esc(value: Any) -> str:
+    """HTML-escape anything (values typed by users included)."""
+    return html.escape(str(value), quote=True)
+
+
+def table(headers: Sequence[str], rows: Iterable[tuple[dict[str, str], Sequence[str]]],
+          *, css: str, caption: str = "") -> str:
+    """An HTML table; each row is ``(attributes, cells)`` with cells already escaped.
+
+    Without ``headers`` it is a key/value table whose first column does not wrap.
+    """
+    cell = f"padding:2px 8px;border-bottom:1px solid {BORDER};text-align:left;vertical-align:top"
+    key_cell = cell + ";white-space:nowrap;font-weight:bold" if not headers else cell
+    head = "".join(f'<th style="{cell}">{esc(h)}</th>' for h in headers)
+    body = []
+    for attributes, cells in rows:
+        attrs = "".join(f' {name}="{esc(value)}"' for name, value in attributes.items())
+        body.append(f"<tr{attrs}>" + "".join(
+            f'<td style="{key_cell if index == 0 else cell}">{c}</td>'
+            for index, c in enumerate(cells)) + "</tr>")
+    thead = f"<thead><tr>{head}</tr></thead>" if headers else ""
+    cap = (f'<caption style="text-align:left;color:{MUTED}">{esc(caption)}</caption>'
+           if caption else "")
+    return (f'<table class="{esc(css)}" style="border-collapse:collapse;margin:4px 0">{cap}'
+            f"{thead}<tbody>{''.join(body)}</tbody></table>")
+
+
+def advice_list(items: Sequence[Advice], *, css: str, none_text: str) -> str:
+    """The advice as an HTML list; ``data-field``/``data-severity`` hooks on each item."""
+    if not items:
+        return (f'<div class="{esc(css)} smskit-advice-none" style="color:{OK_COLOUR}">'
+                f"✔ {esc(none_text)}</div>")
+    lines = []
+    for item in items:
+        colour, mark = (ERROR_COLOUR, "✖") if item.severity == ERROR else (WARN_COLOUR, "⚠")
+        code = ""
+        if item.code is not None:
+            message = f" {esc(item.message_zh)} / {esc(item.message_en)}" if item.message_zh \
+                else ""
+            code = f' <span style="color:{MUTED}">[{item.code}{message}]</span>'
+        hint = f'<br><span style="color:{MUTED}">Hint: {esc(item.hint)}</span>' \
+            if item.hint else ""
+        lines.append(
+            f'<li class="smskit-advice smskit-advice-{esc(item.severity)}" '
+            f'data-field="{esc(item.field)}" data-severity="{esc(item.severity)}">'
+            f'<span style="color:{colour}">{mark}</span> <b>{esc(item.field)}</b>: '
+            f"{esc(item.message)}{code}{hint}</li>"
+        )
+    return (f'<ul class="{esc(css)}" style="margin:4px 0;padding-left:1.2em">'
+            f"{''.join(lines)}</ul>")
+
+
+def heading(title: str, subtitle: str = "") -> widgets.HTML:
+    sub = f' <span style="color:{MUTED}">{esc(subtitle)}</span>' if subtitle else ""
+    return widgets.HTML(value=f"<b>{esc(title)}</b>{sub}")
+
+
+def text_of(value: Any) -> str:
+    """A constructor argument as field text: ints (and ``CodeType``) as digits."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,346 @@
+"""The request builder: every parameter, live validation, the curl command, and Send.
+
+Validation is :func:`smskit.request.build_request`'s (the advice shown is
+:mod:`smskit.advice`'s reading of the same rules); sending is :class:`smskit.client.SmsClient`'s,
+once per click and never retried. The secret lives only in the :attr:`RequestBuilder.secret`
+password field's kernel-side value (it is never sent to the browser) and is handed to the
+client at send time: it is not in the curl command, the state, the repr or any other widget.
+"""
+
+from __future__ import annotations
+
+import logging
+import random as _random
+from typing import Any
+
+import ipywidgets as widgets
+
+from smskit.advice import Advice, advise, field_advice
+from smskit.catalogue import SUCCESS_CODE, lookup
+from smskit.clock import Clock, SystemClock
+from smskit.codetypes import CodeType
+from smskit.errors import (
+    ApiError,
+    InputError,
+    Problem,
+    ResponseFormatError,
+    SmskitError,
+    TransportError,
+)
+from smskit.nonce import new_random, now_ms
+from smskit.request import SmsCodeRequest, build_request
+from smskit.widgets._common import (
+    DESCRIPTION_WIDTH,
+    FIELD_WIDTH,
+    MUTED,
+    SECRET_EMPTY_PLACEHOLDER,
+    SecretField,
+    WidgetView,
+    advice_list,
+    button,
+    field_style,
+    heading,
+    html_box,
+    text_field,
+    text_of,
+)
+from smskit.widgets.outcome import SendOutcome, refused, render_outcome
+
+#: Sends from the builder log here; a NullHandler keeps a notebook's stderr quiet.
+LOGGER = logging.getLogger("smskit.widgets.builder")
+LOGGER.addHandler(logging.NullHandler())
+
+#: Field name used for base URL problems (it is a setting, not an API parameter).
+BASE_URL_FIELD = "base_url"
+
+
+class RequestBuilder(WidgetView):
+    """Build, inspect, export and send one sendPhoneSmsCode request.
+
+    Drive it from code: set ``.value`` on the fields, ``.click()`` :attr:`regenerate`,
+    :attr:`now` or :attr:`send`; read :attr:`problems`, :attr:`request`,
+    :attr:`curl_command`, :attr:`last_result` or :meth:`state`.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        user_domain: str = "",
+        secret: str = "",
+        phone: str = "",
+        code_type: int | CodeType = CodeType.LOGIN,
+        international_code: str = "86",
+        random: str | None = None,
+        ts: int | str | None = None,
+        allow_unverified_phone: bool = False,
+        clock: Clock | None = None,
+        random_source: _random.Random | None = None,
+    ) -> None:
+        """``random`` and ``ts`` default to fresh values from ``random_source`` and ``clock``
+        (pass a seeded ``random.Random`` and a ``FixedClock`` for repeatable output)."""
+        self._clock: Clock = clock or SystemClock()
+        self._random_source = random_source
+        if random is None:
+            random = new_random(random_source)
+        if ts is None:
+            ts = now_ms(self._clock)
+
+        #: Where requests go: the sandbox's URL in the notebooks.
+        self.base_url = text_field(widgets.Text, value=base_url, description="base URL",
+                                   placeholder="https://iot-api.quectelcn.com",
+                                   css="smskit-builder-base-url")
+        #: userDomain, issued with the app.
+        self.user_domain = text_field(widgets.Text, value=user_domain,
+                                      description="userDomain",
+                                      placeholder="the app's user domain",
+                                      css="smskit-builder-user-domain")
+        #: userDomainSecret: the only widget that holds the secret, kernel-side only.
+        self.secret = text_field(SecretField, value=secret,
+                                 description="userDomainSecret",
+                                 placeholder=SECRET_EMPTY_PLACEHOLDER,
+                                 css="smskit-builder-secret")
+        #: codeType, chosen from the five labelled values.
+        self.code_type = widgets.Dropdown(
+            options=[(member.label, member.value) for member in CodeType],
+            value=int(code_type), description="codeType", style=field_style(),
+            layout=widgets.Layout(width=FIELD_WIDTH))
+        self.code_type.add_class("smskit-builder-code-type")
+        #: internationalCode, digits without ``+``.
+        self.international_code = text_field(
+            widgets.Text, value=international_code, description="internationalCode",
+            placeholder="country calling code without +, e.g. 86",
+            css="smskit-builder-international-code")
+        #: The national phone number.
+        self.phone = text_field(widgets.Text, value=phone, description="phone",
+                                placeholder="national number, digits only, e.g. 13800138000",
+                                css="smskit-builder-phone")
+        #: random: 16 letters and digits.
+        self.random = text_field(widgets.Text, value=random, description="random",
+                                 placeholder="16 letters and digits",
+                                 css="smskit-builder-random", width="30em")
+        #: Puts a fresh random into :attr:`random`.
+        self.regenerate = button("Regenerate", css="smskit-builder-regenerate",
+                                 tooltip="a fresh 16-character random", icon="refresh")
+        #: ts: epoch milliseconds.
+        self.ts = text_field(widgets.Text, value=text_of(ts), description="ts",
+                             placeholder="epoch milliseconds, 13 digits",
+                             css="smskit-builder-ts", width="30em")
+        #: Puts the clock's current time into :attr:`ts`.
+        self.now = button("Now", css="smskit-builder-now",
+                          tooltip="the current time in epoch milliseconds", icon="clock-o")
+        #: The documented override for numbers ``phonenumbers`` does not know.
+        self.allow_unverified_phone = widgets.Checkbox(
+            value=allow_unverified_phone, description="allow unverified phone",
+            indent=False, tooltip="send even if phonenumbers does not know the number")
+        self.allow_unverified_phone.layout.margin = f"0 0 0 {DESCRIPTION_WIDTH}"
+        self.allow_unverified_phone.add_class("smskit-builder-allow-unverified")
+        #: Sends the request once.
+        self.send = button("Send", css="smskit-builder-send", icon="paper-plane",
+                           tooltip="send this request once (never retried)")
+        #: Live validation: every problem, naming its field.
+        self.problems_html = html_box("smskit-builder-problems")
+        #: The curl command for the current request (no secret in it).
+        self.curl = widgets.Textarea(
+            value="", description="curl", disabled=False, rows=4, style=field_style(),
+            placeholder="fix the problems listed above to get the curl command",
+            layout=widgets.Layout(width="100%", max_width="60em"))
+        self.curl.add_class("smskit-builder-curl")
+        #: The last response and its explanation.
+        self.response_html = html_box("smskit-builder-response")
+
+        self.widget = widgets.VBox([
+            heading("Request builder", "POST /v2/sms/enduserapi/v2/sendPhoneSmsCode"),
+            self.base_url, self.user_domain, self.secret, self.code_type,
+            self.international_code, self.phone,
+            widgets.HBox([self.random, self.regenerate]),
+            widgets.HBox([self.ts, self.now]),
+            self.allow_unverified_phone, self.problems_html, self.curl,
+            self.send, self.response_html,
+        ])
+        self.widget.add_class("smskit-builder")
+
+        self._request: SmsCodeRequest | None = None
+        self._problems: list[Problem] = []
+        self._warnings: list[Advice] = []
+        self._last_result: SendOutcome | None = None
+        self._curl_command: str | None = None
+        for field in self._fields():
+            field.observe(self._on_change, names="value")
+        self.regenerate.on_click(self._on_regenerate)
+        self.now.on_click(self._on_now)
+        self.send.on_click(self._on_send)
+        self.refresh()
+        self._render_result()
+
+    # -- reading state -------------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Everything that stops this request from being sent (empty when it can be)."""
+        return list(self._problems)
+
+    @property
+    def warnings(self) -> list[Advice]:
+        """The same problems as advice (severity and hints), as shown under the fields."""
+        return list(self._warnings)
+
+    @property
+    def request(self) -> SmsCodeRequest | None:
+        """The signed request for the current fields, or ``None`` while there are problems."""
+        return self._request
+
+    @property
+    def curl_command(self) -> str | None:
+        return self._curl_command
+
+    @property
+    def last_result(self) -> SendOutcome | None:
+        """What the last click on Send led to (``None`` before the first)."""
+        return self._last_result
+
+    def state(self) -> dict[str, Any]:
+        """The fields, validation, request and last result as plain data (no secret)."""
+        return {
+            "base_url": self.base_url.value,
+            "user_domain": self.user_domain.value,
+            "secret_set": bool(self.secret.value),
+            "code_type": self.code_type.value,
+            "international_code": self.international_code.value,
+            "phone": self.phone.value,
+            "random": self.random.value,
+            "ts": self.ts.value,
+            "allow_unverified_phone": self.allow_unverified_phone.value,
+            "problems": [problem.describe() for problem in self._problems],
+            "warnings": [item.as_dict() for item in self._warnings],
+            "query": self._request.query() if self._request else None,
+            "curl": self._curl_command,
+            "last_result": self._last_result.as_dict() if self._last_result else None,
+        }
+
+    def __repr__(self) -> str:
+        last = self._last_result
+        outcome = "None" if last is None else f"{last.status}" + (
+            f" {last.code}" if last.code is not None else "")
+        return (f"RequestBuilder(user_domain={self.user_domain.value!r}, "
+                f"phone={self.phone.value!r}, code_type={self.code_type.value!r}, "
+                f"secret={'set' if self.secret.value else 'empty'}, "
+                f"problems={len(self._problems)}, last_result={outcome})")
+
+    # -- driving -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-validate and rebuild the request and curl command (done on every change)."""
+        values: dict[str, Any] = {
+            "phone": self.phone.value, "code_type": self.code_type.value,
+            "international_code": self.international_code.value, "random": self.random.value,
+            "ts": self.ts.value, "user_domain": self.user_domain.value,
+            "secret": self.secret.value,
+        }
+        allow = bool(self.allow_unverified_phone.value)
+        try:
+            self._request = build_request(**values, clock=self._clock,
+                                          allow_unverified_phone=allow)
+            self._problems = []
+        except InputError as error:
+            self._request, self._problems = None, list(error.problems)
+        url_problems = self._base_url_problems()
+        self._problems += url_problems
+        self._warnings = field_advice(**values, check_secret=True, clock=self._clock,
+                                      allow_unverified_phone=allow)
+        self._warnings += advise(url_problems, {BASE_URL_FIELD: self.base_url.value})
+        ready = self._request is not None and not url_problems
+        self._curl_command = (self._request.to_curl(self.base_url.value)
+                              if ready and self._request else None)
+        self.curl.value = self._curl_command or ""
+        self.send.button_style = "primary" if ready else ""
+        self.secret.show_whether_set()
+        self.problems_html.value = advice_list(
+            self._warnings, css="smskit-builder-advice",
+            none_text="Every parameter is valid: ready to send.")
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _fields(self) -> tuple[widgets.ValueWidget, ...]:
+        return (self.base_url, self.user_domain, self.secret, self.code_type,
+                self.international_code, self.phone, self.random, self.ts,
+                self.allow_unverified_phone)
+
+    def _on_change(self, _change: Any) -> None:
+        self.refresh()
+
+    def _on_regenerate(self, _button: Any = None) -> None:
+        self.random.value = new_random(self._random_source)
+
+    def _on_now(self, _button: Any = None) -> None:
+        self.ts.value = str(now_ms(self._clock))
+
+    def _base_url_problems(self) -> list[Problem]:
+        """The client's own judgement of the base URL (it is the one that will use it)."""
+        from smskit.client import SmsClient
+
+        try:
+            SmsClient(base_url=self.base_url.value, user_domain=self.user_domain.value,
+                      secret=self.secret.value, clock=self._clock).close()
+        except InputError as error:
+            return [p for p in error.problems if p.field == BASE_URL_FIELD]
+        return []
+
+    def _on_send(self, _button: Any = None) -> None:
+        """Send once if the fields are valid; otherwise show why not. Never retries."""
+        self.refresh()
+        request = self._request
+        if self._problems or request is None:
+            self._last_result = refused(self._problems)
+            self._render_result()
+            return
+        self.send.disabled = True
+        self.response_html.value = f'<span style="color:{MUTED}">Sending…</span>'
+        try:
+            self._last_result = self._send_once(request)
+        finally:
+            self.send.disabled = False
+        self._render_result()
+
+    def _send_once(self, request: SmsCodeRequest) -> SendOutcome:
+        from smskit.client import SmsClient
+
+        try:
+            client = SmsClient(base_url=self.base_url.value, user_domain=self.user_domain.value,
+                               secret=self.secret.value, clock=self._clock,
+                               random_source=self._random_source, logger=LOGGER)
+        except InputError as error:
+            return refused(list(error.problems))
+        with client:
+            try:
+                result = client.send_prepared(
+                    request, allow_unverified_phone=bool(self.allow_unverified_phone.value))
+            except InputError as error:
+                return refused(list(error.problems))
+            except ApiError as error:
+                return SendOutcome(
+                    status="api_error", http_status=error.http_status, code=error.code,
+                    msg=error.msg, ext_msg=error.ext_msg, message_zh=error.msg_zh,
+                    message_en=error.msg_en, category=error.category, cause=error.cause,
+                    remedy=error.remedy, retry_safe=error.retry_safe,
+                    error=type(error).__name__, detail=str(error))
+            except ResponseFormatError as error:
+                return SendOutcome(status="bad_response", http_status=error.http_status,
+                                   retry_safe=error.retry_safe, error=type(error).__name__,
+                                   detail=str(error))
+            except TransportError as error:
+                return SendOutcome(status="no_response", retry_safe=error.retry_safe,
+                                   error=type(error).__name__, detail=str(error))
+            except SmskitError as error:  # any other refusal of the kit's own
+                return SendOutcome(status="not_sent", retry_safe=True,
+                                   error=type(error).__name__, detail=str(error))
+        entry = lookup(SUCCESS_CODE)
+        return SendOutcome(
+            status="sent", http_status=result.http_status, code=result.code, msg=result.msg,
+            ext_msg=result.ext_msg, message_zh=entry.zh if entry else None,
+            message_en=entry.en if entry else None, category=entry.category if entry else None,
+            cause=entry.cause if entry else None, remedy=entry.remedy if entry else None,
+            retry_safe=entry.retry_safe if entry else False)
+
+    def _render_result(self) -> None:
+        self.response_html.value = render_outcome(self._last_result)

@@ -1,0 +1,177 @@
+"""5058: the sandbox's rate policy, its windows, and its consistency under concurrent sends.
+
+The page publishes no limits; the defaults are the sandbox's assumptions, read here from
+data/sandbox_policy.json directly.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import requests
+
+from smskit.clock import FixedClock
+from smskit.sandbox import RatePolicy, Sandbox
+from tests.fixtures.sandbox import DATA, PHONE, post_api, send_code, signed_query
+
+POLICY = json.loads((DATA / "sandbox_policy.json").read_text(encoding="utf-8"))["rate_limit"]
+
+
+def _clock(sandbox: Sandbox) -> FixedClock:
+    assert isinstance(sandbox.clock, FixedClock)
+    return sandbox.clock
+
+
+def test_the_default_policy_is_the_documented_one(sandbox: Sandbox) -> None:
+    assert sandbox.policy == RatePolicy(
+        per_code_type_max=POLICY["per_code_type"]["max_sends"],
+        per_code_type_window_ms=POLICY["per_code_type"]["window_ms"],
+        per_phone_max=POLICY["per_phone"]["max_sends"],
+        per_phone_window_ms=POLICY["per_phone"]["window_ms"],
+    )
+    assert (sandbox.policy.per_code_type_max, sandbox.policy.per_code_type_window_ms) == (1, 60_000)
+    assert (sandbox.policy.per_phone_max, sandbox.policy.per_phone_window_ms) == (5, 3_600_000)
+    assert POLICY["assumption"] is True
+
+
+def test_a_second_send_within_the_short_window_is_5058(sandbox: Sandbox) -> None:
+    assert send_code(sandbox)["code"] == 200
+    _clock(sandbox).advance(ms=59_999)
+    answer = send_code(sandbox)
+    assert (answer["code"], answer["msg"]) == (5058, "短信发送超出频率")
+    assert "the next send is possible in 0.1 s" in answer["extMsg"]  # 1 ms, rounded up
+    _clock(sandbox).advance(ms=1)  # exactly 60 s after the first send
+    assert send_code(sandbox)["code"] == 200
+    assert len(sandbox.outbox()) == 2
+
+
+def test_the_retry_delay_is_stated(sandbox: Sandbox) -> None:
+    send_code(sandbox)
+    _clock(sandbox).advance(seconds=15)
+    assert "in 45.0 s" in send_code(sandbox)["extMsg"]
+
+
+def test_refused_sends_do_not_count(sandbox: Sandbox) -> None:
+    assert send_code(sandbox)["code"] == 200
+    _clock(sandbox).advance(seconds=30)
+    assert send_code(sandbox)["code"] == 5058  # had this counted, the next would be refused
+    _clock(sandbox).advance(seconds=30)
+    assert send_code(sandbox)["code"] == 200
+
+
+def test_requests_refused_earlier_do_not_count(sandbox: Sandbox) -> None:
+    assert send_code(sandbox, secret="not-the-secret")["code"] == 5420
+    assert send_code(sandbox, user_domain="sandbox-template-disabled")["code"] == 5125
+    assert send_code(sandbox)["code"] == 200
+
+
+def test_the_long_window_limits_a_phone_across_code_types(sandbox: Sandbox) -> None:
+    clock = _clock(sandbox)
+    start = clock.now_ms()
+    for kind in (1, 2, 3, 4, 5):
+        assert send_code(sandbox, code_type=kind)["code"] == 200
+    clock.advance(minutes=10)  # the short windows are long over
+    answer = send_code(sandbox, code_type=1)
+    assert answer["code"] == 5058
+    assert "per phone per 3600 s" in answer["extMsg"]
+    assert send_code(sandbox, code_type=1, phone="13900139000")["code"] == 200  # other phone
+    clock.set(start + 3_600_000)  # the five sends leave the hour
+    assert send_code(sandbox, code_type=1)["code"] == 200
+
+
+def test_limits_are_per_domain_and_international_code(sandbox: Sandbox) -> None:
+    assert send_code(sandbox)["code"] == 200
+    assert send_code(sandbox, international_code="852", phone="51234567")["code"] == 200
+    assert send_code(sandbox)["code"] == 5058
+
+
+def test_a_configured_policy_is_applied(make_sandbox: Callable[..., Sandbox]) -> None:
+    policy = RatePolicy(per_code_type_max=3, per_code_type_window_ms=1_000,
+                        per_phone_max=4, per_phone_window_ms=10_000)
+    box = make_sandbox(policy=policy)
+    assert box.policy is policy
+    codes = [send_code(box, random_text=f"{n:016d}")["code"] for n in range(4)]
+    assert codes == [200, 200, 200, 5058]
+    _clock(box).advance(ms=1_000)
+    codes = [send_code(box, random_text=f"{n:016d}")["code"] for n in range(2)]
+    assert codes == [200, 5058]  # the phone's 4 per 10 s is used up
+
+
+def test_an_unlimited_policy_never_answers_5058(make_sandbox: Callable[..., Sandbox]) -> None:
+    box = make_sandbox(policy=RatePolicy.unlimited())
+    assert {send_code(box)["code"] for _ in range(12)} == {200}
+
+
+def test_a_policy_can_change_one_value() -> None:
+    policy = RatePolicy(per_phone_max=10)
+    assert (policy.per_phone_max, policy.per_code_type_max) == (10, 1)
+    assert "at most 10 per phone per 3600 s" in policy.describe()
+
+
+@pytest.mark.parametrize("bad", [{"per_phone_max": 0}, {"per_code_type_max": -1},
+                                 {"per_phone_window_ms": 0}, {"per_code_type_max": True},
+                                 {"per_phone_window_ms": 1.5}])
+def test_nonsense_policies_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="RatePolicy"):
+        RatePolicy(**bad)  # type: ignore[arg-type]
+
+
+def test_the_health_endpoint_states_the_policy(sandbox: Sandbox) -> None:
+    health = requests.get(sandbox.base_url + "/_sandbox/health", timeout=5).json()
+    assert health["ratePolicy"] == ("at most 1 per phone and codeType per 60 s; "
+                                    "at most 5 per phone per 3600 s")
+
+
+# -- concurrency -----------------------------------------------------------------------------
+
+def _hammer(box: Sandbox, *, threads: int, sends: int,
+            code_type_of: Callable[[int], int]) -> Counter[int]:
+    """``threads`` threads each send ``sends`` correctly signed requests, all at once."""
+    barrier = threading.Barrier(threads)
+    answers: Counter[int] = Counter()
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def worker(worker_id: int) -> None:
+        try:
+            with requests.Session() as session:
+                barrier.wait()
+                for n in range(sends):
+                    query = signed_query(box, code_type=code_type_of(n),
+                                         random_text=f"{worker_id:08d}{n:08d}")
+                    code = post_api(box, query, session=session)["code"]
+                    with lock:
+                        answers[code] += 1
+        except BaseException as error:  # surfaced below, not lost in the thread
+            failures.append(error)
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=60)
+    assert not failures, failures
+    return answers
+
+
+def test_concurrent_sends_get_exactly_the_allowed_successes(sandbox: Sandbox) -> None:
+    # 16 threads x 5 sends, cycling codeTypes 1-5, all at the same instant: the default
+    # policy allows one per codeType (5) and five per phone (5): exactly 5 successes.
+    answers = _hammer(sandbox, threads=16, sends=5, code_type_of=lambda n: n % 5 + 1)
+    assert answers == Counter({200: 5, 5058: 75})
+    outbox = sandbox.outbox()
+    assert sorted(d.code_type for d in outbox) == [1, 2, 3, 4, 5]
+    assert all(d.phone == PHONE for d in outbox)
+
+
+def test_concurrent_sends_under_a_larger_policy(make_sandbox: Callable[..., Sandbox]) -> None:
+    box = make_sandbox(policy=RatePolicy(per_code_type_max=10, per_phone_max=12))
+    answers = _hammer(box, threads=16, sends=4, code_type_of=lambda n: 2)
+    assert answers == Counter({200: 10, 5058: 54})
+    assert len(box.outbox()) == 10
+    # Only the last of the ten is still valid: the others were superseded as they arrived.
+    assert [d.superseded for d in box.outbox()] == [True] * 9 + [False]
