@@ -152,7 +152,7 @@ class ApiError(SmskitError):
         self.http_status = http_status
         #: The catalogue entry for :attr:`code`, or ``None`` for a code we do not know.
         self.entry = entry
-        #: The request that was sent, without the secret (a ``SentRequest`` from the client).
+        #: The request that was sent (a ``SmsCodeRequest``: its signature, never the secret).
         self.request = request
         #: Local clock minus server clock in ms, when it was measured (timestamp errors).
         self.clock_skew_ms = clock_skew_ms

@@ -56,7 +56,6 @@ RATE_LIMITED, SEND_FAILED, SIGNATURE_FAILED, SIGNATURE_ERROR = 5058, 5059, 5420,
 ASSUMPTION = "[sandbox assumption: the page names no code for this rule]"
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SIGNATURE_HEX_LENGTH = 64
-_MAX_INTEGER_TEXT = 19  # digits of the largest int64
 
 
 def success_envelope() -> dict[str, Any]:
@@ -159,26 +158,16 @@ class Platform:
 
     def _field_problems(self, params: Mapping[str, str]) -> dict[str, Problem]:
         """The core's judgement of the fields it knows rules for (first problem per field)."""
-        # Integer text longer than any int64 is refused here: Python's int() refuses over
-        # 4300 digits with a ValueError the core's parsers do not expect.
-        oversized = {name: len(params[name]) for name in ("codeType", "ts")
-                     if len(params.get(name) or "") > _MAX_INTEGER_TEXT}
         found = validate_fields(
             phone=params.get("phone"),
-            code_type=None if "codeType" in oversized else params.get("codeType"),
+            code_type=params.get("codeType"),
             international_code=params.get("internationalCode"),
             random=params.get("random"),
-            ts=None if "ts" in oversized else params.get("ts"),
+            ts=params.get("ts"),
             user_domain=params.get("userDomain"),
             check_clock_window=False,
         )
         problems: dict[str, Problem] = {}
-        if "codeType" in oversized:
-            problems["codeType"] = Problem("codeType", "must be one of 1-5; got "
-                                           f"{oversized['codeType']} characters")
-        if "ts" in oversized:
-            problems["ts"] = Problem("ts", "must be epoch milliseconds, 13 digits; got "
-                                     f"{oversized['ts']} characters", TIMESTAMP)
         for problem in found:
             problems.setdefault(problem.field, problem)
         # random is judged below by the page's rule alone (16 characters); a userDomain with
