@@ -6,7 +6,8 @@
 
 "Clean" means: no per-run metadata (timings, widget state, interpreter version), no
 widget-view outputs (their model ids are random; the deterministic text/plain fallback is
-kept), stable cell ids. nbval then compares the stored outputs in CI.
+kept), adjacent stream outputs of one stream merged (how the kernel chunks a cell's prints
+varies from run to run), stable cell ids. nbval then compares the stored outputs in CI.
 """
 
 from __future__ import annotations
@@ -50,9 +51,20 @@ def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
                 output.get("metadata", {}).pop(WIDGET_VIEW, None)
                 if not data:
                     continue  # a widget view and nothing else
+            previous = outputs[-1] if outputs else None
+            if (output.get("output_type") == "stream" and previous is not None
+                    and previous.get("output_type") == "stream"
+                    and previous.get("name") == output.get("name")):
+                merged = _text(previous["text"]) + _text(output["text"])
+                previous["text"] = merged.splitlines(keepends=True)
+                continue
             outputs.append(output)
         cell["outputs"] = outputs
     return result
+
+
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
 
 
 def read(path: Path) -> dict[str, Any]:

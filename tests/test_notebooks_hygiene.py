@@ -19,6 +19,12 @@ from smskit._data import load_json
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}
+#: The onboarding notebooks, in reading order (issue 5).
+ONBOARDING = ("01-quickstart.ipynb", "02-signature.ipynb", "03-request-builder.ipynb",
+              "04-error-codes.ipynb", "05-code-lifecycle.ipynb", "06-going-live.ipynb")
+#: Notebooks are narrative with short calls into smskit; a longer cell is logic that belongs
+#: in the library.
+MAX_CODE_LINES = 12
 
 
 def _tool() -> Any:
@@ -45,6 +51,41 @@ def _source(cell: dict[str, Any]) -> str:
 def test_the_notebooks_exist() -> None:
     names = [path.name for path in NOTEBOOKS]
     assert len([n for n in names if n[:2].isdigit()]) >= 6, names
+
+
+def test_the_numbered_notebooks_are_exactly_the_six() -> None:
+    numbered = tuple(path.name for path in NOTEBOOKS if path.name[:2].isdigit())
+    assert numbered == ONBOARDING
+
+
+@pytest.mark.parametrize("name", ONBOARDING)
+def test_onboarding_notebook_opens_with_a_title(name: str) -> None:
+    first = _load(ROOT / "notebooks" / name)["cells"][0]
+    assert first["cell_type"] == "markdown"
+    assert _source(first).startswith("# "), "start with an H1 title, then the purpose"
+
+
+@pytest.mark.parametrize("name", ONBOARDING)
+def test_onboarding_code_cells_are_short(name: str) -> None:
+    for cell in _code_cells(ROOT / "notebooks" / name):
+        assert len(_source(cell).splitlines()) <= MAX_CODE_LINES, _source(cell)
+
+
+def test_cleaning_merges_adjacent_streams_of_one_name_only() -> None:
+    def stream(name: str, text: Any) -> dict[str, Any]:
+        return {"output_type": "stream", "name": name, "text": text}
+
+    result = {"output_type": "execute_result", "data": {"text/plain": "1"}, "metadata": {},
+              "execution_count": 1}
+    notebook = {"metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": {},
+                                           "execution_count": 1, "outputs": [
+        stream("stdout", ["a\n", "b"]), stream("stdout", "c\n"), stream("stderr", "e\n"),
+        stream("stdout", "d\n"), result]}]}
+    once = _tool().cleaned(notebook)
+    assert once["cells"][0]["outputs"] == [
+        stream("stdout", ["a\n", "bc\n"]), stream("stderr", "e\n"), stream("stdout", "d\n"),
+        result]
+    assert _tool().cleaned(once) == once
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,0 +1,228 @@
+"""pandas views of the kit's data, for notebooks: tables built here, never in a notebook cell.
+
+Every function imports pandas when called, so ``import smskit.frames`` stays light. The
+tables are deterministic (fixed column order, no timestamps of their own, a fixed
+``Styler`` uuid), because nbval compares them with the outputs stored in the notebooks.
+
+- :func:`catalogue_frame` / :func:`catalogue_table`: the error-code catalogue, plain and styled;
+- :func:`scenario_frame`: the scenario table (one request recipe per code);
+- :func:`comparison_frame` / :func:`match_summary`: documented against observed, from
+  :func:`smskit.sandbox.replay` results;
+- :func:`outbox_frame`, :func:`rules_frame`: the sandbox's deliveries and rules;
+- :func:`regions_frame`, :func:`checklist_frame`: for going live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from smskit.catalogue import SUCCESS_CODE, all_codes, categories, lookup
+from smskit.timefmt import utc_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
+    from smskit.sandbox import Replayed, Sandbox
+
+#: The styled catalogue's fixed HTML id (``T_<uuid>``), so its HTML is the same every run.
+CATALOGUE_UUID = "smskit-catalogue"
+#: The ``msg`` of the platform's documented success envelope (PLATFORM.md:
+#: ``{"code": 200, "msg": "", "data": null, "extMsg": null}``); errors carry the page's text.
+DOCUMENTED_SUCCESS_MSG = ""
+#: A tint per category for the styled catalogue (light enough for dark text).
+CATEGORY_TINTS = {
+    "success": "#d8f0d8",
+    "fix_request": "#fde2c8",
+    "fix_sms_config": "#e6dcf5",
+    "slow_down": "#fff3b0",
+    "retry_later": "#f8d0d0",
+    "check_credentials_or_clock": "#d3e6fa",
+}
+_CATALOGUE_COLUMNS = ("msg (中文, verbatim)", "English", "category", "source", "retry safe")
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def catalogue_frame() -> pd.DataFrame:
+    """Every catalogued code: both messages, category, source and retry safety; index code."""
+    import pandas as pd
+
+    labels = {key: f"{c.en} ({c.zh})" for key, c in categories().items()}
+    rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category), e.source,
+             _yes_no(e.retry_safe)) for e in all_codes()]
+    frame = pd.DataFrame(rows, columns=["code", *_CATALOGUE_COLUMNS])
+    return frame.set_index("code")
+
+
+@dataclass(frozen=True)
+class StyledTable:
+    """A pandas ``Styler`` whose notebook display is deterministic.
+
+    Shows the Styler's HTML (its ids fixed by ``set_uuid``); its ``text/plain`` is this
+    short repr instead of the Styler's ``<... at 0x...>`` address.
+    """
+
+    styler: Styler
+    caption: str
+    rows: int
+
+    def _repr_html_(self) -> str:
+        html: str = self.styler.to_html()
+        return html
+
+    def __repr__(self) -> str:
+        return f"StyledTable({self.caption!r}, rows={self.rows})"
+
+
+def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
+    """The catalogue as a styled table: categories tinted, retry safety coloured."""
+    frame = catalogue_frame()
+    keys = [entry.category for entry in all_codes()]
+    page = sum(1 for entry in all_codes() if entry.source == "page")
+    caption = (f"{len(frame)} codes: {page} from the endpoint's page, "
+               f"{len(frame) - page} from the platform's wider list")
+
+    def colours(table: pd.DataFrame) -> pd.DataFrame:
+        import pandas as pd
+
+        css = pd.DataFrame("", index=table.index, columns=table.columns)
+        css["category"] = [f"background-color: {CATEGORY_TINTS.get(key, 'transparent')}; "
+                           "color: #1a1a1a" for key in keys]  # readable on dark themes too
+        css["retry safe"] = ["color: #2e7d32" if value == "yes" else "color: #c62828"
+                             for value in table["retry safe"]]
+        return css
+
+    styler = (frame.style.set_uuid(uuid)
+              .apply(colours, axis=None)
+              .set_caption(caption)
+              .set_table_styles([
+                  {"selector": "th", "props": "text-align: left; vertical-align: top;"},
+                  {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+                  {"selector": "caption", "props": "caption-side: top; text-align: left;"},
+              ]))
+    return StyledTable(styler, caption, len(frame))
+
+
+def scenario_frame() -> pd.DataFrame:
+    """The scenario table: per row the code it must answer and how the request is made."""
+    import pandas as pd
+
+    from smskit.sandbox import load_scenarios
+
+    rows = [(s.id, s.code, s.title, s.request.describe(), _yes_no(s.assumption))
+            for s in load_scenarios()]
+    frame = pd.DataFrame(rows, columns=["scenario", "code", "title", "request",
+                                        "sandbox assumption"])
+    return frame.set_index("scenario")
+
+
+def documented_message(code: int) -> str:
+    """The ``msg`` the documentation leads one to expect for ``code``.
+
+    Success: the documented envelope's empty ``msg``. Errors: the catalogue's Chinese message
+    (verbatim from the page, or the platform's code list). Unknown codes: ``""``.
+    """
+    if code == SUCCESS_CODE:
+        return DOCUMENTED_SUCCESS_MSG
+    entry = lookup(code)
+    return entry.zh if entry else ""
+
+
+def comparison_rows(results: Iterable[Replayed]) -> list[dict[str, Any]]:
+    """Documented against observed code and message, per replayed scenario, as plain data."""
+    rows = []
+    for result in results:
+        expected_code = result.scenario.code
+        expected_msg = documented_message(expected_code)
+        entry = lookup(expected_code)
+        rows.append({
+            "scenario": result.scenario.id,
+            "documented code": expected_code,
+            "observed code": result.code,
+            "documented msg": expected_msg,
+            "observed msg": result.msg,
+            "English": entry.en if entry else "",
+            "observed extMsg": result.ext_msg,
+            "match": result.code == expected_code and result.msg == expected_msg,
+        })
+    return rows
+
+
+def comparison_frame(results: Iterable[Replayed]) -> pd.DataFrame:
+    """:func:`comparison_rows` as a DataFrame indexed by scenario id (no ``extMsg``: ``""``)."""
+    import pandas as pd
+
+    rows = comparison_rows(results)
+    columns = ["scenario", "documented code", "observed code", "documented msg",
+               "observed msg", "English", "observed extMsg", "match"]
+    frame = pd.DataFrame(rows, columns=columns).set_index("scenario")
+    frame["observed extMsg"] = frame["observed extMsg"].fillna("")
+    return frame
+
+
+def match_summary(frame: pd.DataFrame) -> str:
+    """``"30 of 30 match"``, naming the scenarios that do not when some do not."""
+    matched = frame["match"]
+    text = f"{int(matched.sum())} of {len(matched)} match"
+    misses = [str(name) for name, ok in matched.items() if not ok]
+    return f"{text}; not matching: {', '.join(misses)}" if misses else text
+
+
+def code_coverage(frame: pd.DataFrame) -> str:
+    """``"25 of 25 catalogued codes observed"`` (from a :func:`comparison_frame`), naming any
+    catalogued code that no scenario brought back."""
+    observed = set(frame["observed code"])
+    known = [entry.code for entry in all_codes()]
+    seen = [code for code in known if code in observed]
+    text = f"{len(seen)} of {len(known)} catalogued codes observed"
+    unseen = [str(code) for code in known if code not in observed]
+    return f"{text}; never observed: {', '.join(unseen)}" if unseen else text
+
+
+def outbox_frame(sandbox: Sandbox) -> pd.DataFrame:
+    """The sandbox's deliveries, oldest first, with each code's status at the sandbox's now."""
+    import pandas as pd
+
+    now = sandbox.clock.now_ms()
+    rows = [(utc_text(d.sent_at_ms), utc_text(d.expires_at_ms), d.user_domain,
+             d.international_code, d.phone, d.code_type, d.code, d.status_at(now))
+            for d in sandbox.outbox()]
+    return pd.DataFrame(rows, columns=["sent", "expires", "userDomain", "internationalCode",
+                                       "phone", "codeType", "code", "status"])
+
+
+def rules_frame(sandbox: Sandbox) -> pd.DataFrame:
+    """:func:`smskit.lifecycle.rules` of ``sandbox`` as a table."""
+    import pandas as pd
+
+    from smskit.lifecycle import rules
+
+    rows = [(rule.key, rule.statement, rule.source) for rule in rules(sandbox)]
+    return pd.DataFrame(rows, columns=["rule", "statement", "source"]).set_index("rule")
+
+
+def regions_frame() -> pd.DataFrame:
+    """The platform's documented regions: name, data centre, base URL."""
+    import pandas as pd
+
+    from smskit.regions import regions
+
+    rows = [(r.name, r.data_centre, r.base_url) for r in regions().values()]
+    return pd.DataFrame(rows, columns=["region", "data centre", "base URL"]).set_index("region")
+
+
+def checklist_frame() -> pd.DataFrame:
+    """:data:`smskit.golive.CHECKLIST` as a table, numbered from 1."""
+    import pandas as pd
+
+    from smskit.golive import CHECKLIST
+
+    rows = [(item.title, item.why, item.how) for item in CHECKLIST]
+    frame = pd.DataFrame(rows, columns=["check", "why", "how"])
+    frame.index = pd.RangeIndex(1, len(rows) + 1)
+    return frame
