@@ -21,6 +21,10 @@ SIGNED_FIELDS = ("phone", "codeType", "random", "ts", "userDomainSecret")
 SECRET_FIELD = "userDomainSecret"  # noqa: S105 - a field name, not a secret
 SECRET_MASK = "•" * 8
 _TS_MIN, _TS_MAX = 10**12, 10**13 - 1  # 13-digit epoch milliseconds
+_sha256 = hashlib.sha256
+#: The rule broken by text that cannot be hashed or sent (validation reports it too).
+NO_UTF8 = ("must be text with a UTF-8 form (it contains a lone surrogate, e.g. from "
+           "undecodable bytes)")
 
 
 @dataclass(frozen=True)
@@ -115,10 +119,28 @@ def digest_hex(text: str) -> str:
 
 
 def sign(*, phone: str, code_type: Any, random: str, ts: Any, secret: str) -> str:
-    """The request signature: lowercase hex SHA-256 of the signed string."""
-    return digest_hex(
-        signed_string(phone=phone, code_type=code_type, random=random, ts=ts, secret=secret)
-    )
+    """The request signature: lowercase hex SHA-256 of the signed string (UTF-8).
+
+    Raises :class:`InputError` for values that cannot be signed, including text that has no
+    UTF-8 form (a lone surrogate).
+    """
+    text = signed_string(phone=phone, code_type=code_type, random=random, ts=ts, secret=secret)
+    try:  # the hash inline rather than via digest_hex: sign() is the hot path (benchmarked)
+        return _sha256(text.encode()).hexdigest()
+    except UnicodeEncodeError:
+        raise InputError(_unencodable(phone=phone, random=random, secret=secret)) from None
+
+
+def _unencodable(**texts: str) -> list[Problem]:
+    """A problem for each text field with no UTF-8 form; never shows the value."""
+    problems = []
+    for field, value in texts.items():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            name = SECRET_FIELD if field == "secret" else field
+            problems.append(Problem(name, NO_UTF8))
+    return problems
 
 
 def verify(

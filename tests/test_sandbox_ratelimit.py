@@ -175,3 +175,13 @@ def test_concurrent_sends_under_a_larger_policy(make_sandbox: Callable[..., Sand
     assert len(box.outbox()) == 10
     # Only the last of the ten is still valid: the others were superseded as they arrived.
     assert [d.superseded for d in box.outbox()] == [True] * 9 + [False]
+
+
+def test_a_switched_off_window_keeps_no_history() -> None:
+    from smskit.sandbox.ratelimit import RateLimiter, RatePolicy
+
+    limiter = RateLimiter(RatePolicy.unlimited())
+    for n in range(100):
+        limiter.record(("sandbox-demo", "86", f"1380013{n:04d}", 2), 1_000 + n)
+    assert limiter._by_code_type == {} and limiter._by_phone == {}
+    assert limiter.refusal(("sandbox-demo", "86", "13800130000", 2), 2_000) is None

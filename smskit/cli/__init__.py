@@ -48,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``smskit`` console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # argparse (3.11) turns `--port=--` into an empty list instead of the text "--"; no
+    # option here takes a list, so a list is always that.
+    for name, value in vars(args).items():
+        if isinstance(value, list):
+            parser.error(f"argument --{name.replace('_', '-')}: expected one value, not '--'")
     try:
         status: int = import_module(args._module).run(args)
     except InputError as error:

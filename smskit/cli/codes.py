@@ -9,6 +9,8 @@ from dataclasses import asdict
 from smskit import catalogue
 from smskit.errors import InputError, Problem
 
+_MAX_DIGITS = 9
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("code", nargs="?", help="one code to explain, e.g. 5058")
@@ -35,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
 def _explain(code_text: str, *, as_json: bool) -> int:
     if not code_text.isascii() or not code_text.isdigit():
         raise InputError([Problem("code", "must be a number, e.g. 5058")])
-    entry = catalogue.lookup(int(code_text))
+    # Codes have four digits; int() of thousands of digits would raise ValueError.
+    entry = catalogue.lookup(int(code_text)) if len(code_text) <= _MAX_DIGITS else None
     if entry is None:
-        raise InputError([Problem("code", f"{code_text} is not in the catalogue",
+        shown = code_text if len(code_text) <= _MAX_DIGITS else code_text[:_MAX_DIGITS] + "..."
+        raise InputError([Problem("code", f"{shown} is not in the catalogue",
                                   hint="run `smskit codes` for the list")])
     if as_json:
         print(json.dumps(asdict(entry), ensure_ascii=False, indent=2))

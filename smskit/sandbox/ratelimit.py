@@ -126,8 +126,11 @@ class RateLimiter:
         return None
 
     def record(self, key: CodeKey, now_ms: int) -> None:
-        self._by_code_type.setdefault(key, []).append(now_ms)
-        self._by_phone.setdefault(key[:3], []).append(now_ms)
+        # A window that is switched off (max None) is never read, so nothing is kept for it.
+        if self.policy.per_code_type_max is not None:
+            self._by_code_type.setdefault(key, []).append(now_ms)
+        if self.policy.per_phone_max is not None:
+            self._by_phone.setdefault(key[:3], []).append(now_ms)
         self._records_since_sweep += 1
         if self._records_since_sweep >= _SWEEP_EVERY:  # forget phones that went quiet
             self._records_since_sweep = 0

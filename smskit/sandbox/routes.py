@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smskit.codetypes import CodeType
+from smskit.fields import MAX_DIGITS
 from smskit.request import ENDPOINT_PATH, QUERY_ORDER
 from smskit.sandbox.platform import Platform
 from smskit.sandbox.wire import HttpProblem, parse_query
@@ -154,10 +155,11 @@ class Router:
             raise HttpProblem(400, "code must be a JSON string of digits, e.g. \"042517\" (a "
                               "number would lose leading zeros)")
         code_type = body.get("codeType")
-        if isinstance(code_type, str) and code_type.isascii() and code_type.isdigit():
+        if (isinstance(code_type, str) and code_type.isascii() and code_type.isdigit()
+                and len(code_type) <= MAX_DIGITS):  # int() refuses thousands of digits
             code_type = int(code_type)
         if type(code_type) is not int or code_type not in {m.value for m in CodeType}:
-            raise HttpProblem(400, f"codeType must be an integer 1-5, got {code_type!r}")
+            raise HttpProblem(400, f"codeType must be an integer 1-5, got {code_type!r}"[:200])
         state, domains = self.platform.state, self.platform.domains
         result = state.verify(
             user_domain=_text(body, "userDomain") or domains.demo_domain,
@@ -208,4 +210,9 @@ def _text(body: Mapping[str, Any], name: str, *, required: bool = False) -> str 
         return None
     if not isinstance(value, str) or not value:
         raise HttpProblem(400, f"{name} must be a non-empty JSON string, got {value!r}"[:200])
+    try:  # JSON may spell a lone surrogate ("\ud800"): no UTF-8 form, cannot be echoed back
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise HttpProblem(400, f"{name} must be text with a UTF-8 form, got {value!r}"[:200]
+                          ) from None
     return value
