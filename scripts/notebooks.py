@@ -7,14 +7,18 @@
 "Clean" means: no per-run metadata (timings, widget state, interpreter version), no
 widget-view outputs (their model ids are random; the deterministic text/plain fallback is
 kept), adjacent stream outputs of one stream merged (how the kernel chunks a cell's prints
-varies from run to run), stable cell ids. nbval then compares the stored outputs in CI.
+varies from run to run), stable cell ids, and the replacements of ``notebooks/sanitize.cfg``
+(loopback ports, object addresses) applied to stored text, so that re-running a notebook does
+not change its file. nbval applies the same replacements to fresh outputs and compares.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,27 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 KEPT_CELL_METADATA = ("tags",)
+SANITIZE_FILE = NOTEBOOK_DIR / "sanitize.cfg"
+TEXT_MIMES = ("text/plain", "text/html")
+
+
+@cache
+def sanitizers() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The ``regex:`` / ``replace:`` pairs of nbval's sanitize file, in order."""
+    pairs, pattern = [], None
+    for line in SANITIZE_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("regex:"):
+            pattern = re.compile(line.removeprefix("regex:").strip())
+        elif line.startswith("replace:") and pattern is not None:
+            pairs.append((pattern, line.removeprefix("replace:").strip()))
+            pattern = None
+    return tuple(pairs)
+
+
+def sanitized(text: str) -> str:
+    for pattern, replacement in sanitizers():
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def notebook_paths(args: list[str]) -> list[Path]:
@@ -51,6 +76,11 @@ def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
                 output.get("metadata", {}).pop(WIDGET_VIEW, None)
                 if not data:
                     continue  # a widget view and nothing else
+                for mime in TEXT_MIMES:
+                    if mime in data:
+                        data[mime] = sanitized(_text(data[mime])).splitlines(keepends=True)
+            if output.get("output_type") == "stream":
+                output["text"] = sanitized(_text(output["text"])).splitlines(keepends=True)
             previous = outputs[-1] if outputs else None
             if (output.get("output_type") == "stream" and previous is not None
                     and previous.get("output_type") == "stream"

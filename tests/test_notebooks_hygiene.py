@@ -77,15 +77,25 @@ def test_cleaning_merges_adjacent_streams_of_one_name_only() -> None:
 
     result = {"output_type": "execute_result", "data": {"text/plain": "1"}, "metadata": {},
               "execution_count": 1}
+    stored_result = {**result, "data": {"text/plain": ["1"]}}
     notebook = {"metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": {},
                                            "execution_count": 1, "outputs": [
         stream("stdout", ["a\n", "b"]), stream("stdout", "c\n"), stream("stderr", "e\n"),
         stream("stdout", "d\n"), result]}]}
     once = _tool().cleaned(notebook)
     assert once["cells"][0]["outputs"] == [
-        stream("stdout", ["a\n", "bc\n"]), stream("stderr", "e\n"), stream("stdout", "d\n"),
-        result]
+        stream("stdout", ["a\n", "bc\n"]), stream("stderr", ["e\n"]), stream("stdout", ["d\n"]),
+        stored_result]
     assert _tool().cleaned(once) == once
+
+
+def test_cleaning_stores_sanitized_text() -> None:
+    output = {"output_type": "stream", "name": "stdout",
+              "text": "curl http://127.0.0.1:40123/x\n<obj at 0x7f3a2b>\n"}
+    notebook = {"metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": {},
+                                           "execution_count": 1, "outputs": [output]}]}
+    [stored] = _tool().cleaned(notebook)["cells"][0]["outputs"]
+    assert stored["text"] == ["curl http://127.0.0.1:PORT/x\n", "<obj at 0xADDRESS>\n"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
