@@ -32,6 +32,7 @@ from smskit.clock import Clock, SystemClock
 from smskit.errors import ConnectionFailed, InputError, Problem, ResponseFormatError
 from smskit.request import ENDPOINT_PATH, SmsCodeRequest, build_request
 from smskit.responses import RawResponse, SendResult, excerpt, interpret
+from smskit.validation import base_url_problems
 
 __all__ = ["SendResult", "SmsClient"]
 
@@ -269,7 +270,7 @@ def _setting_problems(
         problems.append(Problem("base_url", "give exactly one of base_url or region",
                                 hint="region='china' or 'europe', or base_url='https://...'"))
     elif base_url is not None:
-        problems += _base_url_problems(base_url)
+        problems += base_url_problems(base_url)
     elif not isinstance(region, str) or region.strip().casefold() not in regions.regions():
         problems.append(Problem("region", f"{region!r} is not a known region; known: "
                                 + ", ".join(regions.regions()), hint="or give base_url"))
@@ -282,22 +283,3 @@ def _setting_problems(
     if type(connect_retries) is not int or not 0 <= connect_retries <= 10:
         problems.append(Problem("connect_retries", "must be an integer from 0 to 10"))
     return problems
-
-
-def _base_url_problems(base_url: Any) -> list[Problem]:
-    if not isinstance(base_url, str) or not base_url.strip():
-        return [Problem("base_url", "must be a URL such as https://iot-api.quectelcn.com")]
-    try:
-        parts = urlsplit(base_url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as error:
-        return [Problem("base_url", f"is not a usable URL ({error})")]
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [Problem("base_url", "must start with https:// (or http://) and name a host",
-                        hint="or use a region name: china, europe")]
-    if parts.username or parts.password:
-        return [Problem("base_url", "must not contain credentials")]
-    if parts.query or parts.fragment:
-        return [Problem("base_url", "must not have a query or fragment",
-                        hint=f"use {parts.scheme}://{parts.netloc}{parts.path}")]
-    return []

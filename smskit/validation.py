@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.codetypes import CodeType
@@ -80,6 +81,26 @@ def ensure_valid(**fields: Any) -> None:
     problems = validate_fields(**fields)
     if problems:
         raise InputError(problems)
+
+
+def base_url_problems(base_url: Any) -> list[Problem]:
+    """Problems with a base URL setting (field ``base_url``); the client and forms share it."""
+    if not isinstance(base_url, str) or not base_url.strip():
+        return [Problem("base_url", "must be a URL such as https://iot-api.quectelcn.com")]
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as error:
+        return [Problem("base_url", f"is not a usable URL ({error})")]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [Problem("base_url", "must start with https:// (or http://) and name a host",
+                        hint="or use a region name: china, europe")]
+    if parts.username or parts.password:
+        return [Problem("base_url", "must not contain credentials")]
+    if parts.query or parts.fragment:
+        return [Problem("base_url", "must not have a query or fragment",
+                        hint=f"use {parts.scheme}://{parts.netloc}{parts.path}")]
+    return []
 
 
 def _code_type_problems(value: Any) -> list[Problem]:

@@ -29,6 +29,7 @@ from smskit.errors import (
 )
 from smskit.nonce import new_random, now_ms
 from smskit.request import SmsCodeRequest, build_request
+from smskit.validation import base_url_problems
 from smskit.widgets._common import (
     DESCRIPTION_WIDTH,
     FIELD_WIDTH,
@@ -276,15 +277,8 @@ class RequestBuilder(WidgetView):
         self.ts.value = str(now_ms(self._clock))
 
     def _base_url_problems(self) -> list[Problem]:
-        """The client's own judgement of the base URL (it is the one that will use it)."""
-        from smskit.client import SmsClient
-
-        try:
-            SmsClient(base_url=self.base_url.value, user_domain=self.user_domain.value,
-                      secret=self.secret.value, clock=self._clock).close()
-        except InputError as error:
-            return [p for p in error.problems if p.field == BASE_URL_FIELD]
-        return []
+        """The base URL judged by the same rule the client applies when it sends."""
+        return base_url_problems(self.base_url.value)
 
     def _on_send(self, _button: Any = None) -> None:
         """Send once if the fields are valid; otherwise show why not. Never retries."""
