@@ -1,0 +1,42 @@
+"""The wheel carries what an installed smskit needs: the data, the type marker, the script."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", str(ROOT), "-w", str(out)],
+                   check=True, capture_output=True, timeout=300)
+    [path] = out.glob("smskit-*.whl")
+    return zipfile.ZipFile(path)
+
+
+def test_wheel_has_every_data_file_and_the_type_marker(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    for data_file in sorted((ROOT / "data").glob("*.json")):
+        assert f"smskit/_data/{data_file.name}" in names
+        assert json.loads(wheel.read(f"smskit/_data/{data_file.name}")) == json.loads(
+            data_file.read_text(encoding="utf-8"))
+    assert "smskit/py.typed" in names
+
+
+def test_wheel_declares_the_console_script_and_core_dependencies(wheel: zipfile.ZipFile) -> None:
+    [entry_points] = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
+    assert "smskit = smskit.cli:main" in wheel.read(entry_points).decode()
+    [metadata] = [n for n in wheel.namelist() if n.endswith("METADATA")]
+    requires = [line for line in wheel.read(metadata).decode().splitlines()
+                if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    assert sorted(line.split()[1].split(">")[0] for line in requires) == ["phonenumbers",
+                                                                         "requests"]
