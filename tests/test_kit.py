@@ -1,0 +1,57 @@
+"""The README's first command really opens JupyterLab on the notebooks."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_kit_lab_serves_the_notebooks(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "IPYTHONDIR": str(tmp_path / "ipy")}
+    log = tmp_path / "lab.log"
+    with log.open("wb") as sink:
+        lab = subprocess.Popen([str(ROOT / "kit"), "lab", "--no-browser", "--ip=127.0.0.1",
+                                f"--port={port}", "--ServerApp.port_retries=0"],
+                               stdout=sink, stderr=subprocess.STDOUT, env=env,
+                               start_new_session=True)
+    try:
+        token = None
+        deadline = time.monotonic() + 60
+        while token is None and time.monotonic() < deadline:
+            assert lab.poll() is None, log.read_text(errors="replace")[-2000:]
+            found = re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)",
+                              log.read_text(errors="replace"))
+            token = found.group(1) if found else None
+            time.sleep(0.2)
+        assert token, log.read_text(errors="replace")[-2000:]
+        contents = requests.get(f"http://127.0.0.1:{port}/api/contents",
+                                params={"token": token}, timeout=10).json()
+        names = {item["name"] for item in contents["content"]}
+        assert {"01-quickstart.ipynb", "06-going-live.ipynb", "app.ipynb"} <= names
+        assert requests.get(f"http://127.0.0.1:{port}/lab", params={"token": token},
+                            timeout=10).status_code == 200
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        try:
+            lab.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(lab.pid, signal.SIGKILL)
+            lab.wait()
