@@ -133,14 +133,17 @@ def sign(*, phone: str, code_type: Any, random: str, ts: Any, secret: str) -> st
 
 def _unencodable(**texts: str) -> list[Problem]:
     """A problem for each text field with no UTF-8 form; never shows the value."""
-    problems = []
-    for field, value in texts.items():
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            name = SECRET_FIELD if field == "secret" else field
-            problems.append(Problem(name, NO_UTF8))
-    return problems
+    return [Problem(SECRET_FIELD if field == "secret" else field, NO_UTF8)
+            for field, value in texts.items() if not has_utf8(value)]
+
+
+def has_utf8(text: str) -> bool:
+    """False for text that cannot be signed or sent: it holds a lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def verify(

@@ -22,7 +22,7 @@ from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.nonce import RANDOM_ALPHABET, RANDOM_LENGTH, now_ms
-from smskit.signing import NO_UTF8
+from smskit.signing import NO_UTF8, has_utf8
 
 CLOCK_WINDOW_MS = 10 * MILLIS_PER_MINUTE  # 与服务器时间不能超过 10 分钟
 MAX_E164_DIGITS = 15
@@ -228,7 +228,7 @@ def _secret_problems(value: Any) -> list[Problem]:
                         hint="set SMSKIT_USER_DOMAIN_SECRET or type it in the password field")]
     if not isinstance(value, str):
         return [Problem(field, f"must be text, not {type(value).__name__}")]
-    if not _has_utf8(value):
+    if not has_utf8(value):
         return [Problem(field, NO_UTF8)]
     if value.strip() != value:
         return [Problem(field, "has leading or trailing whitespace",
@@ -241,21 +241,12 @@ def _text_problems(field: str, value: Any, code: int | None, what: str) -> list[
     if missing:
         return [Problem(field, missing.rule, code, hint=f"send {what}")]
     text: str = value
-    if not _has_utf8(text):
+    if not has_utf8(text):
         return [Problem(field, NO_UTF8)]
     if text.strip() != text:
         return [Problem(field, "must not have leading or trailing whitespace",
                         hint=f"send {text.strip()!r}")]
     return []
-
-
-def _has_utf8(text: str) -> bool:
-    """False for text that cannot be sent or signed: it holds a lone surrogate."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _missing_text_problem(field: str, value: Any, code: int | None) -> Problem | None:

@@ -34,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
     signature = sign(**fields)
     if args.explain:
         width = max(len(name) for name in ("signed string", "userDomainSecret"))
-        for segment in signed_segments(**fields):
+        segments = signed_segments(**fields)
+        for segment in segments:
             print(f"{segment.field:<{width}}  {segment.shown}", file=sys.stderr)
-        joined = "".join(segment.shown for segment in signed_segments(**fields))
+        joined = "".join(segment.shown for segment in segments)
         print(f"{'signed string':<{width}}  {joined}", file=sys.stderr)
         print(f"{'SHA-256 (hex)':<{width}}  {signature}", file=sys.stderr)
     print(signature)
