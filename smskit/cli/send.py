@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 from smskit import environment, regions
 from smskit.codetypes import CodeType
 from smskit.errors import ApiError, ResponseFormatError, TransportError
+from smskit.timefmt import utc_text
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -148,8 +148,5 @@ def _delivery_fields(delivery: Any) -> dict[str, Any]:
 def _describe_delivery(delivery: Any) -> str:
     if delivery is None:
         return "Sandbox delivered nothing to this phone."
-    fields = _delivery_fields(delivery)
-    expires = datetime.fromtimestamp(fields["expiresAtMs"] / 1000, UTC)
-    return (f"Sandbox delivered code {fields['code']} to +{fields['internationalCode']} "
-            f"{fields['phone']}, valid until {expires:%Y-%m-%d %H:%M:%S} UTC "
-            f"(ts {fields['expiresAtMs']})")
+    return (f"Sandbox delivered code {delivery.code} to +{delivery.international_code} "
+            f"{delivery.phone}, valid until {utc_text(delivery.expires_at_ms)}")
