@@ -10,6 +10,8 @@ import re
 import string
 import subprocess
 import sys
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,36 @@ def test_example_in_chinese() -> None:
     assert f"文档页给出的签名：{EXAMPLE['printed_signature']}（不一致）" in done.stdout
     assert "空字符串的 SHA-256" in done.stdout
     assert EXAMPLE["finding"]["zh"] in done.stdout and EXAMPLE["finding"]["en"] not in done.stdout
+
+
+# --- a clock far off, explained in both editions -----------------------------------------
+
+@pytest.mark.parametrize(("ms", "zh"), [
+    (0, "与服务器时间一致（误差在一秒内）"),
+    (3_200, "比服务器时间快 3.2 秒"),
+    (-12 * 60_000, "比服务器时间慢 12.0 分钟"),
+])
+def test_clock_offset_in_chinese(ms: int, zh: str) -> None:
+    from smskit import skew
+
+    assert skew.describe(ms, "zh") == zh
+
+
+def test_clock_skew_error_explains_the_clock_in_both_editions() -> None:
+    from smskit.responses import RawResponse, interpret
+
+    server = datetime(2025, 4, 16, 3, 24, 54, tzinfo=UTC)
+    local_ms = int(server.timestamp() * 1000) + 500 + 11 * 60_000  # 11 min ahead
+    body = json.dumps({"code": 5420, "msg": "签名验证失败", "data": None, "extMsg": None})
+    raw = RawResponse(status=200, headers={"Date": format_datetime(server, usegmt=True)},
+                      body=body.encode(), local_sent_ms=local_ms, local_received_ms=local_ms)
+    with pytest.raises(smskit.ClockSkewError) as caught:
+        interpret(raw)
+    entry = caught.value.entry
+    assert entry is not None
+    catalogue_row = next(row for row in CODES["codes"] if row["code"] == 5420)
+    assert "比服务器时间快 11.0 分钟" in entry.cause_in("zh")
+    assert entry.cause_in("zh").endswith(catalogue_row["cause_zh"])
+    assert "11.0 min ahead of" in entry.cause_in("en")
+    assert "NTP" in entry.remedy_in("zh") and "用户域密钥" in entry.remedy_in("zh")
+    assert entry.remedy_in("en") == entry.remedy and "not the secret" in entry.remedy
