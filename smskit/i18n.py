@@ -1,17 +1,20 @@
 """The kit's language: one switch (English or Chinese) and one lookup for its own texts.
 
 The design follows gettext/Babel and JupyterLab's language packs: texts are data, not
-strings scattered in code. Every text the kit writes has a key (``"codes.label.cause"``)
+strings scattered in code. Every text the kit writes has a key (``"codes.explain.cause"``)
 in ``data/messages.json``, which holds both editions side by side, so a change to one is
 seen next to the other::
 
-    "codes.label.cause": {"en": "Cause:      {cause}", "zh": "原因：      {cause}"}
+    "codes.explain.cause": {"en": "Cause:      {cause}", "zh": "原因：      {cause}"}
 
-Placeholders are named (``{field}``, ``{code}``), never positional, so a translation may
-put them in any order; both editions of a key carry the same placeholders (a test holds
-them equal). A module uses a text by its key: ``i18n.t("codes.label.cause", cause=...)``.
-Keys are grouped by the module that owns them (``codes.*`` for ``smskit codes``); adding
-a text means adding its key with both editions to ``data/messages.json``.
+Placeholders are named (``{field}``, ``{code}``; ``str.format`` syntax, ``{{`` for a
+literal brace), never positional, so a translation may put them in any order. A module
+uses a text by its key: ``i18n.t("codes.explain.cause", cause=...)``. Keys are grouped by
+the module that owns them (``codes.*`` for ``smskit codes``); adding a text means adding
+its key with both editions to ``data/messages.json``. tests/test_i18n.py holds every key
+to both editions with the same placeholders, every ``i18n.t("...")`` in smskit/ to an
+existing key and every key to a use; tests/test_glossary.py holds the Chinese edition to
+the platform's terms (``data/glossary.json``).
 
 Which language: the first of
 
@@ -110,7 +113,7 @@ def t(key: str, /, lang: str | None = None, **values: object) -> str:
     """The text ``key`` in ``lang`` (default: :func:`language`), placeholders filled.
 
     An unknown key or a missing placeholder value raises KeyError: both are mistakes in
-    the kit's code, which the tests find.
+    the kit's code, which the tests find. ``lang`` cannot be a placeholder's name.
     """
     edition = language() if lang is None else _as_language(lang)
     return messages()[key][edition].format_map(values)
