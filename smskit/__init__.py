@@ -29,6 +29,7 @@ from smskit.errors import (
     SmskitError,
     TransportError,
 )
+from smskit.i18n import language, set_language
 from smskit.nonce import new_random, now_ms
 from smskit.request import ENDPOINT_PATH, SmsCodeRequest, build_request
 from smskit.signing import check, masked_signed_string, sign, signed_string, verify
@@ -85,10 +86,12 @@ __all__ = [
     "build_request",
     "categories",
     "check",
+    "language",
     "lookup",
     "masked_signed_string",
     "new_random",
     "now_ms",
+    "set_language",
     "sign",
     "signed_string",
     "verify",

@@ -1,7 +1,9 @@
 """The error-code catalogue: every code this endpoint can answer, read from ``data/``.
 
 Plain dataclasses, no pandas: ``import smskit`` stays light. :func:`codes_frame` builds a
-pandas DataFrame and imports pandas only when it is called.
+pandas DataFrame and imports pandas only when it is called. Our explanations exist in
+English (``cause``) and Chinese (``cause_zh``); the ``*_in(lang)`` methods pick the edition
+of the kit's current language (:mod:`smskit.i18n`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from smskit import i18n
 from smskit._data import load_json
 
 if TYPE_CHECKING:
@@ -33,14 +36,30 @@ class ErrorCode:
     #: ``"page"`` if the endpoint's own page lists it, ``"platform"`` if it comes from the
     #: platform's wider code list.
     source: str
+    #: Why the platform answers this code, in English; ``cause_zh`` in Chinese.
     cause: str
+    cause_zh: str
+    #: What to do about it, in English; ``remedy_zh`` in Chinese.
     remedy: str
+    remedy_zh: str
     #: True when nothing was handed to the SMS provider, so sending again cannot duplicate.
     retry_safe: bool
 
     @property
     def is_success(self) -> bool:
         return self.code == SUCCESS_CODE
+
+    def message_in(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the kit's language): Chinese is the platform's own."""
+        return i18n.pick(en=self.en, zh=self.zh, lang=lang)
+
+    def cause_in(self, lang: str | None = None) -> str:
+        """The cause in ``lang`` (default: the kit's language)."""
+        return i18n.pick(en=self.cause, zh=self.cause_zh, lang=lang)
+
+    def remedy_in(self, lang: str | None = None) -> str:
+        """The remedy in ``lang`` (default: the kit's language)."""
+        return i18n.pick(en=self.remedy, zh=self.remedy_zh, lang=lang)
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,15 @@ class Category:
     en: str
     zh: str
     next_step: str
+    next_step_zh: str
+
+    def name_in(self, lang: str | None = None) -> str:
+        """The category's name in ``lang`` (default: the kit's language)."""
+        return i18n.pick(en=self.en, zh=self.zh, lang=lang)
+
+    def next_step_in(self, lang: str | None = None) -> str:
+        """The next step in ``lang`` (default: the kit's language)."""
+        return i18n.pick(en=self.next_step, zh=self.next_step_zh, lang=lang)
 
 
 @cache

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from smskit import skew
+from smskit import i18n, skew
 from smskit.catalogue import SUCCESS_CODE, ErrorCode, lookup
 from smskit.errors import CATEGORY_ERRORS, ApiError, ClockSkewError, ResponseFormatError
 from smskit.request import SmsCodeRequest
@@ -48,11 +48,7 @@ MAX_BODY_BYTES = 64 * 1024
 #: How much of a strange body an error shows.
 EXCERPT_CHARS = 200
 
-CLOCK_REMEDY = (
-    "The local clock, not the secret, is the likely cause: ts must be within 10 minutes of "
-    "the server's time. Synchronise the clock (NTP) and send again; "
-    "SmsClient.measure_clock_skew() shows the offset."
-)
+CLOCK_REMEDY = i18n.t("responses.clock_remedy", "en")
 
 _log = logging.getLogger("smskit.client")
 
@@ -236,8 +232,12 @@ def _text(value: Any) -> str | None:
 
 
 def _clock_entry(entry: ErrorCode, clock_skew_ms: int) -> ErrorCode:
-    """The catalogue entry with cause and remedy pointing at the measured clock offset."""
-    cause = (f"The local clock is {skew.describe(clock_skew_ms)} the server's (measured from "
-             "its Date header), outside the 10-minute window for ts. "
-             f"Catalogue cause of {entry.code}: {entry.cause}")
-    return dataclasses.replace(entry, cause=cause, remedy=CLOCK_REMEDY)
+    """The catalogue entry with cause and remedy (both editions) pointing at the measured
+    clock offset."""
+    cause = {lang: i18n.t("responses.clock_cause", lang, code=entry.code,
+                          offset=skew.describe(clock_skew_ms, lang),
+                          catalogue_cause=entry.cause_in(lang))
+             for lang in i18n.LANGUAGES}
+    return dataclasses.replace(entry, cause=cause["en"], cause_zh=cause["zh"],
+                               remedy=CLOCK_REMEDY,
+                               remedy_zh=i18n.t("responses.clock_remedy", "zh"))

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from smskit import i18n
+
 #: ``Date`` is truncated to whole seconds; the estimate assumes the middle of that second.
 DATE_RESOLUTION_MS = 1_000
 
@@ -61,11 +63,12 @@ def skew_from_headers(
     return skew_ms(server_date, local_sent_ms, local_received_ms)
 
 
-def describe(skew: int) -> str:
-    """``"12.0 min ahead of"`` / ``"3.2 s behind"`` / ``"in step with"`` the server."""
+def describe(skew: int, lang: str = "en") -> str:
+    """``"12.0 min ahead of"`` / ``"3.2 s behind"`` / ``"in step with"`` the server; in
+    Chinese a whole predicate (``"比服务器时间快 12.0 分钟"``), because the word order differs."""
     if abs(skew) < DATE_RESOLUTION_MS:
-        return "in step with (to within a second)"
-    direction = "ahead of" if skew > 0 else "behind"
-    if abs(skew) >= 60_000:
-        return f"{abs(skew) / 60_000:.1f} min {direction}"
-    return f"{abs(skew) / 1000:.1f} s {direction}"
+        return i18n.t("skew.in_step", lang)
+    minutes = abs(skew) >= 60_000
+    amount = f"{abs(skew) / (60_000 if minutes else 1_000):.1f}"
+    unit = i18n.t("skew.unit.min" if minutes else "skew.unit.s", lang)
+    return i18n.t("skew.ahead" if skew > 0 else "skew.behind", lang, amount=amount, unit=unit)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from smskit import i18n
 from smskit._data import load_json
 from smskit.signing import digest_hex, masked_signed_string, sign, signed_string
 
@@ -50,18 +51,17 @@ class Reproduction:
     printed_is_empty_input_digest: bool
     recorded_signature_matches: bool
 
-    def summary(self) -> str:
-        """Two or three plain sentences stating the findings."""
+    def summary(self, lang: str | None = None) -> str:
+        """Three or four plain lines stating the findings, in ``lang`` (default: the kit's)."""
+        signed = "matches" if self.signed_string_matches else "differs"
+        printed = "matches" if self.printed_signature_matches else "differs"
         lines = [
-            "Signed string: "
-            + ("matches the page." if self.signed_string_matches else "DIFFERS from the page."),
-            f"Computed signature: {self.computed_signature}",
-            f"Printed signature:  {self.printed_signature} ("
-            + ("matches)" if self.printed_signature_matches else "does NOT match)"),
+            i18n.t(f"example.summary.signed_string_{signed}", lang),
+            i18n.t("example.summary.computed", lang, signature=self.computed_signature),
+            i18n.t(f"example.summary.printed_{printed}", lang, signature=self.printed_signature),
         ]
         if self.printed_is_empty_input_digest:
-            lines.append("The printed signature is SHA-256 of the empty string, "
-                         "not of the signed string: the page's example is wrong.")
+            lines.append(i18n.t("example.summary.empty_input", lang))
         return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ OTHER_SECRET = "cli-test-secret-9f8e7d"
 
 def run_cli(*args: str, secret: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SMSKIT_")}
+    env["SMSKIT_LANG"] = "en"  # the expected texts below are the English edition
     if secret is not None:
         env["SMSKIT_USER_DOMAIN_SECRET"] = secret
     return subprocess.run([sys.executable, "-m", "smskit", *args], capture_output=True,

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
+from smskit import i18n
 from smskit.errors import InputError, SmskitError
 
 #: Subcommand name -> (module, one-line help).
@@ -32,6 +33,12 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang en|zh`` for a command whose texts exist in both editions; its ``run`` wraps
+    itself in ``i18n.using_language(args.lang)``."""
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=i18n.t("cli.lang.help"))
 
 
 def build_parser() -> argparse.ArgumentParser:

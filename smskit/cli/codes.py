@@ -1,4 +1,8 @@
-"""``smskit codes [CODE]``: the error-code catalogue, or everything about one code."""
+"""``smskit codes [CODE]``: the error-code catalogue, or everything about one code.
+
+The list shows both messages whatever the language; one code's explanation (category,
+cause, remedy) is in the kit's language (``--lang``, ``SMSKIT_LANG``, the locale).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import argparse
 import json
 from dataclasses import asdict
 
-from smskit import catalogue
+from smskit import catalogue, i18n
+from smskit.cli import add_language_option
 from smskit.errors import InputError, Problem
 
 _MAX_DIGITS = 9
@@ -18,9 +23,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="only codes of this category")
     parser.add_argument("--search", metavar="TEXT", help="match Chinese or English text")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_language_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    with i18n.using_language(args.lang):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.code is not None:
         return _explain(args.code, as_json=args.json)
     entries = catalogue.search(args.search or "")
@@ -36,22 +47,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _explain(code_text: str, *, as_json: bool) -> int:
     if not code_text.isascii() or not code_text.isdigit():
-        raise InputError([Problem("code", "must be a number, e.g. 5058")])
+        raise InputError([Problem("code", i18n.t("codes.error.not_a_number"))])
     # Codes have four digits; int() of thousands of digits would raise ValueError.
     entry = catalogue.lookup(int(code_text)) if len(code_text) <= _MAX_DIGITS else None
     if entry is None:
         shown = code_text if len(code_text) <= _MAX_DIGITS else code_text[:_MAX_DIGITS] + "..."
-        raise InputError([Problem("code", f"{shown} is not in the catalogue",
-                                  hint="run `smskit codes` for the list")])
+        raise InputError([Problem("code", i18n.t("codes.error.unknown", code=shown),
+                                  hint=i18n.t("codes.error.unknown_hint"))])
     if as_json:
         print(json.dumps(asdict(entry), ensure_ascii=False, indent=2))
         return 0
     category = catalogue.categories()[entry.category]
+    other = "en" if i18n.language() == "zh" else "zh"
     print(f"{entry.code} {entry.zh}")
     print(f"     {entry.en}")
-    print(f"Category:   {category.en} ({category.zh}). {category.next_step}")
-    print(f"Source:     {'this endpoint page' if entry.source == 'page' else 'platform code list'}")
-    print(f"Cause:      {entry.cause}")
-    print(f"Remedy:     {entry.remedy}")
-    print(f"Retry safe: {'yes' if entry.retry_safe else 'no'}")
+    print(i18n.t("codes.explain.category", name=category.name_in(),
+                 other_name=category.name_in(other), next_step=category.next_step_in()))
+    print(i18n.t("codes.explain.source", source=i18n.t(f"codes.source.{entry.source}")))
+    print(i18n.t("codes.explain.cause", cause=entry.cause_in()))
+    print(i18n.t("codes.explain.remedy", remedy=entry.remedy_in()))
+    print(i18n.t("codes.explain.retry_safe",
+                 answer=i18n.t("common.yes" if entry.retry_safe else "common.no")))
     return 0

@@ -1,0 +1,125 @@
+"""The kit's language: one switch (English or Chinese) and one lookup for its own texts.
+
+The design follows gettext/Babel and JupyterLab's language packs: texts are data, not
+strings scattered in code. Every text the kit writes has a key (``"codes.explain.cause"``)
+in ``data/messages.json``, which holds both editions side by side, so a change to one is
+seen next to the other::
+
+    "codes.explain.cause": {"en": "Cause:      {cause}", "zh": "原因：      {cause}"}
+
+Placeholders are named (``{field}``, ``{code}``; ``str.format`` syntax, ``{{`` for a
+literal brace), never positional, so a translation may put them in any order. A module
+uses a text by its key: ``i18n.t("codes.explain.cause", cause=...)``. Keys are grouped by
+the module that owns them (``codes.*`` for ``smskit codes``); adding a text means adding
+its key with both editions to ``data/messages.json``. tests/test_i18n.py holds every key
+to both editions with the same placeholders, every ``i18n.t("...")`` in smskit/ to an
+existing key and every key to a use; tests/test_glossary.py holds the Chinese edition to
+the platform's terms (``data/glossary.json``).
+
+Which language: the first of
+
+1. :func:`set_language` (a notebook: ``smskit.set_language("zh")``), or, for a block,
+   :func:`using_language`; the CLI's ``--lang`` uses the latter;
+2. the ``SMSKIT_LANG`` environment variable (``zh`` or ``en``);
+3. the POSIX locale variables, first set of ``LC_ALL``, ``LC_MESSAGES``, ``LANG``:
+   ``zh…`` (``zh_CN.UTF-8``, ``zh_TW``) means Chinese;
+4. English.
+
+The choice is process-wide, like :func:`locale.setlocale`. The platform's own Chinese
+messages (``msg``) are facts and stay verbatim in every language. Data that carries its
+own two editions (the error-code catalogue's ``cause``/``cause_zh``) is chosen with
+:func:`pick`. Standard library only: ``import smskit`` stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from typing import Literal
+
+from smskit._data import load_json
+
+Language = Literal["en", "zh"]
+#: The kit's languages; English first because it is the fallback.
+LANGUAGES: tuple[Language, ...] = ("en", "zh")
+#: The environment variable that chooses the language (``zh`` or ``en``).
+LANGUAGE_VARIABLE = "SMSKIT_LANG"
+#: POSIX locale variables, in the order that decides the messages' language.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: Language | None = None
+
+
+def _as_language(value: str) -> Language:
+    """``value`` as a language code, or a ValueError naming the accepted ones."""
+    code = value.strip().lower()
+    if code not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {value!r}")
+    return code
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> Language:
+    """The language the environment asks for: ``SMSKIT_LANG``, else the locale, else English.
+
+    An ``SMSKIT_LANG`` that is neither ``zh`` nor ``en`` is ignored, like a locale the
+    system does not know, so a typo never stops the kit.
+    """
+    env = os.environ if environ is None else environ
+    requested = env.get(LANGUAGE_VARIABLE, "").strip().lower()
+    if requested in LANGUAGES:
+        return requested
+    locale_name = next((env[name] for name in LOCALE_VARIABLES if env.get(name)), "")
+    return "zh" if locale_name.lower().startswith("zh") else "en"
+
+
+def language() -> Language:
+    """The language the kit writes in now."""
+    return _chosen if _chosen is not None else environment_language()
+
+
+def set_language(lang: str | None) -> None:
+    """Write in ``lang`` (``"zh"`` or ``"en"``) from now on; ``None`` returns to the
+    environment's choice."""
+    global _chosen
+    _chosen = None if lang is None else _as_language(lang)
+
+
+@contextmanager
+def using_language(lang: str | None) -> Iterator[Language]:
+    """Write in ``lang`` inside the ``with`` block, then return to the previous choice.
+
+    ``None`` keeps the current language (a command's ``--lang`` left out).
+    """
+    global _chosen
+    previous = _chosen
+    if lang is not None:
+        _chosen = _as_language(lang)
+    try:
+        yield language()
+    finally:
+        _chosen = previous
+
+
+@cache
+def messages() -> Mapping[str, Mapping[str, str]]:
+    """Every key with its editions, from ``data/messages.json`` (read once)."""
+    table: dict[str, dict[str, str]] = load_json("messages.json")["messages"]
+    return table
+
+
+def t(key: str, /, lang: str | None = None, **values: object) -> str:
+    """The text ``key`` in ``lang`` (default: :func:`language`), placeholders filled.
+
+    An unknown key or a missing placeholder value raises KeyError: both are mistakes in
+    the kit's code, which the tests find. ``lang`` cannot be a placeholder's name.
+    """
+    edition = language() if lang is None else _as_language(lang)
+    return messages()[key][edition].format_map(values)
+
+
+def pick(*, en: str, zh: str, lang: str | None = None) -> str:
+    """Of two editions held by some data, the one in ``lang`` (default: :func:`language`)."""
+    edition = language() if lang is None else _as_language(lang)
+    return zh if edition == "zh" else en
