@@ -35,6 +35,7 @@ from smskit.signing import check, masked_signed_string, sign, signed_string, ver
 
 if TYPE_CHECKING:
     from smskit.client import SendResult, SmsClient
+    from smskit.doctor import Diagnosis, diagnose
     from smskit.sandbox import Sandbox
 
 __version__ = "0.1.0"
@@ -44,6 +45,8 @@ _LAZY = {
     "SmsClient": "smskit.client",
     "SendResult": "smskit.client",
     "Sandbox": "smskit.sandbox",
+    "Diagnosis": "smskit.doctor",
+    "diagnose": "smskit.doctor",
 }
 
 
@@ -63,6 +66,7 @@ __all__ = [
     "ConnectionFailed",
     "CredentialsError",
     "DeliveryUnknown",
+    "Diagnosis",
     "ErrorCode",
     "FixedClock",
     "InputError",
@@ -85,6 +89,7 @@ __all__ = [
     "build_request",
     "categories",
     "check",
+    "diagnose",
     "lookup",
     "masked_signed_string",
     "new_random",
