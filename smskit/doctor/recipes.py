@@ -10,9 +10,11 @@ shape says which), so a wrong 64-hex signature never pays for Base64 or SHA-1 va
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import itertools
+import operator
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
@@ -39,33 +41,25 @@ class _Hash(Protocol):
     def hexdigest(self) -> str: ...
 
 
-def _sha1(data: bytes, key: bytes) -> _Hash:
-    return hashlib.sha1(data, usedforsecurity=False)
+def _unkeyed(function: Callable[[bytes], _Hash]) -> Callable[[bytes], Callable[[bytes], _Hash]]:
+    return lambda key: function
 
 
-def _md5(data: bytes, key: bytes) -> _Hash:
-    return hashlib.md5(data, usedforsecurity=False)
+def _keyed(key: bytes) -> Callable[[bytes], _Hash]:
+    return functools.partial(hmac.new, key, digestmod=hashlib.sha256)
 
 
-def _sha256(data: bytes, key: bytes) -> _Hash:
-    return hashlib.sha256(data)
-
-
-def _hmac_sha256(data: bytes, key: bytes) -> _Hash:
-    return hmac.new(key, data, hashlib.sha256)
-
-
-#: Digest name -> (digest size in bytes, function of (data, key)).
-DIGESTS: Mapping[str, tuple[int, Callable[[bytes, bytes], _Hash]]] = {
-    "sha256": (32, _sha256),
-    "sha1": (20, _sha1),
-    "md5": (16, _md5),
-    "hmac-sha256": (32, _hmac_sha256),
+#: Digest name -> (digest size in bytes, function of the key giving the hash function).
+DIGESTS: Mapping[str, tuple[int, Callable[[bytes], Callable[[bytes], _Hash]]]] = {
+    "sha256": (32, _unkeyed(hashlib.sha256)),
+    "sha1": (20, _unkeyed(functools.partial(hashlib.sha1, usedforsecurity=False))),
+    "md5": (16, _unkeyed(functools.partial(hashlib.md5, usedforsecurity=False))),
+    "hmac-sha256": (32, _keyed),
 }
 
 #: Encoding name -> how a digest is written in it.
 ENCODINGS: Mapping[str, Callable[[_Hash], str]] = {
-    "hex": lambda h: h.hexdigest(),
+    "hex": operator.methodcaller("hexdigest"),
     "hex-upper": lambda h: h.hexdigest().upper(),
     "base64": lambda h: base64.b64encode(h.digest()).decode("ascii").rstrip("="),
     "hex-no-leading-zeros": lambda h: h.hexdigest().lstrip("0") or "0",
@@ -156,6 +150,11 @@ class Variant:
     #: The order of the parts, when the recipe tried every other order.
     order: tuple[str, ...] | None
 
+    @functools.cached_property
+    def template(self) -> str:
+        """The parts and separators as one format string: one call renders the text."""
+        return self.join.replace("{", "{{").replace("}", "}}").join(self.parts)
+
     @property
     def size(self) -> int:
         return DIGESTS[self.digest][0]
@@ -163,12 +162,13 @@ class Variant:
     def text(self, values: Mapping[str, str]) -> str:
         """The text this variant hashes, from the request's values (raises KeyError when a
         template needs a value the request cannot give, e.g. a label for codeType 9)."""
-        text = self.join.join(part.format_map(values) for part in self.parts)
+        text = self.template.format_map(values)
         return quote(text, safe="") if self.transform == "percent-encode" else text
 
-    def hashed(self, values: Mapping[str, str]) -> _Hash:
+    def hasher(self, values: Mapping[str, str]) -> Callable[[bytes], _Hash]:
+        """The hash function of this variant (keyed by the rendered key for HMAC)."""
         key = self.key.format_map(values).encode() if self.key is not None else b""
-        return DIGESTS[self.digest][1](self.text(values).encode(), key)
+        return DIGESTS[self.digest][1](key)
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,8 @@ def search(variants: tuple[Variant, ...], values: Mapping[str, str],
                 offset = _search_ts(variant, values, given, encode)
                 if offset is not None:
                     return Found(variant, offset)
-            elif hmac.compare_digest(encode(variant.hashed(values)), given):
+            elif hmac.compare_digest(encode(variant.hasher(values)(variant.text(values)
+                                                                   .encode())), given):
                 return Found(variant)
         except KeyError:  # a template value this request cannot give
             continue
@@ -207,12 +208,11 @@ def search(variants: tuple[Variant, ...], values: Mapping[str, str],
 def _search_ts(variant: Variant, values: Mapping[str, str], given: str,
                encode: Callable[[_Hash], str]) -> int | None:
     """The ts offset whose text reproduces ``given``; the text is split once around ts."""
-    prefix, _, suffix = variant.text({**values, "ts": _TS_MARK}).partition(_TS_MARK)
-    key = variant.key.format_map(values).encode() if variant.key is not None else b""
-    digest = DIGESTS[variant.digest][1]
+    prefix, _, suffix = variant.text({**values, "ts": _TS_MARK}).encode().partition(b"\0")
+    digest = variant.hasher(values)
     ts = int(values["ts"])
     for offset in variant.ts_offsets:
-        if encode(digest(f"{prefix}{ts + offset}{suffix}".encode(), key)) == given:
+        if encode(digest(b"%b%d%b" % (prefix, ts + offset, suffix))) == given:
             return offset
     return None
 

@@ -179,6 +179,8 @@ def _parameters(url: str, data: list[str]) -> SentRequest:
     for pair in _pairs([parts.query, *data]):
         name, _, value = pair.partition("=")
         name, value = _decode(name), _decode(value)
+        if name not in QUERY_ORDER:  # other parameters do not matter to the signature
+            continue
         if name in found:
             problems.append(Problem(name, "is given more than once",
                                     hint="the server reads one value; send each parameter once"))
