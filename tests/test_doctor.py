@@ -300,6 +300,14 @@ def test_missing_parameters_are_all_listed() -> None:
                                         "userDomain"}
 
 
+def test_a_request_built_by_the_kit_is_diagnosed_as_right() -> None:
+    request = smskit.build_request(phone=P, code_type=3, international_code=IC, user_domain=D,
+                                   secret=SECRET, random=R, ts=TS,
+                                   clock=smskit.FixedClock(TS))
+    assert diagnose(request, secret=SECRET).ok
+    assert diagnose(request, secret=CANARY).verdict == "unexplained"
+
+
 def test_fields_given_one_by_one_need_not_carry_the_unsigned_two() -> None:
     fields = {"phone": P, "codeType": 3, "random": R, "ts": TS, "signature": RIGHT}
     assert diagnose(fields, secret=SECRET).ok

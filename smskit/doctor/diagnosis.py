@@ -34,6 +34,7 @@ from smskit.doctor.sent import SentRequest, parse_sent
 from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.platform_codes import PlatformCode
+from smskit.request import SmsCodeRequest
 from smskit.signing import SECRET_FIELD, has_utf8, sign
 from smskit.validation import validate_fields
 
@@ -113,12 +114,14 @@ class Diagnosis:
         return data
 
 
-def diagnose(sent: str | Mapping[str, Any] | SentRequest, *, secret: str) -> Diagnosis:
+def diagnose(
+    sent: str | Mapping[str, Any] | SentRequest | SmsCodeRequest, *, secret: str
+) -> Diagnosis:
     """Diagnose the signature of a sent request against the right ``secret``.
 
     ``sent`` is a URL, log line or curl command (see :func:`parse_sent`), a mapping of the
-    API's parameter names, or a :class:`SentRequest`. Raises :class:`InputError` when the
-    request or the secret cannot be judged (the field and the rule are named).
+    API's parameter names, a :class:`SentRequest` or an :class:`SmsCodeRequest`. Raises
+    :class:`InputError` when the request or the secret cannot be judged (naming field and rule).
     """
     request = _sent_request(sent)
     _check_secret(secret)
@@ -133,6 +136,8 @@ def diagnose(sent: str | Mapping[str, Any] | SentRequest, *, secret: str) -> Dia
         return Diagnosis("unexplained", signature, expected, checks=checks())
     variant = found.variant
     detail = [("digest", variant.digest), ("encoding", variant.encoding)]
+    if variant.key is not None:
+        detail.append(("key", variant.key.strip("{}")))
     if variant.order is not None:
         detail.append(("order", " + ".join(variant.order)))
     if found.ts_offset_ms:
@@ -144,6 +149,8 @@ def diagnose(sent: str | Mapping[str, Any] | SentRequest, *, secret: str) -> Dia
 def _sent_request(sent: Any) -> SentRequest:
     if isinstance(sent, SentRequest):
         return sent
+    if isinstance(sent, SmsCodeRequest):
+        return SentRequest.from_mapping(sent.query(), require_all=True)
     if isinstance(sent, str):
         return parse_sent(sent)
     if isinstance(sent, Mapping):
@@ -203,6 +210,7 @@ def _signature_problems(signature: str) -> list[Problem]:
         return []
     shown = signature if len(signature) <= 80 else signature[:77] + "..."
     return [Problem("signature", "must be 64 lowercase hex characters (a SHA-256 digest); "
-                    f"{len(signature)} characters {shown!r} is neither hex nor Base64 of a "
-                    "SHA-256, SHA-1 or MD5 digest", PlatformCode.SIGNATURE_ERROR,
+                    f"{len(signature)} characters {shown!r} have no shape a known mistake "
+                    "makes (uppercase or shortened hex, Base64, hex of SHA-1 or MD5)",
+                    PlatformCode.SIGNATURE_ERROR,
                     hint="send the hex digest that smskit.sign() computes")]
