@@ -85,6 +85,10 @@ def test_a_curl_argument_and_fields_one_by_one() -> None:
                    "--signature", ts_seconds, "--json")
     out, _ = text(done)
     assert done.returncode == 1 and json.loads(out)["mistake"]["id"] == "ts-in-seconds"
+    plus86 = hashlib.sha256(f"+86{P}{C}{R}{T}{CANARY}".encode()).hexdigest()
+    done = run_cli("--phone", P, "--code-type", C, "--random", R, "--ts", T,
+                   "--signature", plus86, "--json")  # internationalCode 86 unless told
+    assert json.loads(text(done)[0])["mistake"]["id"] == "phone-with-country-prefix"
 
 
 def test_an_unexplained_signature_exits_1_with_the_checks() -> None:

@@ -293,6 +293,12 @@ def test_unusable_input_names_the_field(text: str, field: str) -> None:
     assert field in caught.value.fields
 
 
+def test_a_bad_request_and_a_bad_secret_are_reported_together() -> None:
+    with pytest.raises(InputError) as caught:
+        diagnose(f"{HOST}{ENDPOINT_PATH}?{QUERY.replace(T, 'soon')}", secret="")
+    assert caught.value.fields == ("ts", "userDomainSecret")
+
+
 def test_missing_parameters_are_all_listed() -> None:
     with pytest.raises(InputError) as caught:
         parse_sent(f"{HOST}{ENDPOINT_PATH}?codeType=3&phone={P}")

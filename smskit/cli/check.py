@@ -30,9 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="the request URL as sent (or a log line holding it)")
     parser.add_argument("--curl", help="the curl command as logged (quoted, multi-line, -X, -H)")
     for option, name in FIELD_OPTIONS:
-        parser.add_argument(option, dest=name, metavar=name.upper() if len(name) < 6 else "TEXT",
-                            help=f"the sent {name}" + (" (with --signature)"
-                                                      if option != "--signature" else ""))
+        parser.add_argument(option, dest=name, metavar="TEXT", help=f"the sent {name}"
+                            + (" (default 86)" if name == "internationalCode" else ""))
     parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     parser.epilog = (f"The secret is read from ${environment.SECRET_VAR}, never from arguments, "
                      "and never printed. Exit status: 0 right, 1 wrong, 2 unusable input.")
@@ -64,8 +63,8 @@ def _sent(args: argparse.Namespace) -> str | SentRequest:
         rule = ("needs one of: -, --url, --curl, or the fields with --signature" if not given
                 else f"takes one input, not {' and '.join(given)}")
         raise InputError([Problem("request", rule)])
-    if fields:
-        return SentRequest.from_mapping(fields)
+    if fields:  # as `smskit send` does, 86 unless told: prefix mistakes need the code
+        return SentRequest.from_mapping({"internationalCode": "86", **fields})
     if args.source is not None:
         if args.source != "-":
             raise InputError([Problem("request", f"the argument must be - (standard input), "

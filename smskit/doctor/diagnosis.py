@@ -35,7 +35,7 @@ from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
-from smskit.signing import SECRET_FIELD, has_utf8, sign
+from smskit.signing import SECRET_FIELD, has_utf8, sign, verify
 from smskit.validation import validate_fields
 
 Verdict = Literal["correct", "known_mistake", "unexplained"]
@@ -123,13 +123,18 @@ def diagnose(
     API's parameter names, a :class:`SentRequest` or an :class:`SmsCodeRequest`. Raises
     :class:`InputError` when the request or the secret cannot be judged (naming field and rule).
     """
-    request = _sent_request(sent)
-    _check_secret(secret)
-    values = _values(request)
-    signature = request.signature
-    expected = sign(phone=request.phone, code_type=values["codeType"], random=request.random,
-                    ts=values["ts"], secret=secret)
-    if signature == expected:
+    problems = _secret_problems(secret)
+    try:
+        values = _values(_sent_request(sent))
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    if problems:
+        raise InputError(problems)
+    signature = values.pop("signature")
+    signed = {"phone": values["phone"], "code_type": values["codeType"],
+              "random": values["random"], "ts": values["ts"], "secret": secret}
+    expected = sign(**signed)
+    if verify(signature, **signed):
         return Diagnosis("correct", signature, expected)
     found = search(variants(), {**values, SECRET_FIELD: secret}, signature)
     if found is None:
@@ -159,13 +164,11 @@ def _sent_request(sent: Any) -> SentRequest:
                               f"parameters, not {type(sent).__name__}")])
 
 
-def _check_secret(secret: Any) -> None:
+def _secret_problems(secret: Any) -> list[Problem]:
     """The kit's one rule for a secret (validation's), without judging anything else."""
-    problems = [problem for problem in validate_fields(
+    return [problem for problem in validate_fields(
         phone=None, code_type=None, international_code=None, random=None, ts=None,
         user_domain=None, secret=secret, check_secret=True) if problem.field == SECRET_FIELD]
-    if problems:
-        raise InputError(problems)
 
 
 def _values(request: SentRequest) -> dict[str, str]:
@@ -190,7 +193,7 @@ def _values(request: SentRequest) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     values = {"phone": request.phone, "codeType": str(code_type), "random": request.random,
-              "ts": str(ts), "tsSeconds": str(ts // 1000)}
+              "ts": str(ts), "tsSeconds": str(ts // 1000), "signature": request.signature}
     values.update({name: text for name, text in (("internationalCode", request.international_code),
                                                   ("userDomain", request.user_domain))
                    if text is not None})
