@@ -186,6 +186,8 @@ def test_a_ts_read_twice_is_found_with_its_offset() -> None:
     diagnosis = diagnose(sent(hex_(P + C + R + str(TS - 42) + S)), secret=SECRET)
     assert dict(diagnosis.detail)["tsOffsetMs"] == "-42"
     assert diagnosis.signed_text == P + C + R + str(TS - 42) + "••••••••"
+    assert "signed ts minus sent ts (ms): -42" in diagnosis.summary("en")
+    assert "签名的 ts 与发送的 ts 之差（毫秒）: -42" in diagnosis.summary("zh")
 
 
 def test_a_ts_further_off_than_the_window_is_honestly_unexplained() -> None:

@@ -39,6 +39,15 @@ from smskit.signing import SECRET_FIELD, has_utf8, sign, verify
 from smskit.validation import validate_fields
 
 Verdict = Literal["correct", "known_mistake", "unexplained"]
+#: How each :attr:`Diagnosis.detail` name is shown, per language.
+DETAIL_LABELS = {
+    "digest": {"zh": "摘要算法", "en": "digest"},
+    "encoding": {"zh": "编码", "en": "encoding"},
+    "key": {"zh": "HMAC 密钥", "en": "HMAC key"},
+    "order": {"zh": "拼接顺序", "en": "order"},
+    "tsOffsetMs": {"zh": "签名的 ts 与发送的 ts 之差（毫秒）",
+                   "en": "signed ts minus sent ts (ms)"},
+}
 #: The longest signature looked at (Base64 or hex of a SHA-256 is at most 64 characters).
 MAX_SIGNATURE_CHARS = 128
 
@@ -88,7 +97,7 @@ class Diagnosis:
                               else "  Text that was signed (secret masked): ")
                              + json.dumps(self.signed_text, ensure_ascii=False))
             for name, value in self.detail:
-                lines.append(f"  {name}: {value}")
+                lines.append(f"  {DETAIL_LABELS[name][lang]}: {value}")
         else:
             lines.append("没有已知错误能解释这个签名。请逐项检查：" if zh
                          else "No known mistake explains this signature. Check by hand:")
