@@ -197,8 +197,7 @@ def search(variants: tuple[Variant, ...], values: Mapping[str, str],
                 offset = _search_ts(variant, values, given, encode)
                 if offset is not None:
                     return Found(variant, offset)
-            elif hmac.compare_digest(encode(variant.hasher(values)(variant.text(values)
-                                                                   .encode())), given):
+            elif encode(variant.hasher(values)(variant.text(values).encode())) == given:
                 return Found(variant)
         except KeyError:  # a template value this request cannot give
             continue
@@ -208,7 +207,10 @@ def search(variants: tuple[Variant, ...], values: Mapping[str, str],
 def _search_ts(variant: Variant, values: Mapping[str, str], given: str,
                encode: Callable[[_Hash], str]) -> int | None:
     """The ts offset whose text reproduces ``given``; the text is split once around ts."""
-    prefix, _, suffix = variant.text({**values, "ts": _TS_MARK}).encode().partition(b"\0")
+    marked = variant.text({**values, "ts": _TS_MARK}).encode()
+    if marked.count(_TS_MARK.encode()) != 1:  # the mark is in a sent value: cannot split
+        return None
+    prefix, _, suffix = marked.partition(_TS_MARK.encode())
     digest = variant.hasher(values)
     ts = int(values["ts"])
     for offset in variant.ts_offsets:
@@ -271,8 +273,12 @@ def _expand(mistake: Mistake, recipe: Mapping[str, Any]) -> Iterator[Variant]:
             _choices(recipe.get("digest", "sha256")), _choices(recipe.get("key")),
             _choices(recipe.get("encoding", "hex")), _choices(recipe.get("transform")),
         ):
-            if digest not in DIGESTS or encoding not in ENCODINGS:
-                raise ValueError(f"{mistake.id}: unknown digest or encoding")
+            if (digest not in DIGESTS or encoding not in ENCODINGS
+                    or order not in ("as-listed", "every-other")
+                    or transform not in (None, "percent-encode")):
+                raise ValueError(f"{mistake.id}: unknown digest, encoding, order or transform")
+            if key is not None:
+                _check_template(mistake, key)
             orders = (itertools.islice(itertools.permutations(parts), 1, None)
                       if order == "every-other" else [parts])
             for ordered in orders:
