@@ -368,3 +368,16 @@ def test_any_field_values_give_a_diagnosis_or_an_input_error(changes: dict[str, 
         diagnose({**sent(RIGHT), **changes}, secret=CANARY)
     except InputError as error:
         assert error.problems and CANARY not in str(error)
+
+
+@settings(max_examples=200, deadline=None)
+@given(secret=hostile_value, signature=st.sampled_from([RIGHT, PAGE_PRINTED, RIGHT.upper()]))
+def test_any_secret_gives_a_diagnosis_or_an_input_error_about_the_secret(
+    secret: Any, signature: str
+) -> None:
+    try:
+        diagnosis = diagnose(sent(signature), secret=secret)
+    except InputError as error:
+        assert error.fields == ("userDomainSecret",)
+    else:
+        assert diagnosis.verdict in ("correct", "known_mistake", "unexplained")
