@@ -278,6 +278,15 @@ def test_percent_encoding_is_decoded_as_a_server_does() -> None:
     assert diagnosis.mistake is not None and diagnosis.mistake.id == "base64-digest"
 
 
+def test_curl_data_urlencode_content_is_taken_raw() -> None:
+    raw = b64(sha256(BODY + S))  # holds + / = that curl itself would encode
+    line = (f"curl {HOST}{ENDPOINT_PATH} --data '{QUERY.replace('&signature=' + RIGHT, '')}' "
+            f"--data-urlencode 'signature={raw}'")
+    assert parse_sent(line).signature == raw
+    diagnosis = diagnose(line, secret=SECRET)
+    assert diagnosis.mistake is not None and diagnosis.mistake.id == "base64-digest"
+
+
 @pytest.mark.parametrize(("text", "field"), [
     (f"{HOST}/v2/sms/enduserapi/v2/sendEmailCode?{QUERY}", "url"),
     (f"{HOST}{ENDPOINT_PATH}?codeType=3&phone={P}&signature={RIGHT}&ts={T}", "random"),

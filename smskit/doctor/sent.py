@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 from smskit.errors import InputError, Problem
 from smskit.platform_codes import PlatformCode
@@ -152,7 +152,10 @@ def _curl_parts(tokens: list[str]) -> tuple[list[str], list[str]]:
         if option in _CURL_DATA_OPTIONS or option in _CURL_VALUE_OPTIONS:
             value = inline if equals else (tokens[index + 1] if index + 1 < len(tokens) else "")
             index += 1 if equals else 2
-            if option in _CURL_DATA_OPTIONS:
+            if option == "--data-urlencode":  # curl encodes the content: do as it does
+                name, equals, content = value.partition("=") if "=" in value else ("", "", value)
+                data.append(f"{name}{equals}{quote(content, safe='')}")
+            elif option in _CURL_DATA_OPTIONS:
                 data.append(value)
             elif option == "--url":
                 urls.append(value)
@@ -172,7 +175,7 @@ def _parameters(url: str, data: list[str]) -> SentRequest:
         raise InputError([Problem("url", f"is not a usable URL ({error})")]) from None
     path = parts.path.rstrip("/")
     if path and (parts.scheme or path.startswith("/")) and not path.endswith(ENDPOINT_PATH):
-        raise InputError([Problem("url", f"is for {path}, not this endpoint",
+        raise InputError([Problem("url", f"is for {path[:80]!r}, not this endpoint",
                                   hint=f"the path must end with {ENDPOINT_PATH}")])
     found: dict[str, str] = {}
     problems: list[Problem] = []
