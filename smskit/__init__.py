@@ -36,6 +36,7 @@ from smskit.signing import check, masked_signed_string, sign, signed_string, ver
 
 if TYPE_CHECKING:
     from smskit.client import SendResult, SmsClient
+    from smskit.doctor import Diagnosis, diagnose
     from smskit.sandbox import Sandbox
 
 __version__ = "0.1.0"
@@ -45,6 +46,8 @@ _LAZY = {
     "SmsClient": "smskit.client",
     "SendResult": "smskit.client",
     "Sandbox": "smskit.sandbox",
+    "Diagnosis": "smskit.doctor",
+    "diagnose": "smskit.doctor",
 }
 
 
@@ -64,6 +67,7 @@ __all__ = [
     "ConnectionFailed",
     "CredentialsError",
     "DeliveryUnknown",
+    "Diagnosis",
     "ErrorCode",
     "FixedClock",
     "InputError",
@@ -86,6 +90,7 @@ __all__ = [
     "build_request",
     "categories",
     "check",
+    "diagnose",
     "language",
     "lookup",
     "masked_signed_string",

@@ -23,6 +23,7 @@ COMMANDS = {
     "codes": ("smskit.cli.codes", "list the error-code catalogue, or explain one code"),
     "sandbox": ("smskit.cli.sandbox", "run the local sandbox platform on loopback"),
     "send": ("smskit.cli.send", "send a verification code (to the sandbox or the platform)"),
+    "check": ("smskit.cli.check", "diagnose a signature: right, or which mistake made it"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -1,0 +1,102 @@
+"""``smskit check``: diagnose a request's signature (the secret comes from the environment).
+
+Give what was sent as a URL (``--url``), a curl command (``--curl``), ``-`` to read either from
+standard input (a multi-line curl too), or the fields one by one with ``--signature``. Exit
+status 0: the signature is right; 1: it is wrong (with the diagnosis); 2: unusable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from smskit import environment
+from smskit.doctor import Diagnosis, diagnose
+from smskit.doctor.sent import MAX_INPUT_CHARS, SentRequest
+from smskit.errors import InputError, Problem
+
+EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
+#: Field options: (option, API parameter name).
+FIELD_OPTIONS = (("--phone", "phone"), ("--code-type", "codeType"), ("--random", "random"),
+                 ("--ts", "ts"), ("--signature", "signature"),
+                 ("--international-code", "internationalCode"), ("--user-domain", "userDomain"))
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", nargs="?", metavar="-",
+                        help="read a URL or curl command from standard input")
+    parser.add_argument("--url", help="the request URL as sent (or a log line holding it)")
+    parser.add_argument("--curl", help="the curl command as logged (quoted, multi-line, -X, -H)")
+    for option, name in FIELD_OPTIONS:
+        parser.add_argument(option, dest=name, metavar="TEXT", help=f"the sent {name}"
+                            + (" (default 86)" if name == "internationalCode" else ""))
+    parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    parser.epilog = (f"The secret is read from ${environment.SECRET_VAR}, never from arguments, "
+                     "and never printed. Exit status: 0 right, 1 wrong, 2 unusable input.")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        diagnosis = diagnose(_sent(args), secret=_secret())
+    except InputError as error:
+        if not args.json:
+            raise
+        print(json.dumps({"ok": False, "error": "InputError",
+                          "problems": [_problem_json(p) for p in error.problems]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_bilingual(diagnosis))
+    return EXIT_OK if diagnosis.ok else EXIT_WRONG
+
+
+def _sent(args: argparse.Namespace) -> str | SentRequest:
+    fields = {name: getattr(args, name) for _, name in FIELD_OPTIONS
+              if getattr(args, name) is not None}
+    given = [text for text in (args.source and "-", args.url and "--url",
+                               args.curl and "--curl", fields and "--signature ...") if text]
+    if len(given) != 1:
+        rule = ("needs one of: -, --url, --curl, or the fields with --signature" if not given
+                else f"takes one input, not {' and '.join(given)}")
+        raise InputError([Problem("request", rule)])
+    if fields:  # as `smskit send` does, 86 unless told: prefix mistakes need the code
+        return SentRequest.from_mapping({"internationalCode": "86", **fields})
+    if args.source is not None:
+        if args.source != "-":
+            raise InputError([Problem("request", f"the argument must be - (standard input), "
+                                      f"not {args.source[:40]!r}", hint="use --url or --curl")])
+        return _stdin_text()
+    text: str = args.url if args.url is not None else args.curl
+    return text
+
+
+def _stdin_text() -> str:
+    data = sys.stdin.buffer.read(4 * MAX_INPUT_CHARS + 1)
+    if len(data) > 4 * MAX_INPUT_CHARS:
+        raise InputError([Problem("request", "standard input is too long: paste one request")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError([Problem("request", "standard input is not UTF-8 text")]) from None
+
+
+def _secret() -> str:
+    secret = environment.read(environment.SECRET_VAR)
+    if secret is None:
+        raise InputError([Problem("userDomainSecret", "is required",
+                                  hint=f"export {environment.SECRET_VAR}=... (the right secret "
+                                       "of this userDomain)")])
+    return secret
+
+
+def _bilingual(diagnosis: Diagnosis) -> str:
+    return f"{diagnosis.summary('zh')}\n\n{diagnosis.summary('en')}"
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {"field": problem.field, "rule": problem.rule, "code": problem.code,
+            "hint": problem.hint, "message": problem.describe()}

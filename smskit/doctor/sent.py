@@ -1,0 +1,210 @@
+"""What was sent: the seven query parameters, read from a mapping, a URL or a curl command.
+
+Accepts text as it turns up in logs: a bare URL or query string, a log line around one
+(Java, Go and Node formats, JSON-escaped ``\\u0026`` and ``\\/`` included), or a curl command
+line, quoted or not, over several lines with ``\\`` (or ``^``) continuations, with ``-X``,
+``-H`` and ``--data``-style options (body parameters count like query parameters). Anything
+unusable raises :class:`~smskit.errors.InputError` naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote_plus, urlsplit
+
+from smskit.errors import InputError, Problem
+from smskit.platform_codes import PlatformCode
+from smskit.request import ENDPOINT_PATH, QUERY_ORDER
+
+#: The longest text accepted (a real request line is under 1 KiB).
+MAX_INPUT_CHARS = 64 * 1024
+#: Parameters that may be absent when fields are given one by one: neither is signed.
+UNSIGNED_PARAMETERS = ("internationalCode", "userDomain")
+_MISSING_CODE = {"phone": PlatformCode.PHONE_MISSING, "userDomain": PlatformCode.DOMAIN_MISSING,
+                 "internationalCode": PlatformCode.INTERNATIONAL_CODE_MISSING,
+                 "signature": PlatformCode.SIGNATURE_ERROR}
+#: Where a request hides in a log line, most telling first: a full URL, a path, a query string.
+_URLS = (re.compile(r"""https?://[^\s"'<>`]*\?[^\s"'<>`]+"""),
+         re.compile(r"""/[^\s"'<>`?]*\?[^\s"'<>`]+"""),
+         re.compile(r"""(?<![^\s"'<>`?])(?:[A-Za-z]+=[^\s"'<>`&]*&)+[A-Za-z]+=[^\s"'<>`&]*"""))
+#: A parameter in a dump of fields: Java ``{phone=1, ...}``, JSON, Node's ``{ phone: '1' }``.
+_FIELD = re.compile(r"""(?<![A-Za-z])["']?({names})["']?\s*[=:]\s*["']?([^\s,;&"'{{}}()\[\]]*)"""
+                    .format(names="|".join(QUERY_ORDER)))
+_JSON_ESCAPES = (("\\u0026", "&"), ("\\u003d", "="), ("\\u003D", "="), ("\\/", "/"))
+_CONTINUATION = re.compile(r"[\\^`][ \t]*\r?\n")
+#: curl options that take a value, and those whose value carries request parameters.
+_CURL_VALUE_OPTIONS = frozenset({
+    "-X", "--request", "-H", "--header", "-A", "--user-agent", "-e", "--referer", "-b",
+    "--cookie", "-o", "--output", "-m", "--max-time", "--connect-timeout", "-u", "--user",
+    "-x", "--proxy", "--url", "-w", "--write-out", "-F", "--form", "--resolve", "--cacert",
+    "--cert", "--key", "-T", "--upload-file", "--retry",
+})
+_CURL_DATA_OPTIONS = frozenset({"-d", "--data", "--data-raw", "--data-binary",
+                                "--data-ascii", "--data-urlencode"})
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """The parameters of one sent request, as text exactly as the server would read them."""
+
+    phone: str
+    code_type: str
+    random: str
+    ts: str
+    signature: str
+    international_code: str | None = None
+    user_domain: str | None = None
+
+    @classmethod
+    def from_mapping(cls, fields: Mapping[str, Any], *, require_all: bool = False) -> SentRequest:
+        """From the API's parameter names; ``internationalCode`` and ``userDomain`` may be
+        absent (they are not signed) unless ``require_all``."""
+        problems: list[Problem] = []
+        values: dict[str, str | None] = {}
+        for name in QUERY_ORDER:
+            value = fields.get(name)
+            if value is None or value == "":
+                if require_all or name not in UNSIGNED_PARAMETERS:
+                    problems.append(Problem(name, "is required", _MISSING_CODE.get(name)))
+                values[name] = None
+            elif isinstance(value, bool) or not isinstance(value, str | int):
+                problems.append(Problem(name, f"must be text, not {type(value).__name__}"))
+            else:
+                values[name] = str(value)
+        if problems:
+            raise InputError(problems)
+        return cls(phone=values["phone"] or "", code_type=values["codeType"] or "",
+                   random=values["random"] or "", ts=values["ts"] or "",
+                   signature=values["signature"] or "",
+                   international_code=values["internationalCode"],
+                   user_domain=values["userDomain"])
+
+
+def parse_sent(text: str) -> SentRequest:
+    """The request in a URL, query string, log line or curl command (see the module doc)."""
+    if not isinstance(text, str):
+        raise InputError([Problem("request", f"must be text, not {type(text).__name__}")])
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError([Problem("request", f"is {len(text)} characters; at most "
+                                  f"{MAX_INPUT_CHARS} are read (paste one request)")])
+    for escaped, plain in _JSON_ESCAPES:
+        text = text.replace(escaped, plain)
+    curl = _curl_tokens(text)
+    if curl is not None:
+        urls, data = _curl_parts(curl)
+        if not urls:
+            raise InputError([Problem("request", "the curl command names no URL")])
+        return _parameters(urls[0], data)
+    for pattern in _URLS:
+        urls = pattern.findall(text)
+        if urls:
+            endpoint = [url for url in urls if ENDPOINT_PATH in url]
+            url = (endpoint or urls)[0]
+            return _parameters(url if "?" in url else "?" + url, [])
+    dumped = _FIELD.findall(text)
+    if dumped:
+        return _dumped(dumped)
+    raise InputError([Problem("request", "holds no URL with a query string, no curl command "
+                              "and none of the parameters " + ", ".join(QUERY_ORDER),
+                              hint=f"paste the request line, e.g. https://HOST{ENDPOINT_PATH}"
+                                   "?codeType=3&...")])
+
+
+def _dumped(pairs: list[tuple[str, str]]) -> SentRequest:
+    """The parameters of a logged field dump (values as printed, not percent-encoded)."""
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, value in pairs:
+        if name in found and found[name] != value:
+            problems.append(Problem(name, "is given more than once, with different values"))
+        found[name] = value
+    if problems:
+        raise InputError(problems)
+    return SentRequest.from_mapping(found, require_all=True)
+
+
+def _curl_tokens(text: str) -> list[str] | None:
+    """The words after ``curl`` if the text holds a curl command, else ``None``."""
+    match = re.search(r"(?:^|[\s'\"`$>:])curl(?:\.exe)?\s", text)
+    if match is None:
+        return None
+    command = _CONTINUATION.sub(" ", text[match.end():])
+    try:
+        return shlex.split(command, posix=True)
+    except ValueError as error:  # unbalanced quotes
+        raise InputError([Problem("request", f"is not a complete curl command ({error})",
+                                  hint="paste the whole command, closing quote included")]
+                         ) from None
+
+
+def _curl_parts(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The URL arguments and ``--data`` values of a curl command."""
+    urls: list[str] = []
+    data: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        option, equals, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if option in _CURL_DATA_OPTIONS or option in _CURL_VALUE_OPTIONS:
+            value = inline if equals else (tokens[index + 1] if index + 1 < len(tokens) else "")
+            index += 1 if equals else 2
+            if option == "--data-urlencode":  # curl encodes the content: do as it does
+                name, equals, content = value.partition("=") if "=" in value else ("", "", value)
+                data.append(f"{name}{equals}{quote(content, safe='')}")
+            elif option in _CURL_DATA_OPTIONS:
+                data.append(value)
+            elif option == "--url":
+                urls.append(value)
+            continue
+        if token in ("|", ";", "&&", ">", "2>&1"):  # the end of the curl command in a shell line
+            break
+        if not token.startswith("-"):
+            urls.append(token)
+        index += 1
+    return urls, data
+
+
+def _parameters(url: str, data: list[str]) -> SentRequest:
+    try:
+        parts = urlsplit(url.strip().rstrip(".,;)]}"))
+    except ValueError as error:
+        raise InputError([Problem("url", f"is not a usable URL ({error})")]) from None
+    path = parts.path.rstrip("/")
+    if path and (parts.scheme or path.startswith("/")) and not path.endswith(ENDPOINT_PATH):
+        raise InputError([Problem("url", f"is for {path[:80]!r}, not this endpoint",
+                                  hint=f"the path must end with {ENDPOINT_PATH}")])
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in _pairs([parts.query, *data]):
+        name, _, value = pair.partition("=")
+        name, value = _decode(name), _decode(value)
+        if name not in QUERY_ORDER:  # other parameters do not matter to the signature
+            continue
+        if name in found:
+            problems.append(Problem(name, "is given more than once",
+                                    hint="the server reads one value; send each parameter once"))
+        found[name] = value
+    if not problems and not set(QUERY_ORDER) & set(found):
+        problems.append(Problem("request", "carries none of the endpoint's parameters ("
+                                + ", ".join(QUERY_ORDER) + ")"))
+    if problems:
+        raise InputError(problems)
+    return SentRequest.from_mapping(found, require_all=True)
+
+
+def _pairs(chunks: Iterable[str]) -> Iterable[str]:
+    for chunk in chunks:
+        yield from (pair for pair in chunk.split("&") if pair)
+
+
+def _decode(text: str) -> str:
+    """Percent-decode as a server does (``+`` is a space); refuse bytes that are not UTF-8."""
+    try:
+        return unquote_plus(text, errors="strict")
+    except UnicodeDecodeError:
+        raise InputError([Problem("request", f"{text[:40]!r} percent-encodes bytes that are "
+                                  "not UTF-8")]) from None
