@@ -71,7 +71,8 @@ def go_environment() -> dict[str, str]:
 
 
 class Runners:
-    """The argv prefix that runs each language's snippet; compiles Java and Go on first use."""
+    """The argv prefix that runs each language's snippet. Java and Go are compiled on first use,
+    with their compilers' checks (javac -Xlint:all -Werror; gofmt, go vet) as errors."""
 
     def __init__(self, build_dir: Path) -> None:
         self.build_dir = build_dir
@@ -86,10 +87,14 @@ class Runners:
         source = str(SNIPPETS / FILES[lang])
         if lang == "java":
             classes = self.build_dir / "java"
-            subprocess.run(["javac", "-d", str(classes), source], check=True)
+            subprocess.run(["javac", "-Xlint:all", "-Werror", "-d", str(classes), source],
+                           check=True)
             return ["java", "-cp", str(classes), "SendSmsCode"]
         if lang == "go":
             binary = self.build_dir / "send_sms_code"
+            assert subprocess.run(["gofmt", "-l", source], check=True, capture_output=True,
+                                  text=True).stdout == ""
+            subprocess.run(["go", "vet", source], check=True, env=go_environment())
             subprocess.run(["go", "build", "-o", str(binary), source], check=True,
                            env=go_environment())
             return [str(binary)]
