@@ -181,10 +181,13 @@ def test_each_snippet_sends_a_code_the_sandbox_delivers(runners: Runners, sandbo
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_each_snippet_exits_1_when_the_platform_refuses(runners: Runners, sandbox: Sandbox,
                                                         lang: str) -> None:
+    """The answer is printed as sent, its Chinese message intact even in the C locale."""
     phone = REFUSED_PHONE[lang]
-    done = run([*runners[lang], "send", phone, "3"], sandbox_env(sandbox, secret="not-the-secret"))
+    env = {**sandbox_env(sandbox, secret="not-the-secret"), "LC_ALL": "C"}  # a bare locale
+    done = run([*runners[lang], "send", phone, "3"], env)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert json.loads(done.stdout)["code"] == PlatformCode.SIGNATURE_FAILED
+    answer = json.loads(done.stdout)
+    assert (answer["code"], answer["msg"]) == (PlatformCode.SIGNATURE_FAILED, "签名验证失败")
     assert sandbox.last_delivery(phone) is None
 
 

@@ -8,6 +8,8 @@
 // Exit status: 0 when the platform answers code 200, 1 when it answers anything else or the
 // request fails, 2 for bad usage. Never retried: sending an SMS is not idempotent.
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -101,12 +103,13 @@ public class SendSmsCode {
         try {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                 .send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (java.io.IOException error) {
+        } catch (IOException error) {
             System.err.println("request failed, not retried: " + error);
             System.exit(1);
             return;
         }
-        System.out.println(response.body());
+        // The answer's msg is Chinese (签名验证失败 ...): print UTF-8 whatever the locale.
+        new PrintStream(System.out, true, StandardCharsets.UTF_8).println(response.body());
         // Without a JSON library: look for "code": 200. Real code parses with Jackson or Gson.
         boolean ok = response.statusCode() == 200
             && Pattern.compile("\"code\"\\s*:\\s*200\\b").matcher(response.body()).find();

@@ -25,7 +25,7 @@ sign() {
 new_random() {
   local text=""
   while [ ${#text} -lt 16 ]; do
-    text+=$(openssl rand -base64 48 | tr -dc 'A-Za-z0-9')
+    text+=$(openssl rand -base64 48 | LC_ALL=C tr -dc 'A-Za-z0-9')
   done
   printf '%s\n' "${text:0:16}"
 }
