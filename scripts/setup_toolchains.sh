@@ -6,15 +6,18 @@ set -euo pipefail
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# The major version of a tool from its version text, or 0 when the tool is missing.
-major_of() { "$@" 2>&1 | grep -oE '[0-9]+' | head -1 || true; }
+# The first number in a tool's version text (its major version), or 0 when it is missing.
+major_of() {
+  local number
+  command -v "$1" >/dev/null || { echo 0; return; }
+  number=$("$@" 2>&1 | grep -oE '[0-9]+' | head -1) || true
+  echo "${number:-0}"
+}
 
 missing=()
-java_major=$(command -v javac >/dev/null && major_of javac -version || echo 0)
-[ "${java_major:-0}" -ge 17 ] || missing+=(default-jdk-headless)
+[ "$(major_of javac -version)" -ge 17 ] || missing+=(default-jdk-headless)
 command -v go >/dev/null || missing+=(golang-go)
-node_major=$(command -v node >/dev/null && major_of node --version || echo 0)
-[ "${node_major:-0}" -ge 18 ] || missing+=(nodejs)
+[ "$(major_of node --version)" -ge 18 ] || missing+=(nodejs)
 command -v php >/dev/null || missing+=(php-cli)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
@@ -26,8 +29,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-node_major=$(major_of node --version)
-if [ "${node_major:-0}" -lt 18 ]; then
-  echo "kit: Node.js $(node --version) is too old for the snippets (fetch needs 18+)" >&2
-  exit 1
-fi
+# What the snippets need at least (Debian bookworm has JDK 17, Go 1.19, Node.js 18, PHP 8.2).
+too_old() { echo "kit: $1 is too old for the signing snippets (needs $2)" >&2; exit 1; }
+[ "$(major_of javac -version)" -ge 17 ] || too_old "$(javac -version 2>&1)" "JDK 17+"
+go_minor=$(go version | sed -nE 's/.*go1\.([0-9]+).*/\1/p')
+[ "${go_minor:-0}" -ge 18 ] || too_old "$(go version)" "Go 1.18+"
+[ "$(major_of node --version)" -ge 18 ] || too_old "Node.js $(node --version)" "Node.js 18+"
+php_version=$(php -r 'echo PHP_VERSION_ID;')
+[ "$php_version" -ge 80100 ] || too_old "PHP $(php -r 'echo PHP_VERSION;')" "PHP 8.1+"
