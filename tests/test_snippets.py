@@ -40,7 +40,7 @@ EXAMPLE = ("13800138000", "3", "76a6L647F02CAoN9", "1744773894369")
 EXAMPLE_SECRET = "57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33"
 EXAMPLE_SIGNATURE = "adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891"
 
-#: Language -> (file under data/snippets/, run command from the file's folder), written out here.
+#: Language -> its file under data/snippets/, written out here rather than read from the index.
 FILES = {
     "java": "java/SendSmsCode.java",
     "go": "go/send_sms_code.go",
