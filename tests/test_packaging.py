@@ -32,6 +32,15 @@ def test_wheel_has_every_data_file_and_the_type_marker(wheel: zipfile.ZipFile) -
     assert "smskit/py.typed" in names
 
 
+def test_wheel_carries_the_signing_snippets_byte_for_byte(wheel: zipfile.ZipFile) -> None:
+    snippet_files = sorted(path for path in (ROOT / "data" / "snippets").rglob("*")
+                           if path.is_file())
+    assert len(snippet_files) >= 7  # the index and one file per language
+    for path in snippet_files:
+        inside = "smskit/_data/" + path.relative_to(ROOT / "data").as_posix()
+        assert wheel.read(inside) == path.read_bytes()
+
+
 def test_wheel_declares_the_console_script_and_core_dependencies(wheel: zipfile.ZipFile) -> None:
     [entry_points] = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
     assert "smskit = smskit.cli:main" in wheel.read(entry_points).decode()

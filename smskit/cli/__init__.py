@@ -24,6 +24,7 @@ COMMANDS = {
     "sandbox": ("smskit.cli.sandbox", "run the local sandbox platform on loopback"),
     "send": ("smskit.cli.send", "send a verification code (to the sandbox or the platform)"),
     "check": ("smskit.cli.check", "diagnose a signature: right, or which mistake made it"),
+    "snippet": ("smskit.cli.snippet", "signing code in Java, Go, Node, shell, Python and PHP"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
