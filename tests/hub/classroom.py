@@ -109,7 +109,7 @@ def start_classroom(workdir: Path, trainees: int, *, api_token: str | None = Non
     """Start the hub for ``trainees`` trainees (named by count) and wait until it answers;
     with ``api_token``, a service holding that token may start and stop servers."""
     if not PROXY.exists():
-        raise RuntimeError(f"{PROXY} is missing: run scripts/setup_hub.sh (./kit setup does)")
+        raise RuntimeError(f"{PROXY} is missing: run scripts/setup_hub.sh (./kit test runs it)")
     state = workdir / "state"
     port, sandbox_port = free_port(), free_port()
     wrapper = workdir / "jupyterhub_config.py"
