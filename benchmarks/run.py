@@ -4,7 +4,7 @@
     python benchmarks/run.py --quick    # fewer repetitions
     python benchmarks/run.py --only signing,import
 
-Sections: signing, import, sandbox, widgets, notebooks.
+Sections: signing, import, sandbox, widgets, notebooks, hub.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ SECTIONS = {
     "sandbox": "benchmarks.bench_sandbox",
     "widgets": "benchmarks.bench_widgets",
     "notebooks": "benchmarks.bench_notebooks",
+    "hub": "benchmarks.bench_hub",
 }
 
 
