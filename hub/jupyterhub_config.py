@@ -130,3 +130,7 @@ c.JupyterHub.services = [{
 print(f"smskit hub: {len(c.Authenticator.allowed_users)} trainees, admin {ADMIN!r}; "
       f"passwords in {CLASS['file']} (unless set in the environment); "
       f"sandbox at {SANDBOX_URL}", file=sys.stderr, flush=True)
+if os.geteuid() == 0:
+    print("smskit hub: warning: trainees' servers run as root, like the hub: their code can "
+          "do anything on this machine; a class you do not fully trust needs system users or "
+          "containers (see the README)", file=sys.stderr, flush=True)
