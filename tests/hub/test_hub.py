@@ -9,7 +9,7 @@ set up (names, ports, passwords); nothing is read back from smskit.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,27 +57,18 @@ _EXECUTE = """async (code) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def test_three_trainees_run_the_quickstart_and_reach_the_shared_sandbox(tmp_path: Path) -> None:
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing (run ./kit setup)", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def test_three_trainees_run_the_quickstart_and_reach_the_shared_sandbox(
-        browser: Browser, tmp_path: Path) -> None:
     classroom = start_classroom(tmp_path, TRAINEES)
     left: list[str] = []
     try:
         health = wait_for_sandbox(classroom)
         assert health["status"] == "ok"
-        _run_class(browser, classroom)
+        # A thread of its own: playwright's sync API allows one instance per thread, and the
+        # browser tests' session-long Chromium (tests/browser/conftest.py) may hold this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_run_class_in_chromium, classroom).result()
         trainee_servers = [process for process in classroom.descendants()
                            if "jupyterhub-singleuser" in " ".join(process.cmdline())]
         assert len(trainee_servers) == TRAINEES, trainee_servers
@@ -86,6 +77,16 @@ def test_three_trainees_run_the_quickstart_and_reach_the_shared_sandbox(
     assert left == [], f"still running after the hub stopped: {left}"
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{classroom.sandbox_url}/_sandbox/health", timeout=5)
+
+
+def _run_class_in_chromium(classroom: Classroom) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=CHROMIUM_ARGS, headless=True)
+        try:
+            _run_class(browser, classroom)
+        finally:
+            browser.close()
 
 
 def _run_class(browser: Browser, classroom: Classroom) -> None:
