@@ -47,6 +47,7 @@ def run(*, quick: bool = False) -> list[Figure]:
     token = secrets.token_hex(16)
     starts, runs, cpu, rss, pss = [], [], [], [], []
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as workdir:
+        lab_start = _plain_lab_start(Path(workdir))
         classroom = start_classroom(Path(workdir), trainees, api_token=token)
         try:
             wait_for_sandbox(classroom)
@@ -81,7 +82,29 @@ def run(*, quick: bool = False) -> list[Figure]:
             left = classroom.stop()
     if left:
         raise RuntimeError(f"processes left after the hub stopped: {left}")
-    return _figures(trainees, starts, runs, cpu, rss, pss, fixed_rss)
+    return _figures(trainees, starts, runs, cpu, rss, pss, fixed_rss, lab_start)
+
+
+def _plain_lab_start(workdir: Path) -> float:
+    """For comparison: seconds from launching a plain JupyterLab (``./kit lab`` on a laptop)
+    to its API answering, on the same machine in the same run."""
+    from tests.browser.servers import (
+        NOTEBOOK_DIR,
+        ServerProcess,
+        free_port,
+        isolated_jupyter_env,
+        jupyterlab_command,
+    )
+
+    port = free_port()
+    started = time.perf_counter()
+    server = ServerProcess("jupyterlab-bench", jupyterlab_command(port, NOTEBOOK_DIR),
+                           env=isolated_jupyter_env(workdir / "lab"), cwd=workdir, port=port)
+    try:
+        server.wait_ready("/api/status")
+        return time.perf_counter() - started
+    finally:
+        server.stop()
 
 
 def _spawn(api: requests.Session, hub: str, name: str) -> float:
@@ -117,7 +140,8 @@ def _cpu_seconds(processes: list[psutil.Process]) -> float:
 
 
 def _figures(trainees: int, starts: list[float], runs: list[float], cpu: list[float],
-             rss: list[float], pss: list[float], fixed_rss: float) -> list[Figure]:
+             rss: list[float], pss: list[float], fixed_rss: float,
+             lab_start: float) -> list[Figure]:
     total_mib = psutil.virtual_memory().total / MIB
     cores = len(os.sched_getaffinity(0))
     per_trainee = max(rss)
@@ -133,6 +157,8 @@ def _figures(trainees: int, starts: list[float], runs: list[float], cpu: list[fl
         Figure(f"hub: trainee server start, spawn request to ready (median {of})",
                statistics.median(starts), "s", "-", INFO),
         Figure(f"hub: trainee server start, slowest {of}", max(starts), "s", "-", INFO),
+        Figure("hub: for comparison, a plain JupyterLab start (./kit lab), launch to API",
+               lab_start, "s", "-", INFO),
         Figure(f"hub: quickstart Run All in a trainee's JupyterLab (median {of})",
                statistics.median(runs), "s", "-", INFO),
         Figure(f"hub: CPU time of one trainee, server + kernel start + quickstart (largest {of})",
