@@ -8,7 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CHP_VERSION=5.3.0
 TOOLS=.tools
 CHP="$TOOLS/node_modules/.bin/configurable-http-proxy"
 
@@ -20,6 +19,12 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+# configurable-http-proxy 5 needs Node.js 20+; Debian 12's own nodejs is 18, which 4.6 serves.
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]; then
+  CHP_VERSION=5.3.0
+else
+  CHP_VERSION=4.6.3
+fi
 installed=$(node -p "require('./$TOOLS/node_modules/configurable-http-proxy/package.json').version" \
   2>/dev/null || true)
 if [ "$installed" != "$CHP_VERSION" ] || [ ! -x "$CHP" ]; then
