@@ -69,9 +69,12 @@ def test_three_trainees_run_the_quickstart_and_reach_the_shared_sandbox(tmp_path
         # browser tests' session-long Chromium (tests/browser/conftest.py) may hold this one.
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(_run_class_in_chromium, classroom).result()
-        trainee_servers = [process for process in classroom.descendants()
-                           if "jupyterhub-singleuser" in " ".join(process.cmdline())]
-        assert len(trainee_servers) == TRAINEES, trainee_servers
+        commands = [" ".join(process.cmdline()) for process in classroom.descendants()]
+        # What the leftover check below covers: the proxy, the sandbox, each trainee server.
+        assert [c for c in commands if "configurable-http-proxy" in c], commands
+        assert [c for c in commands if "-m smskit sandbox --port" in c], commands
+        trainee_servers = [c for c in commands if "jupyterhub-singleuser" in c]
+        assert len(trainee_servers) == TRAINEES, commands
     finally:
         left = classroom.stop()
     assert left == [], f"still running after the hub stopped: {left}"
