@@ -163,7 +163,14 @@ def e3_clock() -> FixedClock:
     return FixedClock(exercise("E3").data["inputs"]["clock_ms"])
 
 
-def choices(exercise_id: str) -> dict[str, Text]:
+class Choices(dict[str, Text]):
+    """Multiple-choice options by letter; shown one per line."""
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{letter}  {text.short()}" for letter, text in self.items())
+
+
+def choices(exercise_id: str) -> Choices:
     """An exercise's multiple-choice options by letter."""
     raw = exercise(exercise_id).data["choices"]
-    return {letter: _text(option) for letter, option in raw.items()}
+    return Choices({letter: _text(option) for letter, option in raw.items()})
