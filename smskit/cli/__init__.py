@@ -22,6 +22,7 @@ COMMANDS = {
     "codes": ("smskit.cli.codes", "list the error-code catalogue, or explain one code"),
     "sandbox": ("smskit.cli.sandbox", "run the local sandbox platform on loopback"),
     "send": ("smskit.cli.send", "send a verification code (to the sandbox or the platform)"),
+    "cheatsheet": ("smskit.cli.cheatsheet", "print the one-page A4 cheat sheet as HTML"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -327,7 +327,7 @@ def judge_e5(answer: Any) -> Judgement:
             judgement.right.append(item.right("second"))
     options = choices("E5")
     statuses = {letter: item.data["choices"][letter]["status"] for letter in options}
-    letter = why.strip().upper() if isinstance(why, str) else why
+    letter = why.strip().upper() if isinstance(why, str) else ""
     if why is Ellipsis:
         judgement.add(_untouched_part(Text("why", "why")))
     elif letter not in options:
