@@ -7,6 +7,7 @@ verdict may contain the answer.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import random
@@ -280,6 +281,7 @@ def test_e4_method_path_body_and_type(book: Workbook, sandbox: Sandbox) -> None:
     verdict = book.check("E4", with_body)
     assert verdict.mistake == "missing" and any("has a body" in t.en for t in verdict.wrong)
     wrong(book.check("E4", "curl ..."), "not_response", "requests.post")
+    wrong(book.check("E4", requests.Response()), "not_response", "requests.post")
 
 
 def e5_answer(sb: Sandbox, why: Any = "B", *, code: str | None = None) -> dict[str, Any]:
@@ -385,6 +387,7 @@ def test_exercises_are_in_order_and_bilingual() -> None:
     for item in items:
         assert item.title.zh and item.title.en and item.title.zh != item.title.en
     assert training_secret("E3") not in repr(exercise("E3").inputs)
+    assert copy.deepcopy(exercise("E2").inputs).phone == "13912345678"
     assert training_secret("E2") not in repr(exercise("E2").inputs)
 
 

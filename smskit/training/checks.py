@@ -247,7 +247,7 @@ def judge_e4(answer: Any) -> Judgement:
 
     item = exercise("E4")
     judgement = Judgement()
-    if not isinstance(answer, requests.Response):
+    if not isinstance(answer, requests.Response) or answer.request is None:
         judgement.add(item.mistake("not_response").fill(kind=_kind(answer)))
         return judgement
     sent = answer.request

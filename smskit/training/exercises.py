@@ -42,6 +42,8 @@ class Inputs(Mapping[str, Any]):
         self._values = dict(values)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # never look up private names (copy, pickle) in the values
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
