@@ -274,7 +274,9 @@ def test_e4_second_hint_is_the_codes_own(book: Workbook, sandbox: Sandbox) -> No
 
 
 def test_e4_method_path_body_and_type(book: Workbook, sandbox: Sandbox) -> None:
-    wrong(book.check("E4", post(sandbox, e4_query(sandbox), method="GET")), "method", "post")
+    by_get = book.check("E4", post(sandbox, e4_query(sandbox), method="GET"))
+    wrong(by_get, "method", "post")
+    assert by_get.wrong[-1].en.startswith("The sandbox answered 405 Method Not Allowed: ")
     wrong(book.check("E4", post(sandbox, e4_query(sandbox), path="/v2/sms/send")), "path",
           "ENDPOINT_PATH")
     with_body = post(sandbox, {}, json=e4_query(sandbox))

@@ -278,16 +278,17 @@ def judge_e4(answer: Any) -> Judgement:
         if not judgement.wrong:
             judgement.right.append(item.right("answered"))
         return judgement
-    judgement.add(_api_error(item, envelope.code, envelope.ext_msg))
+    judgement.add(_api_error(item, envelope.code, envelope.msg, envelope.ext_msg))
     return judgement
 
 
-def _api_error(item: Exercise, code: int, ext_msg: str | None) -> Mistake:
+def _api_error(item: Exercise, code: int, msg: str, ext_msg: str | None) -> Mistake:
+    """The sandbox's answer in the catalogue's words (its own ``msg`` for an unknown code)."""
     entry = lookup(code)
     category = categories().get(entry.category) if entry else None
     next_step = Text(category.zh, category.next_step) if category else Text("", "")
     mistake = item.mistake("api_error").fill(
-        code=code, msg_zh=entry.zh if entry else "", msg_en=entry.en if entry else "",
+        code=code, msg_zh=entry.zh if entry else msg, msg_en=entry.en if entry else msg,
         ext_msg=ext_msg or "", next_step=next_step)
     hints = item.data["code_hints"]
     name = PlatformCode(code).name if code in PlatformCode.__members__.values() else "other"
