@@ -52,7 +52,8 @@ def sanitized(text: str) -> str:
 def notebook_paths(args: list[str]) -> list[Path]:
     if args:
         return [Path(arg) for arg in args]
-    return sorted(p for p in NOTEBOOK_DIR.glob("*.ipynb"))
+    return sorted(p for p in NOTEBOOK_DIR.rglob("*.ipynb")  # exercises/ and its solutions/
+                  if ".ipynb_checkpoints" not in p.parts)
 
 
 def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ COMMANDS = {
     "send": ("smskit.cli.send", "send a verification code (to the sandbox or the platform)"),
     "check": ("smskit.cli.check", "diagnose a signature: right, or which mistake made it"),
     "snippet": ("smskit.cli.snippet", "signing code in Java, Go, Node, shell, Python and PHP"),
+    "cheatsheet": ("smskit.cli.cheatsheet", "print the one-page A4 cheat sheet as HTML"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130

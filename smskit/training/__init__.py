@@ -1,0 +1,46 @@
+"""Team training: exercises with checks that answer at once, and the trainee's progress.
+
+``check("E1", answer)`` judges an answer with the library's own rules and returns a
+:class:`Verdict` (what is right, what is wrong, a hint that gets more direct with each
+attempt; never the answer). Progress is saved locally (:class:`Progress`). The exercise
+notebooks are in ``notebooks/exercises/``; the texts in ``data/exercises.json``.
+"""
+
+from smskit.training.exercises import (
+    Exercise,
+    Inputs,
+    all_exercises,
+    broken_requests,
+    choices,
+    e3_clock,
+    exercise,
+)
+from smskit.training.progress import (
+    PROGRESS_FORMAT,
+    ExerciseRecord,
+    Progress,
+    ProgressSender,
+    default_progress_path,
+)
+from smskit.training.verdict import Text, Verdict
+from smskit.training.workbook import Workbook, check, default_workbook
+
+__all__ = [
+    "PROGRESS_FORMAT",
+    "Exercise",
+    "ExerciseRecord",
+    "Inputs",
+    "Progress",
+    "ProgressSender",
+    "Text",
+    "Verdict",
+    "Workbook",
+    "all_exercises",
+    "broken_requests",
+    "check",
+    "choices",
+    "default_progress_path",
+    "default_workbook",
+    "e3_clock",
+    "exercise",
+]

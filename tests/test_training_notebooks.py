@@ -1,0 +1,128 @@
+"""The exercise notebooks: built from their one source, clean, and honest about their checks.
+
+The trainees' edition must show every check as "not attempted yet" (it runs under nbval as
+stored); the solutions edition must pass every check, which proves each exercise solvable
+and each check willing to accept a right answer. nbval re-runs both (``pytest notebooks/``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from smskit._data import load_json
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "notebooks" / "exercises"
+TRAINEE = sorted(EXERCISES.glob("*.ipynb"))
+SOLUTIONS = sorted((EXERCISES / "solutions").glob("*.ipynb"))
+ALL = TRAINEE + SOLUTIONS
+_CHECK = re.compile(r'^check\("(E\d)"')
+
+
+def _script(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cells(path: Path) -> list[dict[str, Any]]:
+    cells: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return cells
+
+
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _checks(path: Path) -> dict[str, str]:
+    """Exercise id -> the text output of its check cell."""
+    found = {}
+    for cell in _cells(path):
+        match = _CHECK.match(_text(cell["source"])) if cell["cell_type"] == "code" else None
+        if match:
+            [output] = cell["outputs"]
+            found[match.group(1)] = _text(output["data"]["text/plain"])
+    return found
+
+
+def test_both_editions_exist_for_each_source() -> None:
+    names = sorted(p.stem for p in (EXERCISES / "source").glob("*.py"))
+    assert names == [p.stem for p in TRAINEE] == [p.stem for p in SOLUTIONS]
+    assert len(names) == 2
+
+
+def test_built_notebooks_match_their_source() -> None:
+    assert _script("exercises").drift() == [], "run: python scripts/exercises.py build"
+
+
+def test_source_marks_split_the_editions() -> None:
+    tool = _script("exercises")
+    cells = tool.parse("# %% [markdown]\n# # Title\n# %%\nshared = 1\n"
+                       "# %% exercise\nanswer = ...\n# %% solution\nanswer = 42\n")
+    trainee = tool.edition_cells(cells, "exercise")
+    solution = tool.edition_cells(cells, "solution")
+    assert [_text(c["source"]) for c in trainee] == ["# Title", "shared = 1", "answer = ..."]
+    assert [_text(c["source"]) for c in solution] == ["# Title", "shared = 1", "answer = 42"]
+    assert trainee[2]["metadata"] == {"tags": ["exercise"]}
+    with pytest.raises(ValueError, match="unknown cell mark"):
+        tool.parse("# %% solutoin\nx = 1\n")
+
+
+def test_every_exercise_is_checked_in_both_editions() -> None:
+    ids = [row["id"] for row in load_json("exercises.json")["exercises"]]
+    assert sorted(i for p in TRAINEE for i in _checks(p)) == ids
+    assert sorted(i for p in SOLUTIONS for i in _checks(p)) == ids
+
+
+@pytest.mark.parametrize("path", TRAINEE, ids=lambda p: p.name)
+def test_trainee_edition_is_stored_not_attempted(path: Path) -> None:
+    for exercise_id, output in _checks(path).items():
+        assert output.startswith(f"{exercise_id} … 未作答 / not attempted yet"), output
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_solutions_edition_passes_every_check(path: Path) -> None:
+    for exercise_id, output in _checks(path).items():
+        assert output.startswith(f"{exercise_id} ✓ 通过 / passed (第 1 次 / attempt 1)"), output
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(EXERCISES)))
+def test_stored_clean_executed_and_quiet(path: Path) -> None:
+    tool = _script("notebooks")
+    assert tool.cleaned(tool.read(path)) == tool.read(path)
+    code = [cell for cell in _cells(path) if cell["cell_type"] == "code"]
+    assert [cell["execution_count"] for cell in code] == list(range(1, len(code) + 1))
+    for cell in code:
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error" and output.get("name") != "stderr"
+
+
+def _secrets() -> list[str]:
+    found = [row["secret"] for row in load_json("sandbox_domains.json")["domains"]]
+    for row in load_json("exercises.json")["exercises"]:
+        inputs = row.get("inputs", {})
+        found += [inputs[k]["secret"] if k == "base" else inputs[k]
+                  for k in ("secret", "base") if k in inputs]
+    return found
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(EXERCISES)))
+def test_no_secret_is_stored(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    secrets = _secrets()
+    assert len(secrets) >= 3
+    for secret in secrets:
+        assert secret not in text
+
+
+def test_the_notebook_tool_finds_the_subfolders() -> None:
+    found = _script("notebooks").notebook_paths([])
+    assert set(ALL) <= set(found)
