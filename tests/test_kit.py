@@ -1,4 +1,5 @@
-"""The README's first command really opens JupyterLab on the notebooks."""
+"""``./kit``: its help, its refusal of unknown commands, and the README's first command
+really opening JupyterLab on the notebooks."""
 
 from __future__ import annotations
 
@@ -55,3 +56,32 @@ def test_kit_lab_serves_the_notebooks(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(lab.pid, signal.SIGKILL)
             lab.wait()
+
+
+def _kit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(ROOT / "kit"), *args], capture_output=True, text=True,
+                          timeout=30, check=False)
+
+
+def test_help_lists_every_command_and_no_shell_code() -> None:
+    done = _kit("help")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    for command in ("lab", "test", "voila", "sandbox", "bench", "setup", "help"):
+        assert re.search(rf"^  \./kit {command}\b", done.stdout, re.MULTILINE), command
+    assert "scripts/setup_*.sh" in done.stdout  # where extra set-up steps go
+    assert "set -euo" not in done.stdout
+    assert not any(line.startswith("#") for line in done.stdout.splitlines())
+
+
+def test_no_command_prints_the_help() -> None:
+    assert _kit().stdout == _kit("help").stdout
+
+
+def test_an_unknown_command_is_named_on_stderr_with_the_help_and_exit_2() -> None:
+    done = _kit("nonsense")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    first, *rest = done.stderr.splitlines()
+    assert first == "kit: unknown command 'nonsense'"
+    assert "\n".join(rest) + "\n" == _kit("help").stdout
