@@ -4,7 +4,8 @@
     python benchmarks/run.py --quick    # fewer repetitions
     python benchmarks/run.py --only signing,import
 
-Sections: signing, import, sandbox, widgets, notebooks.
+Sections: signing, import, sandbox, widgets, notebooks, keystroke (a real browser),
+setup (fresh clones set up with uv and with pip: several minutes).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ SECTIONS = {
     "sandbox": "benchmarks.bench_sandbox",
     "widgets": "benchmarks.bench_widgets",
     "notebooks": "benchmarks.bench_notebooks",
+    "keystroke": "benchmarks.bench_keystroke",
+    "setup": "benchmarks.bench_setup",
 }
 
 

@@ -1,0 +1,119 @@
+"""Fresh clone to a working kit: ``git clone`` of this repository's committed HEAD into a
+temporary directory, then the README's commands run there as a newcomer runs them.
+
+- lab: ``./kit lab`` until JupyterLab's HTTP API answers (``GET /api/status`` 200), then
+  stopped; once with uv and once with the pip fallback (``SMSKIT_INSTALLER=pip``).
+- test: ``./kit test <one small test file>`` until pytest has collected and starts the first
+  test (its ``collected N items`` line); set-up, ruff and mypy (cold cache) come first. With
+  uv; with pip too in a full run.
+- the size of each ``.venv`` (the apparent size of its files).
+
+Caches are warm: uv's (~/.cache/uv) and pip's hold every wheel from earlier runs, so the
+figures are set-up without downloads. Debian packages are already installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.figures import ROOT, Figure, at_most, skipped
+from tests.browser.servers import ServerProcess, free_port, isolated_jupyter_env
+
+#: How long one set-up may take before the measurement is given up (pip is the slow one).
+SETUP_TIMEOUT_S = 900.0
+#: A fast test file: what is timed is everything before it.
+FIRST_TEST_FILE = "tests/test_timefmt.py"
+#: Aim for clone-to-JupyterLab with uv: a newcomer waits seconds, not a minute.
+LAB_AIM_S = 15.0
+
+
+def run(*, quick: bool = False) -> list[Figure]:
+    name = "setup: fresh clone"
+    if not (ROOT / ".git").exists():
+        return [skipped(name, "not a git checkout")]
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="smskit-bench-setup-") as tmp:
+        for installer in ("uv", "pip"):
+            figures += _lab(Path(tmp), installer)
+        for installer in ("uv",) if quick else ("uv", "pip"):
+            figures += _test(Path(tmp), installer)
+    return figures
+
+
+def _lab(tmp: Path, installer: str) -> list[Figure]:
+    started = time.perf_counter()
+    clone = _clone(tmp / f"lab-{installer}")
+    port = free_port()
+    command = [str(clone / "kit"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.port_retries=0", "--IdentityProvider.token="]
+    server = ServerProcess(f"bench-lab-{installer}", command, cwd=clone, port=port,
+                           env=_clone_env(tmp / f"home-lab-{installer}", installer))
+    try:
+        server.wait_ready("/api/status", timeout_s=SETUP_TIMEOUT_S)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    aim = f"<= {LAB_AIM_S:g} s" if installer == "uv" else "-"
+    verdict = at_most(elapsed, LAB_AIM_S) if installer == "uv" else "info"
+    return [
+        Figure(f"setup: fresh clone to JupyterLab answering, {installer}", elapsed, "s", aim,
+               verdict),
+        Figure(f"setup: .venv after ./kit lab (notebooks extra), {installer}",
+               _size_mb(clone / ".venv"), "MB"),
+    ]
+
+
+def _test(tmp: Path, installer: str) -> list[Figure]:
+    started = time.perf_counter()
+    clone = _clone(tmp / f"test-{installer}")
+    log = tmp / f"test-{installer}.log"
+    first_test_at = None
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(clone / "kit"), "test", FIRST_TEST_FILE, "-p", "no:cacheprovider"],
+            cwd=clone, env=_clone_env(tmp / f"home-test-{installer}", installer),
+            stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + SETUP_TIMEOUT_S
+        while process.poll() is None and time.monotonic() < deadline:
+            if first_test_at is None and re.search(
+                    r"^collected \d+ items?", log.read_text(errors="replace"), re.MULTILINE):
+                first_test_at = time.perf_counter()
+            time.sleep(0.05)  # polling interval
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode != 0 or first_test_at is None:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+        raise RuntimeError(f"./kit test in a fresh clone failed ({installer}):\n{tail}")
+    return [
+        Figure(f"setup: fresh clone to the first test starting (ruff, mypy first), "
+               f"{installer}", first_test_at - started, "s"),
+        Figure(f"setup: .venv after ./kit test (test extra), {installer}",
+               _size_mb(clone / ".venv"), "MB"),
+    ]
+
+
+def _clone(target: Path) -> Path:
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], check=True)
+    return target
+
+
+def _clone_env(home: Path, installer: str) -> dict[str, str]:
+    """Fresh Jupyter directories; the caller's PATH and no active virtual environment, so
+    the clone's kit finds the machine's python3 and uv as a newcomer's shell would."""
+    env = isolated_jupyter_env(home)
+    env["PATH"] = os.environ.get("PATH", "")
+    env.pop("VIRTUAL_ENV", None)
+    env["SMSKIT_INSTALLER"] = installer
+    return env
+
+
+def _size_mb(directory: Path) -> float:
+    total = sum(path.lstat().st_size for path in directory.rglob("*")
+                if path.is_file() and not path.is_symlink())
+    return total / 1e6
