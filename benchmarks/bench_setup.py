@@ -63,8 +63,8 @@ def _lab(tmp: Path, installer: str) -> list[Figure]:
     return [
         Figure(f"setup: fresh clone to JupyterLab answering, {installer}", elapsed, "s", aim,
                verdict),
-        Figure(f"setup: .venv after ./kit lab (notebooks extra), {installer}",
-               _size_mb(clone / ".venv"), "MB"),
+        _venv_size(f"setup: .venv after ./kit lab (notebooks extra), {installer}",
+                   clone / ".venv"),
     ]
 
 
@@ -93,8 +93,8 @@ def _test(tmp: Path, installer: str) -> list[Figure]:
     return [
         Figure(f"setup: fresh clone to the first test starting (ruff, mypy first), "
                f"{installer}", first_test_at - started, "s"),
-        Figure(f"setup: .venv after ./kit test (test extra), {installer}",
-               _size_mb(clone / ".venv"), "MB"),
+        _venv_size(f"setup: .venv after ./kit test (test extra), {installer}",
+                   clone / ".venv"),
     ]
 
 
@@ -113,7 +113,11 @@ def _clone_env(home: Path, installer: str) -> dict[str, str]:
     return env
 
 
-def _size_mb(directory: Path) -> float:
-    total = sum(path.lstat().st_size for path in directory.rglob("*")
-                if path.is_file() and not path.is_symlink())
-    return total / 1e6
+def _venv_size(name: str, venv: Path) -> Figure:
+    """The apparent size of a virtual environment's files, and how much of it is bytecode
+    (pip compiles every module at install time; uv leaves that to the first import)."""
+    sizes = [(path, path.lstat().st_size) for path in venv.rglob("*")
+             if path.is_file() and not path.is_symlink()]
+    bytecode = sum(size for path, size in sizes if path.suffix == ".pyc")
+    return Figure(name, sum(size for _, size in sizes) / 1e6, "MB", "-",
+                  f"of it .pyc {bytecode / 1e6:.0f} MB")
