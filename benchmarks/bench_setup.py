@@ -2,7 +2,9 @@
 temporary directory, then the README's commands run there as a newcomer runs them.
 
 - lab: ``./kit lab`` until JupyterLab's HTTP API answers (``GET /api/status`` 200), then
-  stopped; once with uv and once with the pip fallback (``SMSKIT_INSTALLER=pip``).
+  stopped; with uv, with uv compiling bytecode at install (``UV_COMPILE_BYTECODE=1``, as
+  pip does; it matters where ``PYTHONDONTWRITEBYTECODE`` is set and nothing is ever
+  compiled later), and with the pip fallback (``SMSKIT_INSTALLER=pip``).
 - test: ``./kit test <one small test file>`` until pytest has collected and starts the first
   test (its ``collected N items`` line); set-up, ruff and mypy (cold cache) come first. With
   uv; with pip too in a full run.
@@ -30,6 +32,12 @@ SETUP_TIMEOUT_S = 900.0
 FIRST_TEST_FILE = "tests/test_timefmt.py"
 #: Aim for clone-to-JupyterLab with uv: a newcomer waits seconds, not a minute.
 LAB_AIM_S = 15.0
+#: (label, installer, extra environment) of each clone-to-JupyterLab run.
+LAB_VARIANTS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("uv", "uv", {}),
+    ("uv --compile-bytecode", "uv", {"UV_COMPILE_BYTECODE": "1"}),
+    ("pip", "pip", {}),
+)
 
 
 def run(*, quick: bool = False) -> list[Figure]:
@@ -38,21 +46,23 @@ def run(*, quick: bool = False) -> list[Figure]:
         return [skipped(name, "not a git checkout")]
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="smskit-bench-setup-") as tmp:
-        for installer in ("uv", "pip"):
-            figures += _lab(Path(tmp), installer)
+        for variant in LAB_VARIANTS:
+            figures += _lab(Path(tmp), variant)
         for installer in ("uv",) if quick else ("uv", "pip"):
             figures += _test(Path(tmp), installer)
     return figures
 
 
-def _lab(tmp: Path, installer: str) -> list[Figure]:
+def _lab(tmp: Path, variant: tuple[str, str, dict[str, str]]) -> list[Figure]:
+    label, installer, extra_env = variant
+    slug = re.sub(r"\W+", "-", label)
     started = time.perf_counter()
-    clone = _clone(tmp / f"lab-{installer}")
+    clone = _clone(tmp / f"lab-{slug}")
     port = free_port()
     command = [str(clone / "kit"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                "--ServerApp.port_retries=0", "--IdentityProvider.token="]
-    server = ServerProcess(f"bench-lab-{installer}", command, cwd=clone, port=port,
-                           env=_clone_env(tmp / f"home-lab-{installer}", installer))
+    env = {**_clone_env(tmp / f"home-lab-{slug}", installer), **extra_env}
+    server = ServerProcess(f"bench-lab-{slug}", command, cwd=clone, port=port, env=env)
     try:
         server.wait_ready("/api/status", timeout_s=SETUP_TIMEOUT_S)
         elapsed = time.perf_counter() - started
@@ -61,9 +71,9 @@ def _lab(tmp: Path, installer: str) -> list[Figure]:
     aim = f"<= {LAB_AIM_S:g} s" if installer == "uv" else "-"
     verdict = at_most(elapsed, LAB_AIM_S) if installer == "uv" else "info"
     return [
-        Figure(f"setup: fresh clone to JupyterLab answering, {installer}", elapsed, "s", aim,
+        Figure(f"setup: fresh clone to JupyterLab answering, {label}", elapsed, "s", aim,
                verdict),
-        _venv_size(f"setup: .venv after ./kit lab (notebooks extra), {installer}",
+        _venv_size(f"setup: .venv after ./kit lab (notebooks extra), {label}",
                    clone / ".venv"),
     ]
 
