@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 #: The styled catalogue's fixed HTML id (``T_<uuid>``), so its HTML is the same every run.
 CATALOGUE_UUID = "smskit-catalogue"
-#: The ``msg`` of the platform's documented success envelope (PLATFORM.md:
+#: The ``msg`` of the platform's documented success envelope (docs/platform.md:
 #: ``{"code": 200, "msg": "", "data": null, "extMsg": null}``); errors carry the page's text.
 DOCUMENTED_SUCCESS_MSG = ""
 #: A tint per category for the styled catalogue (light enough for dark text).

@@ -7,7 +7,7 @@ Order of judgement, first match wins:
    envelope): :class:`~smskit.errors.ResponseFormatError` with the HTTP status and a short
    excerpt. A proxy's 502 page lands here.
 2. Success. The platform documents ``{"code": 200, "msg": "", "data": null, "extMsg": null}``.
-   The page's response example shows ``"code": 0``, which PLATFORM.md identifies as a template
+   The page's response example shows ``"code": 0``, which docs/platform.md identifies as a template
    the page generator prints on every page. Decision: ``0`` is treated as success too, because
    raising would invite a retry that sends a second SMS; the result keeps ``code == 0``
    (see :attr:`SendResult.template_code`) and a warning is logged. A success code under a

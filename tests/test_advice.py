@@ -84,7 +84,7 @@ def test_advice_disappears_when_the_mistake_is_fixed(
 def test_timestamp_advice_carries_the_platform_code_and_both_messages() -> None:
     (item,) = signing_advice(**{**EXAMPLE, "ts": "1744773894"})
     assert item.code == 5145
-    assert item.message_zh == "时间戳格式不正确"  # PLATFORM.md: 5145 时间戳格式不正确
+    assert item.message_zh == "时间戳格式不正确"  # docs/platform.md: 5145 时间戳格式不正确
     assert item.message_en is not None and "timestamp" in item.message_en.casefold()
     assert "5145 时间戳格式不正确" in item.describe()
     assert item.severity == "error"

@@ -24,7 +24,7 @@ PAGE_CODES = {
     5188: "企业短信账号不存在", 5202: "企业短信签名不存在", 5209: "企业短信模板不存在",
     5216: "签名ID和模板ID的类型请保持一致",
 }
-# PLATFORM.md's further codes that callers of this endpoint can meet.
+# docs/platform.md's further codes that callers of this endpoint can meet.
 PLATFORM_CODES = {5000: "服务异常", 5015: "用户域不存在", 5104: "用户域已停用",
                   5145: "时间戳格式不正确", 5420: "签名验证失败", 5421: "签名验证异常"}
 SEED_PAGE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_1b3d0ca74e55235a.txt"

@@ -1,5 +1,5 @@
 """The pandas views: contents checked against the data files read directly and against facts
-transcribed from the page and PLATFORM.md; determinism checked by building twice."""
+transcribed from the page and docs/platform.md; determinism checked by building twice."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_catalogue_frame_has_every_code_of_the_data_file_in_order() -> None:
 
 def test_catalogue_frame_keeps_the_pages_chinese_verbatim() -> None:
     frame = frames.catalogue_frame()
-    # Transcribed from the page's 响应状态 table and PLATFORM.md.
+    # Transcribed from the page's 响应状态 table and docs/platform.md.
     assert frame.loc[5058, "msg (中文, verbatim)"] == "短信发送超出频率"
     assert frame.loc[5216, "msg (中文, verbatim)"] == "签名ID和模板ID的类型请保持一致"
     assert frame.loc[5420, "msg (中文, verbatim)"] == "签名验证失败"
@@ -87,7 +87,7 @@ def test_scenario_frame_lists_every_row_of_the_data_file() -> None:
 
 
 def test_documented_messages() -> None:
-    assert frames.documented_message(200) == ""  # PLATFORM.md's success envelope
+    assert frames.documented_message(200) == ""  # docs/platform.md's success envelope
     assert frames.documented_message(5021) == "请输入手机号码"
     assert frames.documented_message(5145) == "时间戳格式不正确"
     assert frames.documented_message(1234) == ""
@@ -164,7 +164,7 @@ def test_rules_frame_reads_the_sandbox_policy(make_sandbox: Any) -> None:
 
 def test_regions_frame_has_the_documented_hosts() -> None:
     frame = frames.regions_frame()
-    # PLATFORM.md
+    # docs/platform.md
     assert frame.loc["china", "base URL"] == "https://iot-api.quectelcn.com"
     assert frame.loc["europe", "base URL"] == "https://iot-api.acceleronix.io"
 

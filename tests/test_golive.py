@@ -31,7 +31,7 @@ def test_all_set_is_ready_and_never_shows_the_secret() -> None:
     text = "\n".join(found.lines()) + repr(found)
     assert CANARY not in text and CANARY[:8] not in text
     assert "SMSKIT_USER_DOMAIN_SECRET: set (value hidden)" in text
-    # PLATFORM.md: the Europe data centre's host.
+    # docs/platform.md: the Europe data centre's host.
     assert "SMSKIT_BASE_URL: set (region europe: https://iot-api.acceleronix.io)" in text
     assert "the live calls below will run" in text
 

@@ -1,9 +1,12 @@
-"""The README's first command really opens JupyterLab on the notebooks."""
+"""``./kit``: its help, its refusal of unknown commands, its set-up scripts, and the
+README's first command really opening JupyterLab on the notebooks."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -55,3 +58,67 @@ def test_kit_lab_serves_the_notebooks(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(lab.pid, signal.SIGKILL)
             lab.wait()
+
+
+def _kit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(ROOT / "kit"), *args], capture_output=True, text=True,
+                          timeout=30, check=False)
+
+
+def test_help_lists_every_command_and_no_shell_code() -> None:
+    done = _kit("help")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    for command in ("lab", "test", "voila", "sandbox", "bench", "setup", "help"):
+        assert re.search(rf"^  \./kit {command}\b", done.stdout, re.MULTILINE), command
+    assert "scripts/setup_*.sh" in done.stdout  # where extra set-up steps go
+    assert "set -euo" not in done.stdout
+    assert not any(line.startswith("#") for line in done.stdout.splitlines())
+
+
+def test_no_command_prints_the_help() -> None:
+    assert _kit().stdout == _kit("help").stdout
+
+
+def test_an_unknown_command_is_named_on_stderr_with_the_help_and_exit_2() -> None:
+    done = _kit("nonsense")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    first, *rest = done.stderr.splitlines()
+    assert first == "kit: unknown command 'nonsense'"
+    assert "\n".join(rest) + "\n" == _kit("help").stdout
+
+
+def _kit_copy(tmp_path: Path, hooks: dict[str, str]) -> Path:
+    """``kit`` and ``pyproject.toml`` in a fresh directory whose ``test`` extra counts as
+    installed (its stamp holds pyproject.toml's SHA-256), with the given set-up scripts."""
+    shutil.copy2(ROOT / "kit", tmp_path / "kit")
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    stamp = tmp_path / ".venv" / ".kit-installed-test"
+    stamp.parent.mkdir()
+    stamp.write_text(hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + "\n")
+    (tmp_path / "scripts").mkdir()
+    for name, body in hooks.items():
+        (tmp_path / "scripts" / name).write_text(body)
+    return tmp_path
+
+
+def test_setup_runs_every_setup_script_in_name_order(tmp_path: Path) -> None:
+    copy = _kit_copy(tmp_path, {
+        "setup_b.sh": 'echo "b $(pwd)" >> ran\n',
+        "setup_a.sh": "echo a >> ran\n",
+        "other.sh": "echo other >> ran\n",
+    })
+    done = subprocess.run([str(copy / "kit"), "setup"], capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "installing" not in done.stderr  # the stamp is current: nothing reinstalled
+    assert (copy / "ran").read_text().splitlines() == ["a", f"b {copy}"]
+
+
+def test_a_failing_setup_script_stops_the_kit(tmp_path: Path) -> None:
+    copy = _kit_copy(tmp_path, {"setup_a.sh": "exit 3\n", "setup_b.sh": "echo b >> ran\n"})
+    done = subprocess.run([str(copy / "kit"), "setup"], capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert done.returncode == 3
+    assert not (copy / "ran").exists()

@@ -66,7 +66,7 @@ def dated(skew_ms: int) -> dict[str, object]:
 # -- success ------------------------------------------------------------------------------
 
 def test_documented_success_envelope_gives_a_result() -> None:
-    body = b'{"code": 200, "msg": "", "data": null, "extMsg": null}'  # PLATFORM.md, verbatim
+    body = b'{"code": 200, "msg": "", "data": null, "extMsg": null}'  # docs/platform.md, verbatim
     result = interpret(raw(body, elapsed_ms=12, **dated(0)), request=REQUEST)
     assert isinstance(result, SendResult)
     assert (result.code, result.msg, result.data, result.ext_msg) == (200, "", None, None)
@@ -125,7 +125,7 @@ def test_every_catalogued_code_raises_its_category_with_catalogue_facts(entry: E
 
 
 @pytest.mark.parametrize(("code", "cls", "retry_safe"), [
-    # From the page and PLATFORM.md: what each code means for the caller.
+    # From the page and docs/platform.md: what each code means for the caller.
     (5019, RequestRejected, True),    # 手机号格式不正确
     (5021, RequestRejected, True),    # 请输入手机号码
     (5058, RateLimited, True),        # 短信发送超出频率

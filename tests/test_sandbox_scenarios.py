@@ -1,7 +1,7 @@
 """Every row of data/scenarios.json, replayed over real HTTP against a running sandbox.
 
 The expected Chinese messages below are transcribed from the page (its 响应状态 table) and
-from PLATFORM.md (the platform codes), not taken from the sandbox or the catalogue, so the
+from docs/platform.md (the platform codes), not taken from the sandbox or the catalogue, so the
 test checks the sandbox's output against the sources.
 """
 
@@ -17,7 +17,7 @@ from smskit.sandbox import Sandbox, load_scenarios, replay
 from smskit.sandbox.scenarios import Scenario
 from tests.fixtures.sandbox import DATA
 
-#: code -> msg, verbatim from the page and PLATFORM.md. Success: the documented envelope's "".
+#: code -> msg, verbatim from the page and docs/platform.md. Success: the documented envelope's "".
 SOURCE_MESSAGES = {
     200: "",
     5019: "手机号格式不正确",

@@ -383,7 +383,7 @@ def test_wrong_secret_shows_5420_with_both_messages_and_the_remedy(sandbox: Any)
     outcome = builder.last_result
     assert outcome is not None
     assert (outcome.status, outcome.code) == ("api_error", 5420)
-    assert outcome.msg == "签名验证失败"  # PLATFORM.md: the platform's answer, verbatim
+    assert outcome.msg == "签名验证失败"  # docs/platform.md: the platform's answer, verbatim
     assert outcome.message_zh == "签名验证失败"
     assert outcome.message_en == ROWS[5420]["en"]
     assert outcome.remedy == ROWS[5420]["remedy"]

@@ -44,7 +44,7 @@ def test_starts_with_every_code_in_catalogue_order_and_nothing_selected() -> Non
 
 def test_table_shows_the_chinese_message_verbatim_beside_the_english() -> None:
     html = ErrorCodeBrowser().table_html.value
-    assert "签名验证失败" in html and "Signature verification failed" in html  # PLATFORM.md
+    assert "签名验证失败" in html and "Signature verification failed" in html  # docs/platform.md
     assert "短信发送超出频率" in html  # the page: 5058
 
 

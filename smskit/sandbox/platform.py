@@ -2,7 +2,7 @@
 
 Every API-level outcome is the platform's envelope ``{"code", "msg", "data", "extMsg"}``.
 Success is the platform's documented ``{"code": 200, "msg": "", "data": null, "extMsg":
-null}`` (PLATFORM.md). An error carries the catalogue's Chinese ``msg`` verbatim and an
+null}`` (docs/platform.md). An error carries the catalogue's Chinese ``msg`` verbatim and an
 English ``extMsg`` naming the field and the rule (never the secret).
 
 Check order; the first failing check answers:

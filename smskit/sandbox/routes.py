@@ -1,7 +1,7 @@
 """Which path and method does what: the API endpoint and the sandbox-only extras.
 
 The platform's one endpoint, ``POST /v2/sms/enduserapi/v2/sendPhoneSmsCode``, reads its
-parameters from the query string (PLATFORM.md) and answers the platform's envelope.
+parameters from the query string (docs/platform.md) and answers the platform's envelope.
 
 Sandbox-only extras live under ``/_sandbox/``, a prefix the platform's ``/v2/...`` API
 cannot be mistaken for. They answer plain JSON objects (errors: the transport envelope):

@@ -1,7 +1,7 @@
 """What the three widgets share: display delegation, field styling and small HTML helpers.
 
 Results are shown as ``HTML`` widget values (never ``Output`` content), so that they are in
-the browser's DOM and readable from code alike; see ``NOTEBOOK-TESTING.md``.
+the browser's DOM and readable from code alike; see ``docs/testing-notebooks.md``.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from tests.browser.servers import (
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
-#: The flags that worked here (NOTEBOOK-TESTING.md); playwright adds its own --headless.
+#: The flags that worked here (docs/testing-notebooks.md); playwright adds its own --headless.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

@@ -2,7 +2,7 @@
 
 ``--LabApp.expose_app_in_browser`` puts the app at ``window.jupyterapp``; readiness is the
 notebook's session context being ready with its kernel idle (the toolbar's indicator says
-idle before the kernel is connected, see ``NOTEBOOK-TESTING.md``).
+idle before the kernel is connected, see ``docs/testing-notebooks.md``).
 """
 
 from __future__ import annotations
