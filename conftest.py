@@ -2,10 +2,10 @@
 
 Real credentials in a developer's shell (``SMSKIT_*``) must not reach the code under test: the
 notebooks run by nbval would otherwise take their "credentials present" path and call the
-real platform. Tests that need these variables set them themselves. The kit's language is
-pinned to English (``SMSKIT_LANG=en``), whatever the developer's locale: the notebooks'
-stored outputs and the tests' expected texts are the English edition; tests of the Chinese
-edition choose it themselves.
+real platform. Tests that need these variables set them themselves. The locale is pinned to
+``C.UTF-8`` and ``SMSKIT_LANG`` left unset, whatever the developer's shell says: the kit then
+speaks English, the stored outputs' edition (the exercises' verdicts show both languages
+when no language is chosen); tests of the Chinese edition choose it themselves.
 """
 
 from __future__ import annotations
@@ -18,4 +18,6 @@ import pytest
 def pytest_configure(config: pytest.Config) -> None:
     for name in [name for name in os.environ if name.startswith("SMSKIT_")]:
         del os.environ[name]
-    os.environ["SMSKIT_LANG"] = "en"
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
