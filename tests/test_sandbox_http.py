@@ -385,3 +385,19 @@ def test_an_exception_inside_the_sandbox_is_a_5000_envelope_and_serving_goes_on(
         assert box.internal_errors == 1
         assert "planted" in caplog.text
         assert send_code(box)["code"] == 200
+
+
+def test_the_http_layer_imports_nothing_from_the_api_layer() -> None:
+    import ast
+    from pathlib import Path
+
+    import smskit.sandbox
+
+    below = {"smskit.sandbox.wire", "smskit.sandbox.policy"}
+    for name in ("server.py", "wire.py", "policy.py"):
+        tree = ast.parse((Path(smskit.sandbox.__file__).parent / name).read_text("utf-8"))
+        imported = {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names}
+        assert {module for module in imported if module.startswith("smskit.sandbox")} <= below

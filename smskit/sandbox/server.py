@@ -29,6 +29,7 @@ import socketserver
 import sys
 import threading
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,9 +37,14 @@ from typing import Any
 
 from smskit import __version__
 from smskit.clock import Clock
-from smskit.sandbox.platform import SERVICE_ERROR, error_envelope
-from smskit.sandbox.routes import Request, Response, Router
-from smskit.sandbox.wire import HttpProblem, ServerLimits, split_target, transport_envelope
+from smskit.sandbox.wire import (
+    HttpProblem,
+    Request,
+    Response,
+    ServerLimits,
+    split_target,
+    transport_envelope,
+)
 
 log = logging.getLogger("smskit.sandbox")
 
@@ -160,7 +166,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             body = self._read_body()
             self._reader.disarm()
             request = Request(self.command, path, query, body, self.headers.get("Content-Type"))
-            response = self.server.router.handle(request)
+            response = self.server.handle(request)
         except HttpProblem as problem:
             self._linger = problem.close
             self._send_problem(problem)
@@ -169,9 +175,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             raise
         except Exception as error:  # a bug in the sandbox: say so, log it, keep serving
             self.server.record_internal_error(error)
-            detail = (f"sandbox internal error ({type(error).__name__}); this is a bug in "
-                      "smskit's sandbox, please report it")
-            response = Response(200, error_envelope(SERVICE_ERROR, detail))
+            response = self.server.answer_internal_error(error)
         self._send_json(response.status, response.payload)
 
     def _read_body(self) -> bytes:
@@ -274,9 +278,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     block_on_close = False  # stop() closes connections itself, then waits briefly
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], *, router: Router, clock: Clock,
+    def __init__(self, address: tuple[str, int], *, handle: Callable[[Request], Response],
+                 answer_internal_error: Callable[[BaseException], Response], clock: Clock,
                  limits: ServerLimits) -> None:
-        self.router = router
+        #: Answers one parsed request (the routes); raises :class:`HttpProblem` to refuse it.
+        self.handle = handle
+        #: Answers a request whose handling raised an unexpected exception (a sandbox bug).
+        self.answer_internal_error = answer_internal_error
         self.clock = clock
         self.limits = limits
         self.internal_errors = 0
