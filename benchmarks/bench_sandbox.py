@@ -6,6 +6,10 @@ connection and sending correctly signed API calls for many different phones, wri
 HTTP/1.1 so that the client costs little next to the server. Every answer is checked: HTTP
 200 with the success envelope; anything else is counted as an error and shown.
 
+The floor is :mod:`benchmarks.bare_server`, a bare ``http.server`` answering the constant
+success envelope over keep-alive, loaded the same way in the same run; the sandbox's share
+of its throughput is the figure to watch (aim: at least 0.5).
+
 The client's overhead is :meth:`SmsClient.send_prepared` (re-validate, prepare, send, judge
 the answer) against a raw ``requests.Session().send()`` of the same prepared request.
 """
@@ -23,9 +27,11 @@ from contextlib import contextmanager
 from typing import IO, Any
 from urllib.parse import urlencode
 
-from benchmarks.figures import ROOT, Figure, median, percentile
+from benchmarks.figures import MET, MISSED, ROOT, Figure, median, percentile
 
 LEVELS = (1, 4, 16)
+#: The sandbox should answer at least half as many requests as the bare floor server.
+RATIO_AIM = 0.5
 PHONES = 2000
 _SUCCESS = b'"code":200,'
 
@@ -53,8 +59,8 @@ class Server:
 
 
 @contextmanager
-def running_server() -> Iterator[Server]:
-    process = subprocess.Popen([sys.executable, "-m", "benchmarks.sandbox_server"], cwd=ROOT,
+def running_server(module: str = "benchmarks.sandbox_server") -> Iterator[Server]:
+    process = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         port = int(process.stdout.readline()) if process.stdout is not None else 0
@@ -207,16 +213,23 @@ def _client_overhead(server: Server, *, quick: bool) -> list[Figure]:
 def run(*, quick: bool = False) -> list[Figure]:
     seconds = 1.5 if quick else 4.0
     figures: list[Figure] = []
-    with running_server() as server:
+    with running_server() as server, running_server("benchmarks.bare_server") as bare:
         pool = signed_requests(server.port, PHONES)
         for clients in LEVELS:
             share = [pool[i::clients] for i in range(clients)]
+            # The floor first, then the sandbox, at the same load in the same run.
+            floor = _load(bare, clients, seconds, share)
             result = _load(server, clients, seconds, share)
-            errors = result["errors"]
+            errors = result["errors"] + floor["errors"]
             verdict = "info" if not errors else f"ERRORS: {len(errors)}, e.g. {errors[0]}"
+            ratio = result["rps"] / floor["rps"]
             figures += [
+                Figure(f"bare http.server floor: {clients:>2} keep-alive client(s), throughput",
+                       floor["rps"], "req/s", "-", verdict),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), throughput",
                        result["rps"], "req/s", "-", verdict),
+                Figure(f"sandbox: {clients:>2} keep-alive client(s), share of the floor",
+                       ratio, "x", ">= 0.5", MET if ratio >= RATIO_AIM else MISSED),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p50",
                        result["p50"] * 1000, "ms"),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p99",

@@ -20,6 +20,7 @@ from urllib.parse import unquote_to_bytes
 from smskit.sandbox.policy import policy_value
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_NOT_PRINTABLE = re.compile(r"[^\x21-\x7e]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _ABSOLUTE = re.compile(r"//(?P<authority>[^/?#]*)(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?(?:#.*)?")
 _REG_NAME = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
@@ -105,12 +106,12 @@ def split_target(target: str) -> tuple[str, str]:
     and absolute form (``http://host[:port]/path?query``, RFC 9112 3.2.2) are accepted; an
     absolute form with another scheme or a malformed authority is a 400.
     """
-    for index, char in enumerate(target):
-        if not "\x21" <= char <= "\x7e":
-            raise HttpProblem(400, (
-                f"the request target contains byte 0x{ord(char):02x} at position {index}; a URL "
-                "may only contain printable ASCII: percent-encode other text as UTF-8 "
-                "(requests and curl --data-urlencode do this)"), close=True)
+    outside = _NOT_PRINTABLE.search(target)
+    if outside is not None:
+        raise HttpProblem(400, (
+            f"the request target contains byte 0x{ord(outside.group()):02x} at position "
+            f"{outside.start()}; a URL may only contain printable ASCII: percent-encode other "
+            "text as UTF-8 (requests and curl --data-urlencode do this)"), close=True)
     if target.startswith("/"):
         path, _, rest = target.partition("?")
         query, _, _fragment = rest.partition("#")
@@ -181,6 +182,8 @@ def parse_query(query: str) -> dict[str, str]:
 
 
 def _decode(raw: str, what: str) -> str:
+    if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
+        return raw
     bad = _BAD_ESCAPE.search(raw)
     if bad:
         escape = raw[bad.start():bad.start() + 3]
