@@ -33,6 +33,8 @@ LEVELS = (1, 4, 16)
 #: The sandbox should answer at least half as many requests as the bare floor server.
 RATIO_AIM = 0.5
 PHONES = 2000
+#: More distinct phones than smskit.validation caches judgements for (4096), cycled.
+UNCACHED_PHONES = 8192
 _SUCCESS = b'"code":200,'
 
 
@@ -103,8 +105,9 @@ class RawConnection:
         self.sock.close()
 
 
-def signed_requests(port: int, count: int, *, offset: int = 0) -> list[bytes]:
-    """``count`` correctly signed API calls for different phones, as raw HTTP/1.1 bytes."""
+def signed_requests(port: int, count: int, *, offset: int = 0,
+                    phones: int = PHONES) -> list[bytes]:
+    """``count`` correctly signed API calls for ``phones`` different phones, as raw HTTP/1.1."""
     from smskit import build_request
     from smskit.request import ENDPOINT_PATH
     from smskit.sandbox import load_domains
@@ -113,7 +116,7 @@ def signed_requests(port: int, count: int, *, offset: int = 0) -> list[bytes]:
     secret = load_domains().secret_for(domain)
     built = []
     for n in range(offset, offset + count):
-        request = build_request(phone=f"138{n % PHONES:08d}", code_type=n % 5 + 1,
+        request = build_request(phone=f"138{n % phones:08d}", code_type=n % 5 + 1,
                                 user_domain=domain, secret=secret)
         target = f"{ENDPOINT_PATH}?{urlencode(request.query())}"
         built.append(f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\naccept: */*\r\n"
@@ -235,6 +238,20 @@ def run(*, quick: bool = False) -> list[Figure]:
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p99",
                        result["p99"] * 1000, "ms"),
             ]
+        # Phones judged for the first time in a while: more phones than the validation
+        # cache holds, cycled, so every judgement misses it (the worst case for the sandbox).
+        fresh = signed_requests(server.port, UNCACHED_PHONES, phones=UNCACHED_PHONES)
+        clients = 4
+        share = [fresh[i::clients] for i in range(clients)]
+        floor = _load(bare, clients, seconds, share)
+        result = _load(server, clients, seconds, share)
+        ratio = result["rps"] / floor["rps"]
+        figures += [
+            Figure(f"sandbox: {clients:>2} clients, uncached phones, throughput", result["rps"],
+                   "req/s", "-", "info" if not result["errors"] else "ERRORS"),
+            Figure(f"sandbox: {clients:>2} clients, uncached phones, share of the floor",
+                   ratio, "x", "-", f"info (floor {floor['rps']:,.0f} req/s)"),
+        ]
         figures += _client_overhead(server, quick=quick)
         stats = server.stats()
         figures.append(Figure("sandbox: server resident memory after the run",
