@@ -355,6 +355,26 @@ def test_keep_alive_serves_several_requests_on_one_connection(sandbox: Sandbox) 
     assert raw.count(b"HTTP/1.1 200 OK") == 3
 
 
+@pytest.mark.parametrize("line", [b"NoColonHere\r\n", b" folded: value\r\n",
+                                  b"Bad Name: x\r\n", b": no name\r\n", b"X\x00Y: z\r\n"])
+def test_a_header_line_that_is_not_name_colon_value_is_400(sandbox: Sandbox, line: bytes) -> None:
+    raw = request_bytes("/_sandbox/health", method=b"GET", extra=line)
+    status, _, payload = transport_error(raw_exchange(sandbox, raw))
+    assert status == 400 and "header line" in payload["extMsg"]
+    assert_still_serving(sandbox)
+
+
+@pytest.mark.parametrize(("connection", "answers"), [(b"", 1), (b"Connection: keep-alive\r\n", 2)])
+def test_http_1_0_closes_unless_asked_to_keep_alive(
+    sandbox: Sandbox, connection: bytes, answers: int
+) -> None:
+    one = b"GET /_sandbox/health HTTP/1.0\r\nHost: sandbox\r\n" + connection + b"\r\n"
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
+        sock.sendall(one + one.replace(connection, b""))
+        raw = read_all(sock)
+    assert raw.count(b" 200 OK") == answers
+
+
 def test_stop_closes_kept_alive_connections(make_sandbox: Callable[..., Sandbox]) -> None:
     box = make_sandbox()
     url = box.base_url + "/_sandbox/health"

@@ -11,7 +11,9 @@ added here:
   request must arrive within ``request_timeout_ms`` (a deadline, not a per-read timeout),
   so slow or idle clients cannot pin threads; threads are daemon threads;
 - request line, headers and body have size limits (414, 431, 413); ``Transfer-Encoding``
-  bodies are refused (the endpoint takes an empty body);
+  bodies are refused (the endpoint takes an empty body); header lines are read strictly
+  (``Name: value``, else 400) without ``http.client``'s e-mail parser, the largest
+  per-request cost the standard library had here;
 - an unexpected exception while handling a request is a sandbox bug: it is logged, counted
   in :attr:`SandboxHTTPServer.internal_errors`, answered as a 5000 envelope, and the server
   keeps serving. Nothing a client sends can produce an HTTP 500.
