@@ -6,6 +6,10 @@ connection and sending correctly signed API calls for many different phones, wri
 HTTP/1.1 so that the client costs little next to the server. Every answer is checked: HTTP
 200 with the success envelope; anything else is counted as an error and shown.
 
+The floor is :mod:`benchmarks.bare_server`, a bare ``http.server`` answering the constant
+success envelope over keep-alive, loaded the same way in the same run; the sandbox's share
+of its throughput is the figure to watch (aim: at least 0.5).
+
 The client's overhead is :meth:`SmsClient.send_prepared` (re-validate, prepare, send, judge
 the answer) against a raw ``requests.Session().send()`` of the same prepared request.
 """
@@ -23,10 +27,14 @@ from contextlib import contextmanager
 from typing import IO, Any
 from urllib.parse import urlencode
 
-from benchmarks.figures import ROOT, Figure, median, percentile
+from benchmarks.figures import MET, MISSED, ROOT, Figure, median, percentile
 
 LEVELS = (1, 4, 16)
+#: The sandbox should answer at least half as many requests as the bare floor server.
+RATIO_AIM = 0.5
 PHONES = 2000
+#: More distinct phones than smskit.validation caches judgements for (4096), cycled.
+UNCACHED_PHONES = 8192
 _SUCCESS = b'"code":200,'
 
 
@@ -53,8 +61,8 @@ class Server:
 
 
 @contextmanager
-def running_server() -> Iterator[Server]:
-    process = subprocess.Popen([sys.executable, "-m", "benchmarks.sandbox_server"], cwd=ROOT,
+def running_server(module: str = "benchmarks.sandbox_server") -> Iterator[Server]:
+    process = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         port = int(process.stdout.readline()) if process.stdout is not None else 0
@@ -97,8 +105,9 @@ class RawConnection:
         self.sock.close()
 
 
-def signed_requests(port: int, count: int, *, offset: int = 0) -> list[bytes]:
-    """``count`` correctly signed API calls for different phones, as raw HTTP/1.1 bytes."""
+def signed_requests(port: int, count: int, *, offset: int = 0,
+                    phones: int = PHONES) -> list[bytes]:
+    """``count`` correctly signed API calls for ``phones`` different phones, as raw HTTP/1.1."""
     from smskit import build_request
     from smskit.request import ENDPOINT_PATH
     from smskit.sandbox import load_domains
@@ -107,7 +116,7 @@ def signed_requests(port: int, count: int, *, offset: int = 0) -> list[bytes]:
     secret = load_domains().secret_for(domain)
     built = []
     for n in range(offset, offset + count):
-        request = build_request(phone=f"138{n % PHONES:08d}", code_type=n % 5 + 1,
+        request = build_request(phone=f"138{n % phones:08d}", code_type=n % 5 + 1,
                                 user_domain=domain, secret=secret)
         target = f"{ENDPOINT_PATH}?{urlencode(request.query())}"
         built.append(f"POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\naccept: */*\r\n"
@@ -207,21 +216,42 @@ def _client_overhead(server: Server, *, quick: bool) -> list[Figure]:
 def run(*, quick: bool = False) -> list[Figure]:
     seconds = 1.5 if quick else 4.0
     figures: list[Figure] = []
-    with running_server() as server:
+    with running_server() as server, running_server("benchmarks.bare_server") as bare:
         pool = signed_requests(server.port, PHONES)
         for clients in LEVELS:
             share = [pool[i::clients] for i in range(clients)]
+            # The floor first, then the sandbox, at the same load in the same run.
+            floor = _load(bare, clients, seconds, share)
             result = _load(server, clients, seconds, share)
-            errors = result["errors"]
+            errors = result["errors"] + floor["errors"]
             verdict = "info" if not errors else f"ERRORS: {len(errors)}, e.g. {errors[0]}"
+            ratio = result["rps"] / floor["rps"]
             figures += [
+                Figure(f"bare http.server floor: {clients:>2} keep-alive client(s), throughput",
+                       floor["rps"], "req/s", "-", verdict),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), throughput",
                        result["rps"], "req/s", "-", verdict),
+                Figure(f"sandbox: {clients:>2} keep-alive client(s), share of the floor",
+                       ratio, "x", ">= 0.5", MET if ratio >= RATIO_AIM else MISSED),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p50",
                        result["p50"] * 1000, "ms"),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p99",
                        result["p99"] * 1000, "ms"),
             ]
+        # Phones judged for the first time in a while: more phones than the validation
+        # cache holds, cycled, so every judgement misses it (the worst case for the sandbox).
+        fresh = signed_requests(server.port, UNCACHED_PHONES, phones=UNCACHED_PHONES)
+        clients = 4
+        share = [fresh[i::clients] for i in range(clients)]
+        floor = _load(bare, clients, seconds, share)
+        result = _load(server, clients, seconds, share)
+        ratio = result["rps"] / floor["rps"]
+        figures += [
+            Figure(f"sandbox: {clients:>2} clients, uncached phones, throughput", result["rps"],
+                   "req/s", "-", "info" if not result["errors"] else "ERRORS"),
+            Figure(f"sandbox: {clients:>2} clients, uncached phones, share of the floor",
+                   ratio, "x", "-", f"info (floor {floor['rps']:,.0f} req/s)"),
+        ]
         figures += _client_overhead(server, quick=quick)
         stats = server.stats()
         figures.append(Figure("sandbox: server resident memory after the run",

@@ -45,12 +45,12 @@ class Rule:
 
 def rules(sandbox: Sandbox) -> list[Rule]:
     """The rules ``sandbox`` enforces, with its own numbers (a custom policy shows as such)."""
-    from smskit.sandbox.ratelimit import policy_value
+    from smskit.sandbox.policy import policy_value
 
     codes = policy_value("codes")
     rate = policy_value("rate_limit")
-    valid_ms = sandbox.state.code_valid_ms
-    digits = sandbox.state.code_digits
+    valid_ms = sandbox.code_valid_ms
+    digits = sandbox.code_digits
     policy = sandbox.policy
     rate_source = ASSUMPTION if rate["assumption"] else PAGE
     found: list[Rule] = [

@@ -24,3 +24,8 @@ def duration_text(ms: int) -> str:
     if seconds or not parts:
         parts.append(seconds or "0 s")
     return sign + " ".join(parts)
+
+
+def seconds_text(ms: int) -> str:
+    """``60000`` -> ``"60 s"``, ``1500`` -> ``"1.5 s"``: a policy's window in whole seconds."""
+    return f"{ms / 1000:g} s"

@@ -13,6 +13,7 @@ knowingly skips that one judgement and keeps the digits-only rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -264,8 +265,13 @@ def _region_for(calling_code: str) -> str | None:
     return None if region == phonenumbers.UNKNOWN_REGION else region
 
 
+@functools.lru_cache(maxsize=4096)
 def _national_significant_number(calling_code: str, national: str) -> str | None:
-    """The number as the numbering plan writes it nationally, or ``None`` if not valid."""
+    """The number as the numbering plan writes it nationally, or ``None`` if not valid.
+
+    Cached: phonenumbers' parse and metadata match are the costliest step of judging a
+    request, and a sandbox, a client or a classroom judges the same phones again and again.
+    """
     import phonenumbers
 
     if not national:

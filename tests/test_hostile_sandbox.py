@@ -171,6 +171,58 @@ def test_any_path_with_any_method(shared: Sandbox) -> None:
     assert_still_serving(shared)
 
 
+# -- absolute-form targets (RFC 9112 3.2.2) --------------------------------------------------
+
+#: Targets that are not a path and not a well-formed http(s) URL: each is the client's mistake.
+MALFORMED_ABSOLUTE = [
+    b"http://x:badport/_sandbox/health", b"http://", b"http:///", b"http://?a=1",
+    b"http://[::1", b"http://[::1/_sandbox/health", b"http://[1:2:3]/", b"http://[v1.x]/",
+    b"http://[::1]x/", b"http://[::1]:80:80/", b"http://]/", b"https://x:99999/",
+    b"http://x:-1/", b"http://x:+1/", b"http://x:1_000/", b"http://x:80:80/",
+    b"http://u@x/", b"http://@/", b"http://%zz/", b"http://x%/", b"http:x", b"https:",
+    b"http:\\\\x/", b"ftp://x/", b"file:///etc/passwd", b"javascript:alert(1)",
+    b"HTTPS://[::1", b"*", b"x", b"http://x/\x00", b"http://x/\x7f", b"http://\x01/",
+    b"http://x\x00:80/", b"\x00/", b"/\x1b[2J",
+]
+
+
+@pytest.mark.parametrize("target", MALFORMED_ABSOLUTE)
+def test_a_malformed_absolute_target_is_a_400_envelope(shared: Sandbox, target: bytes) -> None:
+    for method in (b"GET", b"POST"):
+        status, headers, body = responses(raw_exchange(shared, http_request(method, target)))[0]
+        assert status == 400 and headers["content-type"].startswith("application/json")
+        payload = json.loads(body)
+        assert payload["code"] == 400 and payload["msg"] == "Bad Request" and payload["extMsg"]
+        assert shared.internal_errors == 0
+
+
+@pytest.mark.parametrize("target", [b"http://127.0.0.1/_sandbox/health",
+                                    b"HTTP://localhost:8765/_sandbox/health?",
+                                    b"https://[::1]:1/_sandbox/health#top",
+                                    b"http://a.b-c_d~e%41:/_sandbox/health"])
+def test_a_well_formed_absolute_target_is_served(shared: Sandbox, target: bytes) -> None:
+    status, _, body = responses(raw_exchange(shared, http_request(b"GET", target)))[0]
+    assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_any_absolute_looking_target(shared: Sandbox) -> None:
+    @HOSTILE
+    @given(scheme=st.sampled_from(["http", "https", "HTTP", "ftp", "h", "", "1x"]),
+           separator=st.sampled_from([":", "://", ":/", "//", ":\\\\"]),
+           authority=st.text(string.printable.strip() + "[]@:%", max_size=30),
+           route=st.sampled_from(["", *ROUTES]), method=st.sampled_from(METHODS))
+    def one(scheme: str, separator: str, authority: str, route: str, method: bytes) -> None:
+        before = shared.internal_errors  # this example's own errors, not earlier ones'
+        target = (scheme + separator + authority + route).encode("ascii")
+        if not target or b" " in target:
+            return
+        check_answer(raw_exchange(shared, http_request(method, target)), method)
+        assert shared.internal_errors == before
+
+    one()
+    assert_still_serving(shared)
+
+
 # -- headers --------------------------------------------------------------------------------
 
 _SPECIAL = {

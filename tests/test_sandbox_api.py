@@ -176,3 +176,38 @@ def test_the_index_lists_every_path(sandbox: Sandbox) -> None:
 def test_outbox_filters_are_checked(sandbox: Sandbox) -> None:
     answer = requests.get(sandbox.base_url + "/_sandbox/outbox", params={"fone": "1"}, timeout=5)
     assert answer.status_code == 400 and "fone" in answer.json()["extMsg"]
+
+
+def test_client_sends_to_this_sandbox_as_its_demo_domain_on_its_clock(sandbox: Sandbox) -> None:
+    with sandbox.client() as client:
+        assert client.base_url == sandbox.base_url and client.user_domain == "sandbox-demo"
+        result = client.send_code(PHONE, 2)
+    assert result.code == 200 and result.request.ts == START_MS  # the sandbox's FixedClock
+    delivery = sandbox.last_delivery(PHONE)
+    assert delivery is not None and delivery.user_domain == "sandbox-demo"
+
+
+def test_client_takes_the_named_domains_secret_and_passes_overrides_on(sandbox: Sandbox) -> None:
+    from smskit.errors import ApiError
+
+    # 5117 is answered only after the signature verified: the client signed with that
+    # domain's own secret.
+    with (sandbox.client(user_domain="sandbox-no-signature-id") as client,
+          pytest.raises(ApiError) as refused):
+        client.send_code(PHONE, 2)
+    assert refused.value.code == 5117
+    with sandbox.client(secret="not-the-secret") as client, pytest.raises(ApiError) as refused:
+        client.send_code(PHONE, 2)
+    assert refused.value.code == 5420
+
+
+def test_rule_properties_read_the_policy_file(sandbox: Sandbox) -> None:
+    import json
+
+    from tests.fixtures.sandbox import DATA
+
+    codes = json.loads((DATA / "sandbox_policy.json").read_text(encoding="utf-8"))["codes"]
+    assert sandbox.code_valid_ms == codes["valid_ms"] == 300_000
+    assert sandbox.code_digits == codes["digits"]
+    assert send_code(sandbox)["code"] == 200
+    assert len(sandbox.outbox()[-1].code) == codes["digits"]

@@ -144,3 +144,22 @@ def test_a_port_out_of_range_is_a_usage_error() -> None:
     done = subprocess.run([sys.executable, "-m", "smskit", "sandbox", "--port", "70000"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bound_to_every_interface_it_prints_only_addresses_a_client_can_reach() -> None:
+    running = Running("--host", "0.0.0.0", "--port", "0")  # noqa: S104 - the case under test
+    try:
+        running.wait_for(re.compile(r"warning"))
+        banner = "".join(running.stdout)
+        bases = set(re.findall(r"http://([0-9.]+:\d+)", banner))
+        assert bases and not any(base.startswith("0.0.0.0:") for base in bases)
+        export = re.search(r"export SMSKIT_BASE_URL=http://([0-9.]+):\d+ ", banner)
+        assert export is not None and export.group(1) == "127.0.0.1"
+        assert "development only" in banner
+        for base in bases:  # loopback and this machine's own interfaces: nothing leaves it
+            health = requests.get(f"http://{base}/_sandbox/health", timeout=5).json()
+            assert health["status"] == "ok"
+        code, stderr = running.stop(signal.SIGTERM)
+        assert code == 0 and "Traceback" not in stderr
+    finally:
+        running.close()

@@ -355,6 +355,26 @@ def test_keep_alive_serves_several_requests_on_one_connection(sandbox: Sandbox) 
     assert raw.count(b"HTTP/1.1 200 OK") == 3
 
 
+@pytest.mark.parametrize("line", [b"NoColonHere\r\n", b" folded: value\r\n",
+                                  b"Bad Name: x\r\n", b": no name\r\n", b"X\x00Y: z\r\n"])
+def test_a_header_line_that_is_not_name_colon_value_is_400(sandbox: Sandbox, line: bytes) -> None:
+    raw = request_bytes("/_sandbox/health", method=b"GET", extra=line)
+    status, _, payload = transport_error(raw_exchange(sandbox, raw))
+    assert status == 400 and "header line" in payload["extMsg"]
+    assert_still_serving(sandbox)
+
+
+@pytest.mark.parametrize(("connection", "answers"), [(b"", 1), (b"Connection: keep-alive\r\n", 2)])
+def test_http_1_0_closes_unless_asked_to_keep_alive(
+    sandbox: Sandbox, connection: bytes, answers: int
+) -> None:
+    one = b"GET /_sandbox/health HTTP/1.0\r\nHost: sandbox\r\n" + connection + b"\r\n"
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as sock:
+        sock.sendall(one + one.replace(connection, b""))
+        raw = read_all(sock)
+    assert raw.count(b" 200 OK") == answers
+
+
 def test_stop_closes_kept_alive_connections(make_sandbox: Callable[..., Sandbox]) -> None:
     box = make_sandbox()
     url = box.base_url + "/_sandbox/health"
@@ -385,3 +405,19 @@ def test_an_exception_inside_the_sandbox_is_a_5000_envelope_and_serving_goes_on(
         assert box.internal_errors == 1
         assert "planted" in caplog.text
         assert send_code(box)["code"] == 200
+
+
+def test_the_http_layer_imports_nothing_from_the_api_layer() -> None:
+    import ast
+    from pathlib import Path
+
+    import smskit.sandbox
+
+    below = {"smskit.sandbox.wire", "smskit.sandbox.policy"}
+    for name in ("server.py", "wire.py", "policy.py"):
+        tree = ast.parse((Path(smskit.sandbox.__file__).parent / name).read_text("utf-8"))
+        imported = {node.module for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names}
+        assert {module for module in imported if module.startswith("smskit.sandbox")} <= below

@@ -8,10 +8,12 @@ and each delivered code is logged to stderr (``--quiet`` silences that).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import logging
 import shlex
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Callable
@@ -93,8 +95,10 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
         f"  health       GET  {base}/_sandbox/health   (all sandbox domains, the rate policy)",
     ]
     if not _is_loopback(host):
-        lines.append(f"  warning      {host} is reachable from other machines; the sandbox's "
-                     "secrets are published in the repository")
+        others = [url for url in _interface_urls(host, sandbox.port) if url != base]
+        lines += [f"  also at      {url}" for url in others]
+        lines.append(f"  warning      bound to {host}: reachable from other machines, for "
+                     "development only; the sandbox's secrets are published in the repository")
     print("\n".join(lines), flush=True)
 
 
@@ -103,6 +107,43 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
+
+
+def _interface_urls(host: str, port: int) -> list[str]:
+    """URLs of this machine's own addresses when bound to all interfaces (``0.0.0.0``, ``::``).
+
+    Found without sending anything: the addresses the host name resolves to, and the source
+    address the kernel would pick for an outgoing UDP packet (``connect`` on a UDP socket
+    only chooses a route).
+    """
+    try:
+        bound = ipaddress.ip_address(host)
+    except ValueError:
+        return [f"http://{host}:{port}"]
+    if not bound.is_unspecified:
+        return [f"http://{_url_host(bound)}:{port}"]
+    family = socket.AF_INET6 if bound.version == 6 else socket.AF_INET
+    found: list[str] = []
+    with contextlib.suppress(OSError):
+        for *_, socket_address in socket.getaddrinfo(socket.gethostname(), None, family,
+                                                     socket.SOCK_DGRAM):
+            found.append(str(socket_address[0]))
+    probe = "2001:db8::1" if family == socket.AF_INET6 else "192.0.2.1"  # documentation nets
+    with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
+        udp.connect((probe, 9))
+        found.append(str(udp.getsockname()[0]))
+    urls: list[str] = []
+    for text in found:
+        address = ipaddress.ip_address(text.split("%")[0])
+        url = f"http://{_url_host(address)}:{port}"
+        if not (address.is_loopback or address.is_unspecified or address.is_link_local
+                or url in urls):
+            urls.append(url)
+    return urls
+
+
+def _url_host(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    return f"[{address}]" if address.version == 6 else str(address)
 
 
 def _configure_logging(*, quiet: bool) -> None:

@@ -48,13 +48,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_in_sandbox(args: argparse.Namespace) -> int:
-    from smskit.client import SmsClient
     from smskit.sandbox import Sandbox
 
-    with Sandbox(port=0) as sandbox, SmsClient(
-        base_url=sandbox.base_url, user_domain=sandbox.demo_domain,
-        secret=sandbox.secret_for(sandbox.demo_domain),
-    ) as client:
+    with Sandbox(port=0) as sandbox, sandbox.client() as client:
         return _send(client, args, sandbox=sandbox)
 
 

@@ -6,13 +6,16 @@ within 5 minutes" rule, a configurable rate limit (5058) and injectable provider
 (5059). Modules, one concern each:
 
 - :mod:`~smskit.sandbox.app`: :class:`Sandbox`, lifecycle and Python-side API;
-- :mod:`~smskit.sandbox.server`: the HTTP/1.1 server and its limits;
-- :mod:`~smskit.sandbox.wire`: strict query parsing and transport-level errors;
+- :mod:`~smskit.sandbox.server`: the HTTP/1.1 server and its limits (the HTTP layer: it is
+  handed the routes' ``handle`` and imports nothing above :mod:`~smskit.sandbox.wire`);
+- :mod:`~smskit.sandbox.wire`: requests and responses as the layers exchange them, strict
+  target and query parsing, transport-level errors;
 - :mod:`~smskit.sandbox.routes`: the endpoint and the ``/_sandbox/`` extras;
 - :mod:`~smskit.sandbox.platform`: the endpoint's checks, in their documented order;
 - :mod:`~smskit.sandbox.state`: outbox, codes and verification, faults, under one lock;
 - :mod:`~smskit.sandbox.ratelimit`: the rate policy (5058) and its sliding windows;
 - :mod:`~smskit.sandbox.domains`: sandbox user domains and their SMS configuration;
+- :mod:`~smskit.sandbox.policy`: ``data/sandbox_policy.json``, read in one place;
 - :mod:`~smskit.sandbox.scenarios`: the scenario table, replayed over HTTP.
 
 Where the page is silent the sandbox makes assumptions; each is marked in the module that

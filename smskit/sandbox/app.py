@@ -9,10 +9,12 @@ of waiting; with a seeded ``random_source`` the delivered codes are reproducible
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import random as _random
 import threading
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smskit.clock import Clock, SystemClock
 from smskit.fields import parse_code_type
@@ -23,6 +25,9 @@ from smskit.sandbox.routes import Router
 from smskit.sandbox.server import SandboxHTTPServer
 from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
 from smskit.sandbox.wire import ServerLimits
+
+if TYPE_CHECKING:
+    from smskit.client import SmsClient
 
 DEFAULT_HOST = "127.0.0.1"
 #: How often the accept loop checks for stop(): stop() takes at most this long.
@@ -69,9 +74,11 @@ class Sandbox:
         with self._lifecycle:
             if self._server is not None:
                 return self
-            server = SandboxHTTPServer((self._host, self._requested_port),
-                                       router=Router(self.platform), clock=self.clock,
-                                       limits=self.limits)
+            router = Router(platform=self.platform, state=self.state, domains=self.domains,
+                            clock=self.clock)
+            server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
+                                       answer_internal_error=router.internal_error,
+                                       clock=self.clock, limits=self.limits)
             thread = threading.Thread(target=server.serve_forever,
                                       kwargs={"poll_interval": _POLL_SECONDS},
                                       name=f"smskit-sandbox:{server.server_port}", daemon=True)
@@ -118,8 +125,16 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:<port>``: what a client's base URL should be."""
-        host = f"[{self._host}]" if ":" in self._host else self._host
+        """``http://127.0.0.1:<port>``: what a client's base URL should be.
+
+        Bound to every interface (``0.0.0.0`` or ``::``), the URL names loopback: a client
+        cannot connect to the unspecified address.
+        """
+        host = self._host
+        with contextlib.suppress(ValueError):
+            if ipaddress.ip_address(host).is_unspecified:
+                host = "::1" if ":" in host else "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}"
 
     @property
@@ -127,6 +142,18 @@ class Sandbox:
         """Unexpected exceptions while handling requests (sandbox bugs); should stay 0."""
         server = self._server
         return server.internal_errors if server is not None else 0
+
+    # -- the sandbox's rules ----------------------------------------------------------------
+
+    @property
+    def code_valid_ms(self) -> int:
+        """How long a delivered code stays valid, in ms (the page: 5 minutes)."""
+        return self.state.code_valid_ms
+
+    @property
+    def code_digits(self) -> int:
+        """How many digits a delivered code has (a sandbox assumption: 6)."""
+        return self.state.code_digits
 
     # -- domains ---------------------------------------------------------------------------
 
@@ -141,6 +168,22 @@ class Sandbox:
         Sandbox-only, but still a secret: pass it on, do not print it.
         """
         return self.domains.secret_for(domain or self.demo_domain)
+
+    def client(self, **overrides: Any) -> SmsClient:
+        """An :class:`~smskit.client.SmsClient` for this sandbox: its base URL, the demo domain
+        with its secret, and this sandbox's clock; ``overrides`` go to ``SmsClient`` as is.
+
+        ``client(user_domain="sandbox-disabled")`` takes that domain's secret unless
+        ``secret=`` is given too. The sandbox must be running.
+        """
+        from smskit.client import SmsClient
+
+        settings: dict[str, Any] = {"base_url": self.base_url, "user_domain": self.demo_domain,
+                                    "clock": self.clock}
+        settings.update(overrides)
+        if "secret" not in settings:
+            settings["secret"] = self.secret_for(settings["user_domain"])
+        return SmsClient(**settings)
 
     # -- outbox, verification, faults ------------------------------------------------------
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smskit._data import load_json
+from smskit.platform_codes import PlatformCode
 
 ACTIVE, DISABLED = "active", "disabled"
 _STATUSES = (ACTIVE, DISABLED)
@@ -148,40 +149,52 @@ class DomainTable:
 
     def sms_fault(self, domain: SandboxDomain) -> SmsFault | None:
         """The first problem with the domain's SMS configuration, or ``None`` if it can send."""
-        sms, who = domain.sms, f"userDomain {domain.name!r}"
+        sms, who, code = domain.sms, f"userDomain {domain.name!r}", PlatformCode
         if sms.signature is None:
-            return SmsFault(5117, f"{who} has no SMS signature ID configured")
+            return SmsFault(code.SMS_SIGNATURE_ID_MISSING,
+                            f"{who} has no SMS signature ID configured")
         if sms.template is None:
-            return SmsFault(5118, f"{who} has no SMS template ID configured")
+            return SmsFault(code.SMS_TEMPLATE_ID_MISSING,
+                            f"{who} has no SMS template ID configured")
         account = self.accounts.get(sms.account) if sms.account else None
         if account is None:
             which = f"SMS account {sms.account!r}" if sms.account else "no SMS account"
-            return SmsFault(5188, f"{who} is configured with {which}, which does not exist")
+            return SmsFault(code.SMS_ACCOUNT_UNKNOWN,
+                            f"{who} is configured with {which}, which does not exist")
         if account.status != ACTIVE:
-            return SmsFault(5128, f"{who}: its SMS account {account.id!r} is disabled")
+            return SmsFault(code.SMS_ACCOUNT_DISABLED,
+                            f"{who}: its SMS account {account.id!r} is disabled")
         signature = self.signatures.get(sms.signature)
         if signature is None:
-            return SmsFault(5202, f"{who}: SMS signature {sms.signature!r} does not exist")
+            return SmsFault(code.SMS_SIGNATURE_UNKNOWN,
+                            f"{who}: SMS signature {sms.signature!r} does not exist")
         if not signature.usable_by(account.id):
-            return SmsFault(5122, f"{who}: SMS signature {signature.id!r} belongs to account "
-                                  f"{signature.account!r} and is not shared with {account.id!r}")
+            return SmsFault(code.SMS_SIGNATURE_ID_FORBIDDEN,
+                            f"{who}: SMS signature {signature.id!r} belongs to account "
+                            f"{signature.account!r} and is not shared with {account.id!r}")
         if signature.status != ACTIVE:
-            return SmsFault(5123, f"{who}: SMS signature {signature.id!r} is disabled")
+            return SmsFault(code.SMS_SIGNATURE_ID_DISABLED,
+                            f"{who}: SMS signature {signature.id!r} is disabled")
         template = self.templates.get(sms.template)
         if template is None:
-            return SmsFault(5209, f"{who}: SMS template {sms.template!r} does not exist")
+            return SmsFault(code.SMS_TEMPLATE_UNKNOWN,
+                            f"{who}: SMS template {sms.template!r} does not exist")
         if not template.usable_by(account.id):
-            return SmsFault(5124, f"{who}: SMS template {template.id!r} belongs to account "
-                                  f"{template.account!r} and is not shared with {account.id!r}")
+            return SmsFault(code.SMS_TEMPLATE_ID_FORBIDDEN,
+                            f"{who}: SMS template {template.id!r} belongs to account "
+                            f"{template.account!r} and is not shared with {account.id!r}")
         if template.status != ACTIVE:
-            return SmsFault(5125, f"{who}: SMS template {template.id!r} is disabled")
+            return SmsFault(code.SMS_TEMPLATE_ID_DISABLED,
+                            f"{who}: SMS template {template.id!r} is disabled")
         if signature.account != template.account:
-            return SmsFault(5126, f"{who}: signature {signature.id!r} is on account "
-                                  f"{signature.account!r} but template {template.id!r} is on "
-                                  f"{template.account!r}")
+            return SmsFault(code.SMS_ACCOUNT_MISMATCH,
+                            f"{who}: signature {signature.id!r} is on account "
+                            f"{signature.account!r} but template {template.id!r} is on "
+                            f"{template.account!r}")
         if signature.type != template.type:
-            return SmsFault(5216, f"{who}: signature {signature.id!r} is {signature.type} but "
-                                  f"template {template.id!r} is {template.type}")
+            return SmsFault(code.SMS_ID_TYPE_MISMATCH,
+                            f"{who}: signature {signature.id!r} is {signature.type} but "
+                            f"template {template.id!r} is {template.type}")
         return None
 
     def __repr__(self) -> str:

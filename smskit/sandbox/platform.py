@@ -38,6 +38,7 @@ from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.errors import Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.nonce import RANDOM_LENGTH
+from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH
 from smskit.sandbox.domains import DomainTable, SandboxDomain
 from smskit.sandbox.state import Delivery, SandboxState
@@ -47,12 +48,9 @@ from smskit.worked_example import EMPTY_INPUT_SHA256
 
 log = logging.getLogger("smskit.sandbox")
 
-SUCCESS = 200
-SERVICE_ERROR = 5000
 #: (parameter, code) for a missing parameter, in checking order.
-PRESENCE = (("phone", 5021), ("userDomain", 5023), ("internationalCode", 5116))
-PHONE_FORMAT, TIMESTAMP, DOMAIN_UNKNOWN, DOMAIN_DISABLED = 5019, 5145, 5015, 5104
-RATE_LIMITED, SEND_FAILED, SIGNATURE_FAILED, SIGNATURE_ERROR = 5058, 5059, 5420, 5421
+PRESENCE = (("phone", PlatformCode.PHONE_MISSING), ("userDomain", PlatformCode.DOMAIN_MISSING),
+            ("internationalCode", PlatformCode.INTERNATIONAL_CODE_MISSING))
 ASSUMPTION = "[sandbox assumption: the page names no code for this rule]"
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SIGNATURE_HEX_LENGTH = 64
@@ -60,7 +58,7 @@ _SIGNATURE_HEX_LENGTH = 64
 
 def success_envelope() -> dict[str, Any]:
     """The platform's documented success envelope."""
-    return {"code": SUCCESS, "msg": "", "data": None, "extMsg": None}
+    return {"code": PlatformCode.SUCCESS, "msg": "", "data": None, "extMsg": None}
 
 
 def error_envelope(code: int, ext_msg: str | None) -> dict[str, Any]:
@@ -81,8 +79,9 @@ class Answer:
     delivery: Delivery | None = None
 
     def envelope(self) -> dict[str, Any]:
-        return success_envelope() if self.code == SUCCESS else error_envelope(self.code,
-                                                                              self.ext_msg)
+        if self.code == PlatformCode.SUCCESS:
+            return success_envelope()
+        return error_envelope(self.code, self.ext_msg)
 
 
 class Platform:
@@ -128,15 +127,16 @@ class Platform:
         """Every check after presence, in the documented order."""
         for field in ("phone", "internationalCode"):
             if field in problems:
-                return Answer(PHONE_FORMAT, _describe(problems[field]))
+                return Answer(PlatformCode.PHONE_FORMAT, _describe(problems[field]))
         if "ts" in problems:
-            return Answer(TIMESTAMP, _describe(problems["ts"]))
+            return Answer(PlatformCode.TIMESTAMP_FORMAT, _describe(problems["ts"]))
         ts = parse_timestamp_ms(params["ts"])
         window = self._clock_window(ts)
         if window is not None:
             return window
         if "codeType" in problems:
-            return Answer(SERVICE_ERROR, f"{_describe(problems['codeType'])} {ASSUMPTION}")
+            return Answer(PlatformCode.SERVICE_ERROR,
+                          f"{_describe(problems['codeType'])} {ASSUMPTION}")
         shape = _random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
             return shape
@@ -144,13 +144,13 @@ class Platform:
         if domain is None:
             return self._unknown_domain(params["userDomain"])
         if not domain.enabled:
-            return Answer(DOMAIN_DISABLED, f"userDomain: {domain.name!r} is disabled")
+            return Answer(PlatformCode.DOMAIN_DISABLED, f"userDomain: {domain.name!r} is disabled")
         code_type = parse_code_type(params["codeType"])
         signed: dict[str, Any] = {"phone": params["phone"], "code_type": code_type,
                                   "random": params["random"], "ts": ts}
         signature = params["signature"]
         if not verify(signature, secret=domain.secret, **signed):
-            return Answer(SIGNATURE_FAILED, _mismatch_hint(signature, domain, signed))
+            return Answer(PlatformCode.SIGNATURE_FAILED, _mismatch_hint(signature, domain, signed))
         fault = self.domains.sms_fault(domain)
         if fault is not None:
             return Answer(fault.code, fault.explanation)
@@ -183,7 +183,7 @@ class Platform:
         if abs(offset) <= CLOCK_WINDOW_MS:
             return None
         direction = "ahead of" if offset > 0 else "behind"
-        return Answer(TIMESTAMP, (
+        return Answer(PlatformCode.TIMESTAMP_FORMAT, (
             f"ts: {ts} is {abs(offset)} ms ({abs(offset) / MILLIS_PER_MINUTE:.2f} min) "
             f"{direction} the server's clock ({now}); it must be within {CLOCK_WINDOW_MS} ms "
             f"(10 minutes, inclusive). Use the current time in ms and check the local clock "
@@ -194,7 +194,7 @@ class Platform:
                 "lists them all")
         if name.strip() in self.domains:
             hint = f"remove the surrounding whitespace: send {name.strip()!r}"
-        return Answer(DOMAIN_UNKNOWN,
+        return Answer(PlatformCode.DOMAIN_UNKNOWN,
                       f"userDomain: {_short(name)} does not exist in this sandbox ({hint})")
 
     def _send(self, domain: SandboxDomain, international_code: str, phone: str,
@@ -202,15 +202,15 @@ class Platform:
         outcome = self.state.send(user_domain=domain.name, international_code=international_code,
                                   phone=phone, code_type=code_type)
         if outcome.refusal is not None:
-            return Answer(RATE_LIMITED, f"phone {phone}: {outcome.refusal.describe()}")
+            return Answer(PlatformCode.RATE_LIMITED, f"phone {phone}: {outcome.refusal.describe()}")
         if outcome.failed or outcome.delivery is None:
-            return Answer(SEND_FAILED, "the SMS provider failed (a failure injected into the "
-                          "sandbox); nothing was delivered")
+            return Answer(PlatformCode.SEND_FAILED, "the SMS provider failed (a failure injected "
+                          "into the sandbox); nothing was delivered")
         delivery = outcome.delivery
         log.info("delivered code %s to +%s %s (codeType %d, userDomain %r)", delivery.code,
                  delivery.international_code, delivery.phone, delivery.code_type,
                  delivery.user_domain)
-        return Answer(SUCCESS, delivery=delivery)
+        return Answer(PlatformCode.SUCCESS, delivery=delivery)
 
 
 def _missing(problems: Mapping[str, Problem]) -> Answer | None:
@@ -223,14 +223,14 @@ def _missing(problems: Mapping[str, Problem]) -> Answer | None:
 
 def _random_and_signature_shape(random: str | None, signature: str | None) -> Answer | None:
     if not random:
-        return Answer(SIGNATURE_ERROR, f"random: is required {ASSUMPTION}")
+        return Answer(PlatformCode.SIGNATURE_ERROR, f"random: is required {ASSUMPTION}")
     if len(random) != RANDOM_LENGTH:
-        return Answer(SIGNATURE_ERROR, f"random: must be exactly {RANDOM_LENGTH} characters "
-                      f"(got {len(random)}) {ASSUMPTION}")
+        return Answer(PlatformCode.SIGNATURE_ERROR, f"random: must be exactly {RANDOM_LENGTH} "
+                      f"characters (got {len(random)}) {ASSUMPTION}")
     if not signature:
-        return Answer(SIGNATURE_ERROR, f"signature: is required {ASSUMPTION}")
+        return Answer(PlatformCode.SIGNATURE_ERROR, f"signature: is required {ASSUMPTION}")
     if len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
-        return Answer(SIGNATURE_ERROR, (
+        return Answer(PlatformCode.SIGNATURE_ERROR, (
             f"signature: must be {_SIGNATURE_HEX_LENGTH} lowercase hex characters (a SHA-256 "
             f"digest), got {len(signature)} characters {ASSUMPTION}"))
     return None

@@ -14,22 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from smskit._data import load_json
+from smskit.sandbox.policy import policy_value
+from smskit.timefmt import seconds_text
 
-POLICY_FILE = "sandbox_policy.json"
 #: (user domain, international code, phone, codeType): the short window's key.
 CodeKey = tuple[str, str, str, int]
 #: (user domain, international code, phone): the long window's key.
 PhoneKey = tuple[str, str, str]
 _SWEEP_EVERY = 1024
-
-
-def policy_value(section: str, *path: str) -> Any:
-    """A value from ``data/sandbox_policy.json``, e.g. ``policy_value("codes", "digits")``."""
-    node = load_json(POLICY_FILE)[section]
-    for key in path:
-        node = node[key]
-    return node
 
 
 def _default(section: str, *path: str) -> Callable[[], Any]:
@@ -74,10 +66,10 @@ class RatePolicy:
         parts = []
         if self.per_code_type_max is not None:
             parts.append(f"at most {self.per_code_type_max} per phone and codeType per "
-                         f"{_seconds(self.per_code_type_window_ms)}")
+                         f"{seconds_text(self.per_code_type_window_ms)}")
         if self.per_phone_max is not None:
             parts.append(f"at most {self.per_phone_max} per phone per "
-                         f"{_seconds(self.per_phone_window_ms)}")
+                         f"{seconds_text(self.per_phone_window_ms)}")
         return "; ".join(parts) or "no limit"
 
 
@@ -92,8 +84,8 @@ class RateRefusal:
 
     def describe(self) -> str:
         scope = "phone and codeType" if self.window == "per_code_type" else "phone"
-        return (f"at most {self.max_sends} send(s) per {scope} per {_seconds(self.window_ms)} "
-                f"(sandbox policy); the next send is possible in "
+        return (f"at most {self.max_sends} send(s) per {scope} per "
+                f"{seconds_text(self.window_ms)} (sandbox policy); the next send is possible in "
                 f"{math.ceil(self.retry_after_ms / 100) / 10:.1f} s")
 
 
@@ -153,7 +145,3 @@ class RateLimiter:
         else:
             history.pop(key, None)
         return kept
-
-
-def _seconds(ms: int) -> str:
-    return f"{ms / 1000:g} s"

@@ -22,34 +22,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from smskit.clock import Clock
 from smskit.codetypes import CodeType
-from smskit.fields import MAX_DIGITS
+from smskit.errors import InputError
+from smskit.fields import parse_code_type
+from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, QUERY_ORDER
-from smskit.sandbox.platform import Platform
-from smskit.sandbox.wire import HttpProblem, parse_query
+from smskit.sandbox.domains import DomainTable
+from smskit.sandbox.platform import Platform, error_envelope
+from smskit.sandbox.state import SandboxState
+from smskit.sandbox.wire import HttpProblem, Request, Response, parse_query
+from smskit.signing import has_utf8
 
 PREFIX = "/_sandbox"
 _MAX_FAULTS = 1000
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the HTTP layer hands over: method, path, raw query, body."""
-
-    method: str
-    path: str
-    query: str
-    body: bytes = b""
-    content_type: str | None = None
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    payload: dict[str, Any]
 
 
 Handler = Callable[[Request], Response]
@@ -58,8 +46,12 @@ Handler = Callable[[Request], Response]
 class Router:
     """Dispatch a :class:`Request` to the endpoint or an extra; 404 and 405 as JSON."""
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, *, platform: Platform, state: SandboxState, domains: DomainTable,
+                 clock: Clock) -> None:
         self.platform = platform
+        self.state = state
+        self.domains = domains
+        self.clock = clock
         self.routes: dict[str, dict[str, tuple[Handler, str]]] = {
             ENDPOINT_PATH: {"POST": (self.send_phone_sms_code,
                                      "the API: parameters in the query string")},
@@ -88,6 +80,12 @@ class Router:
             raise HttpProblem(405, detail, headers=(("Allow", ", ".join(allowed)),))
         handler, _ = methods[method]
         return handler(request)
+
+    def internal_error(self, error: BaseException) -> Response:
+        """The answer to a request the sandbox failed on: a 5000 envelope naming the bug."""
+        detail = (f"sandbox internal error ({type(error).__name__}); this is a bug in "
+                  "smskit's sandbox, please report it")
+        return Response(200, error_envelope(PlatformCode.SERVICE_ERROR, detail))
 
     def _not_found(self, path: str) -> str:
         near = [known for known in self.routes
@@ -122,17 +120,16 @@ class Router:
         })
 
     def health(self, request: Request) -> Response:
-        platform = self.platform
         return Response(200, {
             "status": "ok",
             "service": "smskit sandbox",
-            "nowMs": platform.clock.now_ms(),
+            "nowMs": self.clock.now_ms(),
             "endpoint": f"POST {ENDPOINT_PATH}",
-            "demoDomain": platform.domains.demo_domain,
+            "demoDomain": self.domains.demo_domain,
             "domains": [{"name": d.name, "status": d.status, "description": d.description}
-                        for d in platform.domains],
-            "ratePolicy": platform.state.policy.describe(),
-            "pendingFailures": platform.state.pending_failures(),
+                        for d in self.domains],
+            "ratePolicy": self.state.policy.describe(),
+            "pendingFailures": self.state.pending_failures(),
         })
 
     def outbox(self, request: Request) -> Response:
@@ -141,8 +138,8 @@ class Router:
         if unknown:
             raise HttpProblem(400, f"unknown outbox filter(s) {sorted(unknown)}; use phone, "
                               "internationalCode, userDomain")
-        now = self.platform.clock.now_ms()
-        rows = [delivery.to_json(now) for delivery in self.platform.state.outbox()]
+        now = self.clock.now_ms()
+        rows = [delivery.to_json(now) for delivery in self.state.outbox()]
         rows = [row for row in rows if all(row[key] == value for key, value in filters.items())]
         return Response(200, {"nowMs": now, "deliveries": rows})
 
@@ -154,15 +151,9 @@ class Router:
         if not isinstance(code, str):
             raise HttpProblem(400, "code must be a JSON string of digits, e.g. \"042517\" (a "
                               "number would lose leading zeros)")
-        code_type = body.get("codeType")
-        if (isinstance(code_type, str) and code_type.isascii() and code_type.isdigit()
-                and len(code_type) <= MAX_DIGITS):  # int() refuses thousands of digits
-            code_type = int(code_type)
-        if type(code_type) is not int or code_type not in {m.value for m in CodeType}:
-            raise HttpProblem(400, f"codeType must be an integer 1-5, got {code_type!r}"[:200])
-        state, domains = self.platform.state, self.platform.domains
-        result = state.verify(
-            user_domain=_text(body, "userDomain") or domains.demo_domain,
+        code_type = _code_type(body.get("codeType"))
+        result = self.state.verify(
+            user_domain=_text(body, "userDomain") or self.domains.demo_domain,
             international_code=_text(body, "internationalCode") or "86",
             phone=phone or "", code_type=code_type, code=code)
         return Response(200, result.to_json())
@@ -174,12 +165,12 @@ class Router:
         if type(count) is not int or not 1 <= count <= _MAX_FAULTS:
             raise HttpProblem(400, f"count must be an integer 1-{_MAX_FAULTS}, got {count!r}")
         user_domain, phone = _text(body, "userDomain"), _text(body, "phone")
-        self.platform.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
+        self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
         return Response(200, {"status": "armed", "userDomain": user_domain, "phone": phone,
-                              "count": count, "answer": 5059})
+                              "count": count, "answer": PlatformCode.SEND_FAILED})
 
     def reset(self, request: Request) -> Response:
-        self.platform.state.reset()
+        self.state.reset()
         return Response(200, {"status": "reset"})
 
 
@@ -210,9 +201,17 @@ def _text(body: Mapping[str, Any], name: str, *, required: bool = False) -> str 
         return None
     if not isinstance(value, str) or not value:
         raise HttpProblem(400, f"{name} must be a non-empty JSON string, got {value!r}"[:200])
-    try:  # JSON may spell a lone surrogate ("\ud800"): no UTF-8 form, cannot be echoed back
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise HttpProblem(400, f"{name} must be text with a UTF-8 form, got {value!r}"[:200]
-                          ) from None
+    if not has_utf8(value):  # JSON may spell a lone surrogate ("\ud800"): cannot be echoed
+        raise HttpProblem(400, f"{name} must be text with a UTF-8 form, got {value!r}"[:200])
     return value
+
+
+def _code_type(value: Any) -> int:
+    """``codeType`` of a JSON body, as a number or digit text, judged by :mod:`smskit.fields`."""
+    try:
+        code_type = parse_code_type(value)
+    except InputError:
+        code_type = None
+    if code_type is None or code_type not in set(CodeType):
+        raise HttpProblem(400, f"codeType must be an integer 1-5, got {value!r}"[:200])
+    return code_type

@@ -22,13 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from smskit.clock import Clock
-from smskit.sandbox.ratelimit import (
-    CodeKey,
-    RateLimiter,
-    RatePolicy,
-    RateRefusal,
-    policy_value,
-)
+from smskit.sandbox.policy import policy_value
+from smskit.sandbox.ratelimit import CodeKey, RateLimiter, RatePolicy, RateRefusal
+from smskit.timefmt import seconds_text
 
 
 @dataclass(frozen=True)
@@ -90,8 +86,9 @@ class VerificationResult:
 
 
 @dataclass(frozen=True)
-class SendOutcome:
-    """What happened to one send that passed every request check."""
+class DeliveryAttempt:
+    """A send that passed every request check, handed to delivery: delivered, refused by the
+    rate limit, or failed by an injected fault."""
 
     delivery: Delivery | None = None
     refusal: RateRefusal | None = None
@@ -150,18 +147,18 @@ class SandboxState:
     # -- sending ---------------------------------------------------------------------------
 
     def send(self, *, user_domain: str, international_code: str, phone: str,
-             code_type: int) -> SendOutcome:
+             code_type: int) -> DeliveryAttempt:
         """Rate limit, injected fault, then deliver: atomically."""
         key: CodeKey = (user_domain, international_code, phone, code_type)
         with self._lock:
             now = self.clock.now_ms()
             refusal = self._limiter.refusal(key, now)
             if refusal is not None:
-                return SendOutcome(refusal=refusal)
+                return DeliveryAttempt(refusal=refusal)
             if self._take_fault(user_domain, phone):
-                return SendOutcome(failed=True)
+                return DeliveryAttempt(failed=True)
             self._limiter.record(key, now)
-            return SendOutcome(delivery=self._deliver(key, now))
+            return DeliveryAttempt(delivery=self._deliver(key, now))
 
     def _deliver(self, key: CodeKey, now_ms: int) -> Delivery:
         for older in self._by_key.get(key, ()):
@@ -259,7 +256,7 @@ class SandboxState:
             age = (now_ms - latest.sent_at_ms) / 1000
             return VerificationResult(
                 False, f"this code expired: it was sent {age:.1f} s ago and is valid for "
-                f"{_seconds(self.code_valid_ms)}", "expired", latest.snapshot())
+                f"{seconds_text(self.code_valid_ms)}", "expired", latest.snapshot())
         latest.used = True
         return VerificationResult(True, "the code is valid and is now used", "ok",
                                   latest.snapshot())
@@ -273,7 +270,3 @@ class SandboxState:
             self._by_key.clear()
             self._limiter.clear()
             self._faults.clear()
-
-
-def _seconds(ms: int) -> str:
-    return f"{ms / 1000:g} s"

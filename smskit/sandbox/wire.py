@@ -10,15 +10,22 @@ wrong and how to fix it>}``, never as an HTML error page and never as a 500.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes
 
-from smskit._data import load_json
+from smskit.sandbox.policy import policy_value
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_NOT_PRINTABLE = re.compile(r"[^\x21-\x7e]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_ABSOLUTE = re.compile(r"//(?P<authority>[^/?#]*)(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?(?:#.*)?")
+_REG_NAME = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
+_PORT = re.compile(r"[0-9]{0,5}")
+_MAX_PORT = 65535
 _SHOWN = 60  # characters of a bad value quoted back in an error
 
 
@@ -43,8 +50,27 @@ class ServerLimits:
 
 
 def _server_value(name: str) -> int:
-    value: int = load_json("sandbox_policy.json")["server"][name]
+    value: int = policy_value("server", name)
     return value
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the HTTP layer hands to the routes: method, path, raw query, body."""
+
+    method: str
+    path: str
+    query: str
+    body: bytes = b""
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the routes hand back: an HTTP status and the JSON object to send."""
+
+    status: int
+    payload: dict[str, Any]
 
 
 class HttpProblem(Exception):
@@ -76,23 +102,61 @@ def split_target(target: str) -> tuple[str, str]:
     """``(path, raw query)`` of a request target, refusing what no URL may contain.
 
     ``target`` is the request line's second word, decoded byte-for-byte as Latin-1, so a
-    raw non-ASCII byte shows up as a character above U+007F.
+    raw non-ASCII byte shows up as a character above U+007F. Origin form (``/path?query``)
+    and absolute form (``http://host[:port]/path?query``, RFC 9112 3.2.2) are accepted; an
+    absolute form with another scheme or a malformed authority is a 400.
     """
-    for index, char in enumerate(target):
-        if not "\x21" <= char <= "\x7e":
-            raise HttpProblem(400, (
-                f"the request target contains byte 0x{ord(char):02x} at position {index}; a URL "
-                "may only contain printable ASCII: percent-encode other text as UTF-8 "
-                "(requests and curl --data-urlencode do this)"), close=True)
-    if target.startswith(("http://", "https://")):
-        parts = urlsplit(target)
-        return parts.path or "/", parts.query
-    if not target.startswith("/"):
+    outside = _NOT_PRINTABLE.search(target)
+    if outside is not None:
+        raise HttpProblem(400, (
+            f"the request target contains byte 0x{ord(outside.group()):02x} at position "
+            f"{outside.start()}; a URL may only contain printable ASCII: percent-encode other "
+            "text as UTF-8 (requests and curl --data-urlencode do this)"), close=True)
+    if target.startswith("/"):
+        path, _, rest = target.partition("?")
+        query, _, _fragment = rest.partition("#")
+        return path, query
+    scheme = _SCHEME.match(target)
+    if scheme is None:
         raise HttpProblem(400, f"the request target must start with '/', got {_show(target)}",
                           close=True)
-    path, _, rest = target.partition("?")
-    query, _, _fragment = rest.partition("#")
-    return path, query
+    if scheme.group(1).lower() not in ("http", "https"):
+        raise HttpProblem(400, (
+            f"the request target {_show(target)} is an absolute URL with the scheme "
+            f"{scheme.group(1)!r}; send a path starting with '/' (or an http:// URL)"), close=True)
+    parts = _ABSOLUTE.fullmatch(target, scheme.end())
+    if parts is None:
+        raise HttpProblem(400, f"the absolute request target {_show(target)} has no '//' and "
+                          "host; send a path starting with '/'", close=True)
+    problem = _authority_problem(parts.group("authority"))
+    if problem is not None:
+        raise HttpProblem(400, f"the absolute request target {_show(target)} has {problem}; "
+                          "send a path starting with '/'", close=True)
+    return parts.group("path") or "/", parts.group("query") or ""
+
+
+def _authority_problem(authority: str) -> str | None:
+    """What is wrong with an http URL's ``host[:port]``, or ``None`` (RFC 3986 3.2)."""
+    if "@" in authority:
+        return "user information before '@', which http URLs must not carry"
+    if authority.startswith("["):
+        literal, bracket, port = authority[1:].partition("]")
+        if not bracket:
+            return "a '[' without its closing ']'"
+        try:
+            ipaddress.IPv6Address(literal)
+        except ValueError:
+            return "a host in brackets that is not an IPv6 address"
+        if port and not port.startswith(":"):
+            return "text after the bracketed IPv6 host that is not ':port'"
+        port = port[1:]
+    else:
+        host, _, port = authority.partition(":")
+        if not _REG_NAME.fullmatch(host):
+            return "an empty or malformed host"
+    if not _PORT.fullmatch(port) or (port and int(port) > _MAX_PORT):
+        return f"the port {_show(port)}, which is not a number 0-{_MAX_PORT}"
+    return None
 
 
 def parse_query(query: str) -> dict[str, str]:
@@ -118,6 +182,8 @@ def parse_query(query: str) -> dict[str, str]:
 
 
 def _decode(raw: str, what: str) -> str:
+    if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
+        return raw
     bad = _BAD_ESCAPE.search(raw)
     if bad:
         escape = raw[bad.start():bad.start() + 3]
