@@ -329,7 +329,10 @@ def test_connections_beyond_the_limit_get_503_json(make_sandbox: Callable[..., S
     box = make_sandbox(limits=ServerLimits(max_connections=2))
     holders = [socket.create_connection((box.host, box.port), timeout=5) for _ in range(2)]
     try:
-        time.sleep(0.1)  # both accepted and held by their threads
+        deadline = time.monotonic() + 5
+        while box.open_connections < 2:  # both accepted and held by their threads
+            assert time.monotonic() < deadline, "the sandbox never accepted both connections"
+            time.sleep(0.01)
         status, _, payload = transport_error(raw_exchange(box, request_bytes(
             "/_sandbox/health", method=b"GET")))
         assert status == 503 and "2 connections" in payload["extMsg"]

@@ -143,6 +143,12 @@ class Sandbox:
         server = self._server
         return server.internal_errors if server is not None else 0
 
+    @property
+    def open_connections(self) -> int:
+        """Connections the server holds now (each a thread; at most ``limits.max_connections``)."""
+        server = self._server
+        return server.open_connections if server is not None else 0
+
     # -- the sandbox's rules ----------------------------------------------------------------
 
     @property

@@ -349,6 +349,12 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self._lock = threading.Condition()
         super().__init__(address, SandboxRequestHandler)
 
+    @property
+    def open_connections(self) -> int:
+        """How many accepted connections are being served right now."""
+        with self._lock:
+            return len(self._connections)
+
     def server_bind(self) -> None:
         # HTTPServer.server_bind would look up the host's FQDN: a DNS call we do not need.
         socketserver.TCPServer.server_bind(self)
