@@ -23,7 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 TOC = ROOT / "docs" / "toc.json"
 CONF_DIR = ROOT / "docs"
-DEFAULT_OUT = ROOT / "site"
+DEFAULT_OUT = ROOT / "_build" / "docs"
 #: Where editions are staged for Sphinx (ignored by git, like the site).
 STAGING = ROOT / "_build" / "docs-src"
 
@@ -105,27 +105,34 @@ def stage(edition: Edition, staging: Path, root: Path = ROOT) -> Path:
 
 def build(out: Path, *, staging: Path = STAGING, toc: Path = TOC) -> tuple[Edition, ...]:
     """Build every edition into ``out``; raises ``SystemExit`` with Sphinx's output on any
-    warning or error."""
+    warning or error.
+
+    Sphinx writes into ``staging`` first: myst-nb puts a ``jupyter_execute`` folder beside
+    its output folder, which must not land beside ``out``.
+    """
     editions = load_toc(toc)
-    if out.exists():
-        shutil.rmtree(out)
+    built = staging / "html"
+    for folder in (built, out):
+        if folder.exists():
+            shutil.rmtree(folder)
     for edition in editions:
+        name = edition.folder or "_root"
         source = stage(edition, staging)
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-E", "-q", "-W",
                    "--keep-going", "-c", str(CONF_DIR), "-D", f"language={edition.language}",
-                   "-d", str(staging / "doctrees" / (edition.folder or "_root")),
-                   str(source), str(out / edition.folder)]
+                   "-d", str(staging / "doctrees" / name), str(source), str(built / name)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         if done.returncode != 0:
             raise SystemExit(f"docs: the {edition.language} edition did not build "
                              f"(warnings are errors):\n{done.stdout}{done.stderr}")
+        shutil.copytree(built / name, out / edition.folder, dirs_exist_ok=True)
     return editions
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="folder to build into (default: site/)")
+                        help="folder to build into (default: _build/docs/)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     editions = build(args.out.resolve())
