@@ -15,6 +15,7 @@ html_theme = "furo"
 html_title = "smskit"
 html_copy_source = False
 html_show_sourcelink = False
+html_show_copyright = False
 
 myst_heading_anchors = 3
 

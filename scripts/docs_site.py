@@ -33,6 +33,8 @@ class Section:
     caption: str
     #: Repository-relative paths of the section's pages, in order.
     pages: tuple[str, ...]
+    #: Titles the TOC gives pages instead of their own first heading.
+    titles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,14 @@ def load_toc(toc: Path = TOC, root: Path = ROOT) -> tuple[Edition, ...]:
     for edition in raw["editions"]:
         sections = []
         for section in edition["sections"]:
+            entries = [entry if isinstance(entry, dict) else {"page": entry}
+                       for entry in section["pages"]]
             pages = tuple(dict.fromkeys(
-                page for pattern in section["pages"] for page in matching(pattern, root)))
+                page for entry in entries for page in matching(entry["page"], root)))
+            titles = tuple((entry["page"], entry["title"]) for entry in entries
+                           if "title" in entry and entry["page"] in pages)
             if pages:
-                sections.append(Section(section["caption"], pages))
+                sections.append(Section(section["caption"], pages, titles))
         editions.append(Edition(edition["language"], edition["folder"], edition["title"],
                                 edition["intro"], tuple(sections)))
     return tuple(editions)
@@ -82,7 +88,9 @@ def index_page(edition: Edition) -> str:
     """The edition's landing page: its title, its intro and one toctree per section."""
     parts = [f"# {edition.title}\n\n{edition.intro}\n"]
     for section in edition.sections:
-        entries = "\n".join(docname(page) for page in section.pages)
+        titles = dict(section.titles)
+        entries = "\n".join(f"{titles[page]} <{docname(page)}>" if page in titles
+                             else docname(page) for page in section.pages)
         parts.append(f"```{{toctree}}\n:caption: {section.caption}\n:maxdepth: 1\n\n"
                      f"{entries}\n```\n")
     return "\n".join(parts)

@@ -129,7 +129,7 @@ def test_editions_and_sections_are_data(tmp_path: Path) -> None:
     toc = tmp_path / "toc.json"
     toc.write_text(json.dumps({"editions": [
         {"language": "en", "folder": "", "title": "T", "intro": "i", "sections": [
-            {"caption": "Start", "pages": ["README.md"]},
+            {"caption": "Start", "pages": [{"page": "README.md", "title": "Overview"}]},
             {"caption": "Notebooks", "pages": ["notebooks/*.ipynb"]},
             {"caption": "Empty", "pages": ["notebooks/exercises/*.ipynb"]}]},
         {"language": "zh_CN", "folder": "zh", "title": "T", "intro": "i", "sections": [
@@ -139,6 +139,7 @@ def test_editions_and_sections_are_data(tmp_path: Path) -> None:
     english, chinese = tool.load_toc(toc, tmp_path)
     assert english.pages == ("README.md", "notebooks/01-a.ipynb")
     assert [s.caption for s in english.sections] == ["Start", "Notebooks"]
+    assert "\nOverview <README>\n" in tool.index_page(english)
     assert chinese.pages == ("README.zh-CN.md", "notebooks/zh/01-a.ipynb")
     staged = tool.stage(chinese, tmp_path / "staging", tmp_path)
     assert staged == tmp_path / "staging" / "zh"
@@ -290,6 +291,7 @@ def test_every_page_renders_offline_without_errors(site: Path, served_site: str)
             expect(explorer).to_be_visible()
             expect(explorer.locator(".smskit-signature")).to_have_text(
                 _worked_example_signature())
+            explorer.screenshot(path=str(ARTIFACTS / "docs-site-02-explorer-snapshot.png"))
             expect(explorer.locator(
                 '.smskit-static-fields tr[data-field="userDomainSecret"] code')).to_have_text(
                 "•••••••• (set, hidden)")
@@ -297,6 +299,8 @@ def test_every_page_renders_offline_without_errors(site: Path, served_site: str)
             curl = page.locator(".smskit-static-builder .smskit-static-curl").first
             expect(curl).to_be_visible()
             expect(curl).to_contain_text("curl -X POST")
+            page.locator(".smskit-static-builder").first.screenshot(
+                path=str(ARTIFACTS / "docs-site-03-builder-snapshot.png"))
             page.goto(served_site + "notebooks/04-error-codes.html")
             expect(page.locator(".smskit-static-codes .smskit-code-detail")).to_be_visible()
         finally:
