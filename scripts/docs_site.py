@@ -119,6 +119,9 @@ def build(out: Path, *, staging: Path = STAGING, toc: Path = TOC) -> tuple[Editi
     its output folder, which must not land beside ``out``.
     """
     editions = load_toc(toc)
+    if out.exists() and any(out.iterdir()) and not (out / ".buildinfo").is_file():
+        raise SystemExit(f"docs: {out} is not empty and holds no earlier build of the site; "
+                         "choose another --out (it is replaced as a whole)")
     built = staging / "html"
     for folder in (built, out):
         if folder.exists():

@@ -148,6 +148,13 @@ def test_editions_and_sections_are_data(tmp_path: Path) -> None:
     assert ":caption: 笔记本" in index and "\nnotebooks/zh/01-a\n" in index
 
 
+def test_the_build_never_replaces_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(SystemExit, match="holds no earlier build"):
+        _tool().build(tmp_path, staging=tmp_path / "staging")
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
 # -- links and what the pages load ------------------------------------------------------
 
 
