@@ -90,8 +90,8 @@ def static_view(box: widgets.Box, css: str, fields: Sequence[tuple[str, str]],
     return (f'<div class="smskit-static {esc(css)}" style="border:1px solid {BORDER};'
             f'padding:4px 8px;margin:4px 0">'
             f"{box.children[0].value}"
-            f'<div style="color:{MUTED};font-size:90%">A snapshot of the widget as the '
-            "notebook left it; run the notebook to use it.</div>"
+            f'<div style="color:{MUTED};font-size:90%">A snapshot of the widget when '
+            "this cell ran; run the notebook to use it live.</div>"
             f"{table((), rows, css='smskit-static-fields')}{''.join(panels)}</div>")
 
 

@@ -103,7 +103,7 @@ class ErrorCodeBrowser(WidgetView):
     def static_html(self) -> str:
         """The filter, the matching codes and the selected code's detail as static HTML."""
         fields = [("category", self.category.label), ("search", self.search.value),
-                  ("code", self.code.label)]
+                  ("code", self.code.label or _NO_CODE_LABEL)]
         return static_view(self.widget, "smskit-static-codes", fields,
                            self.table_html.value, self.detail_html.value)
 
