@@ -11,7 +11,10 @@ section) and built by Sphinx with myst-nb from the stored outputs, warnings as e
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +29,8 @@ CONF_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build" / "docs"
 #: Where editions are staged for Sphinx (ignored by git, like the site).
 STAGING = ROOT / "_build" / "docs-src"
+#: An inline Markdown link: [text](target).
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,26 @@ def index_page(edition: Edition) -> str:
     return "\n".join(parts)
 
 
-def stage(edition: Edition, staging: Path, root: Path = ROOT) -> Path:
+def linked_across_editions(text: str, page: str, folder: str, homes: dict[str, str]) -> str:
+    """``text`` of ``page`` (in the edition at ``folder``) with each Markdown link to a page
+    of another edition made an HTML link to that page's place in the site: Sphinx only
+    resolves links within one edition."""
+    def relink(found: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), found[2]))
+        home = homes.get(target)
+        if home is None or home == folder:
+            return found[0]
+        here = posixpath.join(folder, posixpath.dirname(page)) or "."
+        href = posixpath.relpath(posixpath.join(home, f"{docname(target)}.html"), here)
+        return f'<a href="{html.escape(href)}">{found[1]}</a>'
+    return MARKDOWN_LINK.sub(relink, text)
+
+
+def stage(edition: Edition, staging: Path, root: Path = ROOT,
+          homes: dict[str, str] | None = None) -> Path:
     """Copy the edition's pages under ``staging`` with their repository paths and write its
-    ``index.md``; returns the staged source folder."""
+    ``index.md``; returns the staged source folder. ``homes`` (page -> edition folder, for
+    every edition) lets Markdown pages link to the other editions."""
     source = staging / (edition.folder or "_root")
     if source.exists():
         shutil.rmtree(source)
@@ -106,7 +128,12 @@ def stage(edition: Edition, staging: Path, root: Path = ROOT) -> Path:
     for page in edition.pages:
         target = source / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / page, target)
+        if page.endswith(".md") and homes:
+            text = (root / page).read_text(encoding="utf-8")
+            target.write_text(linked_across_editions(text, page, edition.folder, homes),
+                              encoding="utf-8")
+        else:
+            shutil.copyfile(root / page, target)
     (source / "index.md").write_text(index_page(edition), encoding="utf-8")
     return source
 
@@ -122,13 +149,14 @@ def build(out: Path, *, staging: Path = STAGING, toc: Path = TOC) -> tuple[Editi
     if out.exists() and any(out.iterdir()) and not (out / ".buildinfo").is_file():
         raise SystemExit(f"docs: {out} is not empty and holds no earlier build of the site; "
                          "choose another --out (it is replaced as a whole)")
+    homes = {page: edition.folder for edition in editions for page in edition.pages}
     built = staging / "html"
     for folder in (built, out):
         if folder.exists():
             shutil.rmtree(folder)
     for edition in editions:
         name = edition.folder or "_root"
-        source = stage(edition, staging)
+        source = stage(edition, staging, homes=homes)
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-E", "-q", "-W",
                    "--keep-going", "-c", str(CONF_DIR), "-D", f"language={edition.language}",
                    "-d", str(staging / "doctrees" / name), str(source), str(built / name)]

@@ -94,10 +94,15 @@ def test_each_source_is_in_exactly_one_section_of_the_toc() -> None:
 
 def test_editions_and_sections_are_data(tmp_path: Path) -> None:
     """A second edition (the Chinese one, say) is an entry in the TOC, nothing else."""
-    for name in ("README.md", "README.zh-CN.md", "notebooks/01-a.ipynb",
-                 "notebooks/zh/01-a.ipynb", "notebooks/.ipynb_checkpoints/01-a.ipynb"):
+    for name in ("notebooks/01-a.ipynb", "notebooks/zh/01-a.ipynb",
+                 "notebooks/.ipynb_checkpoints/01-a.ipynb"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# A\n\n中文版: [README.zh-CN.md](README.zh-CN.md)\n",
+                                        encoding="utf-8")
+    (tmp_path / "README.zh-CN.md").write_text(
+        "# B\n\nEnglish: [README.md](README.md), [笔记本](notebooks/zh/01-a.ipynb)\n",
+        encoding="utf-8")
     toc = tmp_path / "toc.json"
     toc.write_text(json.dumps({"editions": [
         {"language": "en", "folder": "", "title": "T", "intro": "i", "sections": [
@@ -113,11 +118,19 @@ def test_editions_and_sections_are_data(tmp_path: Path) -> None:
     assert [s.caption for s in english.sections] == ["Start", "Notebooks"]
     assert "\nOverview <README>\n" in tool.index_page(english)
     assert chinese.pages == ("README.zh-CN.md", "notebooks/zh/01-a.ipynb")
-    staged = tool.stage(chinese, tmp_path / "staging", tmp_path)
+    homes = {page: edition.folder for edition in (english, chinese) for page in edition.pages}
+    staged = tool.stage(chinese, tmp_path / "staging", tmp_path, homes)
     assert staged == tmp_path / "staging" / "zh"
     assert (staged / "notebooks/zh/01-a.ipynb").is_file()
     index = (staged / "index.md").read_text(encoding="utf-8")
     assert ":caption: 笔记本" in index and "\nnotebooks/zh/01-a\n" in index
+    # links across editions point at the other edition's page; links within one stay
+    assert (staged / "README.zh-CN.md").read_text(encoding="utf-8") == (
+        '# B\n\nEnglish: <a href="../README.html">README.md</a>, '
+        "[笔记本](notebooks/zh/01-a.ipynb)\n")
+    staged = tool.stage(english, tmp_path / "staging", tmp_path, homes)
+    assert "中文版: <a href=\"zh/README.zh-CN.html\">README.zh-CN.md</a>" in (
+        staged / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_build_never_replaces_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
