@@ -4,7 +4,7 @@
     python benchmarks/run.py --quick    # fewer repetitions
     python benchmarks/run.py --only signing,import
 
-Sections: signing, import, sandbox, widgets, notebooks, doctor.
+Sections: signing, import, sandbox, widgets, notebooks, doctor, docs.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ SECTIONS = {
     "widgets": "benchmarks.bench_widgets",
     "notebooks": "benchmarks.bench_notebooks",
     "doctor": "benchmarks.bench_doctor",
+    "docs": "benchmarks.bench_docs",
 }
 
 
