@@ -5,7 +5,7 @@
     python benchmarks/run.py --only signing,import
 
 Sections: signing, import, sandbox, widgets, notebooks, doctor, keystroke (a real browser),
-hub (a real JupyterHub), setup (fresh clones set up with uv and with pip: several minutes).
+docs, hub (a real JupyterHub), setup (fresh clones set up with uv and with pip: several minutes).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ SECTIONS = {
     "hub": "benchmarks.bench_hub",
     "keystroke": "benchmarks.bench_keystroke",
     "setup": "benchmarks.bench_setup",
+    "docs": "benchmarks.bench_docs",
 }
 
 

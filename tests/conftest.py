@@ -7,6 +7,7 @@ topic, and are registered here.
 from __future__ import annotations
 
 pytest_plugins: list[str] = [
+    "tests.fixtures.docs_site",
     "tests.fixtures.faults",
     "tests.fixtures.sandbox",
 ]

@@ -7,6 +7,7 @@ the browser's DOM and readable from code alike; see ``docs/testing-notebooks.md`
 from __future__ import annotations
 
 import html
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,21 +27,25 @@ WARN_COLOUR = "var(--jp-warn-color1, #f57c00)"
 OK_COLOUR = "var(--jp-success-color1, #388e3c)"
 
 
-class WidgetView:
+class WidgetView(ABC):
     """Base of the widget classes: a cell ending with the object displays :attr:`widget`.
 
     The ``text/plain`` part of the display is the object's own ``repr`` (short,
     deterministic, never the secret) rather than ipywidgets' nested repr of every child.
+    The ``text/html`` part is :meth:`static_html`: what a page without a kernel (the docs
+    site, nbconvert) shows; JupyterLab and Voilà prefer the live widget view.
     """
 
     #: The top-level box; display it, or put it in a layout of your own.
     widget: widgets.Box
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        if bundle is None:
-            return None
-        return {**bundle, "text/plain": repr(self)}
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        return {**bundle, "text/plain": repr(self), "text/html": self.static_html()}
+
+    @abstractmethod
+    def static_html(self) -> str:
+        """The current state as static, deterministic HTML (the secret as masked dots)."""
 
 
 #: Placeholders of the secret field: whether a secret is set is all the browser learns.
@@ -65,6 +70,29 @@ class SecretField(widgets.Password):  # type: ignore[misc]  # ipywidgets is unty
     def show_whether_set(self) -> None:
         """Say in the placeholder whether a secret is set (the browser cannot see it)."""
         self.placeholder = SECRET_SET_PLACEHOLDER if self.value else SECRET_EMPTY_PLACEHOLDER
+
+
+#: How a static rendering shows a secret that is set: neither its value nor its length.
+SECRET_MASK = "••••••••"  # noqa: S105
+
+
+def secret_shown(value: str) -> str:
+    """The secret field as a static rendering shows it."""
+    return f"{SECRET_MASK} (set, hidden)" if value else "(empty)"
+
+
+def static_view(box: widgets.Box, css: str, fields: Sequence[tuple[str, str]],
+                *panels: str) -> str:
+    """A widget as static HTML: the heading (``box``'s first child), its fields as a table
+    (values escaped here), then its result panels (already HTML), in ``div.smskit-static``."""
+    rows = [({"data-field": label}, [esc(label), f"<code>{esc(value)}</code>"])
+            for label, value in fields]
+    return (f'<div class="smskit-static {esc(css)}" style="border:1px solid {BORDER};'
+            f'padding:4px 8px;margin:4px 0">'
+            f"{box.children[0].value}"
+            f'<div style="color:{MUTED};font-size:90%">A snapshot of the widget when '
+            "this cell ran; run the notebook to use it live.</div>"
+            f"{table((), rows, css='smskit-static-fields')}{''.join(panels)}</div>")
 
 
 def field_style() -> dict[str, str]:

@@ -39,9 +39,12 @@ from smskit.widgets._common import (
     WidgetView,
     advice_list,
     button,
+    esc,
     field_style,
     heading,
     html_box,
+    secret_shown,
+    static_view,
     text_field,
     text_of,
 )
@@ -227,6 +230,23 @@ class RequestBuilder(WidgetView):
                 f"phone={self.phone.value!r}, code_type={self.code_type.value!r}, "
                 f"secret={'set' if self.secret.value else 'empty'}, "
                 f"problems={len(self._problems)}, last_result={outcome})")
+
+    def static_html(self) -> str:
+        """The fields, validation, curl command and last response as static HTML; the
+        secret as masked dots (it is not in the curl command either)."""
+        fields = [("base URL", self.base_url.value), ("userDomain", self.user_domain.value),
+                  ("userDomainSecret", secret_shown(self.secret.value)),
+                  ("codeType", self.code_type.label),
+                  ("internationalCode", self.international_code.value),
+                  ("phone", self.phone.value), ("random", self.random.value),
+                  ("ts", self.ts.value),
+                  ("allow unverified phone", "yes" if self.allow_unverified_phone.value
+                   else "no")]
+        curl = (f'<pre class="smskit-static-curl" style="white-space:pre-wrap;'
+                f'word-break:break-all">{esc(self._curl_command)}</pre>'
+                if self._curl_command else "")
+        return static_view(self.widget, "smskit-static-builder", fields,
+                           self.problems_html.value, curl, self.response_html.value)
 
     # -- driving -------------------------------------------------------------------------
 

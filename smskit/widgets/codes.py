@@ -21,6 +21,7 @@ from smskit.widgets._common import (
     field_style,
     heading,
     html_box,
+    static_view,
     table,
     text_field,
 )
@@ -98,6 +99,13 @@ class ErrorCodeBrowser(WidgetView):
         return (f"ErrorCodeBrowser(category={self.category.value!r}, "
                 f"search={self.search.value!r}, visible={len(self._visible)}, "
                 f"selected={self.code.value!r})")
+
+    def static_html(self) -> str:
+        """The filter, the matching codes and the selected code's detail as static HTML."""
+        fields = [("category", self.category.label), ("search", self.search.value),
+                  ("code", self.code.label or _NO_CODE_LABEL)]
+        return static_view(self.widget, "smskit-static-codes", fields,
+                           self.table_html.value, self.detail_html.value)
 
     # -- driving -------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ from smskit.widgets._common import (
     esc,
     heading,
     html_box,
+    secret_shown,
+    static_view,
     table,
     text_field,
     text_of,
@@ -174,6 +176,15 @@ class SignatureExplorer(WidgetView):
                 f"code_type={self.code_type.value!r}, random={self.random.value!r}, "
                 f"ts={self.ts.value!r}, secret={'set' if self.secret.value else 'empty'}, "
                 f"signature={self._signature!r}, warnings={len(self._warnings)})")
+
+    def static_html(self) -> str:
+        """The fields, segments, signature and advice as static HTML (secret masked)."""
+        fields = [("phone", self.phone.value), ("codeType", self.code_type.value),
+                  ("random", self.random.value), ("ts", self.ts.value),
+                  ("userDomainSecret", secret_shown(self.secret.value))]
+        return static_view(self.widget, "smskit-static-explorer", fields,
+                           self.segments_html.value, self.digest_html.value,
+                           self.warnings_html.value)
 
     # -- driving -------------------------------------------------------------------------
 

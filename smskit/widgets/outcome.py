@@ -60,6 +60,10 @@ class SendOutcome:
                 "remedy": self.remedy, "retry_safe": self.retry_safe, "error": self.error,
                 "detail": self.detail, "problems": list(self.problems)}
 
+    def _repr_html_(self) -> str:
+        """Displayed on its own, the outcome is the builder's response panel."""
+        return render_outcome(self)
+
 
 def refused(problems: list[Problem]) -> SendOutcome:
     """The outcome of a click while the kit refuses the input: nothing was sent."""
