@@ -67,7 +67,7 @@ def test_try_send_provider_failure_is_not_retry_safe(sandbox: Sandbox) -> None:
     with _client(sandbox) as client:
         attempt = lifecycle.try_send(client, PHONE, CodeType.REGISTER)
     assert (attempt.code, attempt.error, attempt.retry_safe) == (5059, "ServiceError", False)
-    assert attempt.as_dict()["code_type"] == 3
+    assert attempt.as_dict()["request"]["codeType"] == "3"
     assert sandbox.outbox() == []
 
 
