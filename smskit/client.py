@@ -71,7 +71,14 @@ class _Secret:
 
 
 class SmsClient:
-    """Sends sendPhoneSmsCode requests to one base URL for one user domain."""
+    """Sends sendPhoneSmsCode requests to one base URL for one user domain.
+
+    ``timeout`` is seconds (> 0, finite) or a ``(connect, read)`` pair. Each send also has
+    an overall deadline, connect plus read timeout (twice a single number), so a server
+    that trickles its answer cannot hold a send longer; past it the send raises
+    :class:`~smskit.errors.DeliveryUnknown` and is never retried. Settings with control
+    characters (a ``.env`` file's CR) are refused up front with :class:`InputError`.
+    """
 
     def __init__(
         self,
