@@ -4,6 +4,8 @@ Every function imports pandas when called, so ``import smskit.frames`` stays lig
 tables are deterministic (fixed column order, no timestamps of their own, a fixed
 ``Styler`` uuid), because nbval compares them with the outputs stored in the notebooks.
 
+- :func:`styled`: any of these tables shown whole, every cell's full text wrapped (a
+  DataFrame's own display cuts long text with "..."), with fixed HTML ids;
 - :func:`catalogue_frame` / :func:`catalogue_table`: the error-code catalogue, plain and styled;
 - :func:`scenario_frame`: the scenario table (one request recipe per code);
 - :func:`comparison_frame` / :func:`match_summary`: documented against observed, from
@@ -85,6 +87,26 @@ class StyledTable:
         return f"StyledTable({self.caption!r}, rows={self.rows})"
 
 
+#: Table styles of :func:`styled`: left aligned, top aligned, long text wrapped, never cut.
+_TABLE_STYLES = [
+    {"selector": "th", "props": "text-align: left; vertical-align: top;"},
+    {"selector": "td", "props": "text-align: left; vertical-align: top; white-space: normal; "
+                                "overflow-wrap: break-word; max-width: 40em;"},
+    {"selector": "caption", "props": "caption-side: top; text-align: left;"},
+]
+
+
+def styled(frame: pd.DataFrame, *, uuid: str, caption: str = "") -> StyledTable:
+    """``frame`` shown whole: every cell's full text (HTML-escaped), wrapped, left aligned.
+
+    ``uuid`` fixes the HTML ids (``T_<uuid>``) so the output is the same every run.
+    """
+    styler = frame.style.set_uuid(uuid).format(escape="html").set_table_styles(_TABLE_STYLES)
+    if caption:
+        styler = styler.set_caption(caption)
+    return StyledTable(styler, caption, len(frame))
+
+
 def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
     """The catalogue as a styled table: categories tinted, retry safety coloured."""
     frame = catalogue_frame()
@@ -103,15 +125,9 @@ def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
                              for value in table["retry safe"]]
         return css
 
-    styler = (frame.style.set_uuid(uuid)
-              .apply(colours, axis=None)
-              .set_caption(caption)
-              .set_table_styles([
-                  {"selector": "th", "props": "text-align: left; vertical-align: top;"},
-                  {"selector": "td", "props": "text-align: left; vertical-align: top;"},
-                  {"selector": "caption", "props": "caption-side: top; text-align: left;"},
-              ]))
-    return StyledTable(styler, caption, len(frame))
+    table = styled(frame, uuid=uuid, caption=caption)
+    table.styler.apply(colours, axis=None)
+    return table
 
 
 def scenario_frame() -> pd.DataFrame:

@@ -184,3 +184,31 @@ def test_importing_the_notebook_helpers_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_styled_tables_show_every_cell_whole_and_wrapped() -> None:
+    """Regression: the checklist, the rules and the scenario table cut long cells with "...".
+    The expected texts come from the data (golive.CHECKLIST, data/scenarios.json), not from
+    the frames."""
+    import html
+
+    from smskit.golive import CHECKLIST
+
+    table = frames.styled(frames.checklist_frame(), uuid="checklist", caption="checks")
+    markup = table._repr_html_()
+    assert "white-space: normal" in markup and "..." not in markup and "…" not in markup
+    shown = html.unescape(markup)
+    for item in CHECKLIST:
+        for text in (item.title, item.why, item.how):
+            assert text in shown
+    assert repr(table) == "StyledTable('checks', rows=8)"
+    scenarios = html.unescape(frames.styled(frames.scenario_frame(), uuid="s")._repr_html_())
+    for row in _data("scenarios.json")["scenarios"]:
+        assert row["title"] in scenarios
+
+
+def test_styled_escapes_cell_text() -> None:
+    import pandas as pd
+
+    markup = frames.styled(pd.DataFrame({"a": ["<b>x</b> & y"]}), uuid="e")._repr_html_()
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in markup and "<b>x</b>" not in markup
