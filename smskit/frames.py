@@ -27,6 +27,7 @@ from smskit.timefmt import utc_text
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
+    from pandas.io.formats.style_render import CSSDict
 
     from smskit.errors import SendError
     from smskit.responses import SendResult
@@ -88,7 +89,7 @@ class StyledTable:
 
 
 #: Table styles of :func:`styled`: left aligned, top aligned, long text wrapped, never cut.
-_TABLE_STYLES = [
+_TABLE_STYLES: list[CSSDict] = [
     {"selector": "th", "props": "text-align: left; vertical-align: top;"},
     {"selector": "td", "props": "text-align: left; vertical-align: top; white-space: normal; "
                                 "overflow-wrap: break-word; max-width: 40em;"},
