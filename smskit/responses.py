@@ -48,6 +48,8 @@ from smskit.validation import CLOCK_WINDOW_MS
 #: The page's response-example code (a page-generator template); accepted as success.
 TEMPLATE_CODE = 0
 SUCCESS_CODES = frozenset({PlatformCode.SUCCESS, TEMPLATE_CODE})
+TEMPLATE_NOTE = ("the server answered the page template's code 0 instead of the documented "
+                 "200; treated as success")
 #: The envelope is a few hundred bytes; anything beyond this is not it and is not read.
 MAX_BODY_BYTES = 64 * 1024
 #: How much of a strange body an error shows.
@@ -150,7 +152,8 @@ class SendResult:
             data=self.data, category=entry.category if entry else None,
             cause=entry.cause if entry else None, remedy=entry.remedy if entry else None,
             retry_safe=False, http_status=self.http_status, clock_skew_ms=self.clock_skew_ms,
-            elapsed_ms=self.elapsed_ms, request=self.request)
+            elapsed_ms=self.elapsed_ms, request=self.request,
+            detail=TEMPLATE_NOTE if self.template_code else None)
 
 
 def interpret(
@@ -168,10 +171,7 @@ def interpret(
                 http_status=raw.status, excerpt=excerpt(raw.body), request=request,
             )
         if envelope.code == TEMPLATE_CODE:
-            (logger or _log).warning(
-                "the envelope used the page template's code 0 instead of the documented 200; "
-                "treated as success (see smskit.responses)"
-            )
+            (logger or _log).warning("%s (see smskit.responses)", TEMPLATE_NOTE)
         return SendResult(
             code=envelope.code, msg=envelope.msg, data=envelope.data, ext_msg=envelope.ext_msg,
             http_status=raw.status, request=request, elapsed_ms=raw.elapsed_ms,
