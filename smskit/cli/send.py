@@ -17,6 +17,7 @@ from typing import Any
 from smskit import environment, regions
 from smskit.codetypes import CodeType
 from smskit.errors import ApiError, SendError
+from smskit.responses import TEMPLATE_NOTE
 from smskit.timefmt import utc_text
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -77,8 +78,7 @@ def _send(client: Any, args: argparse.Namespace, sandbox: Any = None) -> int:
     print(f"Sent: code {result.code} {entry.zh} ({entry.en}), HTTP {result.http_status}, "
           f"{result.elapsed_ms} ms")
     if result.template_code:
-        print("Note: the server answered the page template's code 0 instead of the documented "
-              "200; treated as success.")
+        print(f"Note: {TEMPLATE_NOTE}.")
     print(f"  to          +{request.international_code} {request.phone}, "
           f"codeType {CodeType(request.code_type).label}")
     print(f"  random      {request.random}")
