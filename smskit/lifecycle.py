@@ -123,6 +123,11 @@ class Attempt:
         return None if self.accepted else type(self.answer).__name__
 
     @property
+    def message_en(self) -> str | None:
+        """The catalogue's English for :attr:`code`."""
+        return self.answer.msg_en
+
+    @property
     def retry_safe(self) -> bool | None:
         """For a refusal, whether sending again cannot deliver a second SMS (catalogue)."""
         return None if isinstance(self.answer, SendResult) else self.answer.retry_safe
@@ -132,8 +137,8 @@ class Attempt:
         head = (f"{utc_text(self.at_ms)}  phone {self.request.phone} "
                 f"codeType {self.request.code_type} -> ")
         if isinstance(self.answer, SendResult):
-            return head + f"{self.code} accepted ({self.answer.msg_en})"
-        text = head + f"{self.code} {self.msg} ({self.answer.msg_en})"
+            return head + f"{self.code} accepted ({self.message_en})"
+        text = head + f"{self.code} {self.msg} ({self.message_en})"
         return text + f": {self.ext_msg}" if self.ext_msg else text
 
     def as_dict(self) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def test_try_send_accepted_then_rate_limited(sandbox: Sandbox) -> None:
                                 "200 accepted (SMS verification code sent)")
     assert not second.accepted
     assert (second.code, second.msg, second.error) == (5058, "短信发送超出频率", "RateLimited")
-    assert second.retry_safe is True
+    assert second.retry_safe is True and second.message_en == "SMS sending rate exceeded"
     assert second.ext_msg is not None and "60 s" in second.ext_msg
     assert second.describe().endswith(f"(SMS sending rate exceeded): {second.ext_msg}")
     assert len(sandbox.outbox()) == 1
