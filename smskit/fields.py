@@ -72,7 +72,7 @@ def _parse_int(field: str, value: Any, *, code: int | None, what: str) -> int:
             if stripped != value:
                 raise InputError(
                     [Problem(field, "must not have leading or trailing whitespace", code,
-                             f"send {stripped}")]
+                             f"send {stripped!r}")]
                 )
             return int(stripped)
         if not stripped:
