@@ -23,6 +23,7 @@ from smskit.errors import (
     RateLimited,
     RequestRejected,
     ResponseFormatError,
+    SendError,
     ServiceError,
     SignatureMismatch,
     SmsConfigError,
@@ -31,6 +32,7 @@ from smskit.errors import (
 )
 from smskit.i18n import language, set_language
 from smskit.nonce import new_random, now_ms
+from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, SmsCodeRequest, build_request
 from smskit.signing import check, masked_signed_string, sign, signed_string, verify
 
@@ -71,11 +73,13 @@ __all__ = [
     "ErrorCode",
     "FixedClock",
     "InputError",
+    "PlatformCode",
     "Problem",
     "RateLimited",
     "RequestRejected",
     "ResponseFormatError",
     "Sandbox",
+    "SendError",
     "SendResult",
     "ServiceError",
     "SignatureMismatch",

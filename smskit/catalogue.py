@@ -1,25 +1,19 @@
 """The error-code catalogue: every code this endpoint can answer, read from ``data/``.
 
-Plain dataclasses, no pandas: ``import smskit`` stays light. :func:`codes_frame` builds a
-pandas DataFrame and imports pandas only when it is called. Our explanations exist in
-English (``cause``) and Chinese (``cause_zh``); the ``*_in(lang)`` methods pick the edition
-of the kit's current language (:mod:`smskit.i18n`).
+Plain dataclasses, no pandas: ``import smskit`` stays light (tables: :mod:`smskit.frames`).
+Our explanations exist in English (``cause``) and Chinese (``cause_zh``); the ``*_in(lang)``
+methods pick the edition of the kit's current language (:mod:`smskit.i18n`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from smskit import i18n
 from smskit._data import load_json
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-SUCCESS_CODE = 200
+from smskit.platform_codes import PlatformCode
 
 
 @dataclass(frozen=True)
@@ -47,7 +41,7 @@ class ErrorCode:
 
     @property
     def is_success(self) -> bool:
-        return self.code == SUCCESS_CODE
+        return self.code == PlatformCode.SUCCESS
 
     def message_in(self, lang: str | None = None) -> str:
         """The message in ``lang`` (default: the kit's language): Chinese is the platform's own."""
@@ -125,10 +119,3 @@ def search(text: str, codes: Iterable[ErrorCode] | None = None) -> list[ErrorCod
         ).casefold()
     ]
 
-
-def codes_frame() -> pd.DataFrame:
-    """The catalogue as a pandas DataFrame indexed by code (imports pandas on first use)."""
-    import pandas as pd
-
-    frame = pd.DataFrame([asdict(entry) for entry in all_codes()])
-    return frame.set_index("code")

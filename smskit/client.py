@@ -19,6 +19,7 @@ The secret is kept in a wrapper that prints as a mask and refuses pickling, so `
 from __future__ import annotations
 
 import logging
+import math
 import random as _random
 import time
 from collections.abc import Mapping
@@ -30,9 +31,10 @@ import requests
 from smskit import environment, regions, skew, transport
 from smskit.clock import Clock, SystemClock
 from smskit.errors import ConnectionFailed, InputError, Problem, ResponseFormatError
+from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, SmsCodeRequest, build_request
 from smskit.responses import RawResponse, SendResult, excerpt, interpret
-from smskit.validation import base_url_problems
+from smskit.validation import base_url_problems, control_problem, secret_problems, text_problems
 
 __all__ = ["SendResult", "SmsClient"]
 
@@ -69,7 +71,14 @@ class _Secret:
 
 
 class SmsClient:
-    """Sends sendPhoneSmsCode requests to one base URL for one user domain."""
+    """Sends sendPhoneSmsCode requests to one base URL for one user domain.
+
+    ``timeout`` is seconds (> 0, finite) or a ``(connect, read)`` pair. Each send also has
+    an overall deadline, connect plus read timeout (twice a single number), so a server
+    that trickles its answer cannot hold a send longer; past it the send raises
+    :class:`~smskit.errors.DeliveryUnknown` and is never retried. Settings with control
+    characters (a ``.env`` file's CR) are refused up front with :class:`InputError`.
+    """
 
     def __init__(
         self,
@@ -86,6 +95,7 @@ class SmsClient:
         connect_retries: int = 0,
     ) -> None:
         problems = _setting_problems(base_url, region, user_domain, secret, connect_retries)
+        problems += _timeout_problems(timeout)
         if problems:
             raise InputError(problems)
         url = regions.resolve(region).base_url if region is not None else base_url
@@ -271,15 +281,33 @@ def _setting_problems(
                                 hint="region='china' or 'europe', or base_url='https://...'"))
     elif base_url is not None:
         problems += base_url_problems(base_url)
+    elif isinstance(region, str) and (control := control_problem("region", region)):
+        problems.append(control)
     elif not isinstance(region, str) or region.strip().casefold() not in regions.regions():
         problems.append(Problem("region", f"{region!r} is not a known region; known: "
                                 + ", ".join(regions.regions()), hint="or give base_url"))
     if not isinstance(user_domain, str) or not user_domain.strip():
-        problems.append(Problem("userDomain", "is required", 5023,
+        problems.append(Problem("userDomain", "is required", PlatformCode.DOMAIN_MISSING,
                                 hint=f"set {environment.USER_DOMAIN_VAR}"))
+    else:
+        problems += text_problems("userDomain", user_domain, PlatformCode.DOMAIN_MISSING,
+                                  "the userDomain issued with your app in the platform console")
     if not isinstance(secret, str) or not secret:
         problems.append(Problem("userDomainSecret", "is required",
                                 hint=f"set {environment.SECRET_VAR}"))
+    else:
+        problems += secret_problems(secret)
     if type(connect_retries) is not int or not 0 <= connect_retries <= 10:
         problems.append(Problem("connect_retries", "must be an integer from 0 to 10"))
     return problems
+
+
+def _timeout_problems(timeout: Any) -> list[Problem]:
+    """``timeout`` is seconds > 0 and finite, or a ``(connect, read)`` pair of such."""
+    parts = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
+    if all(type(part) in (int, float) and 0 < part < math.inf for part in parts):
+        return []
+    return [Problem("timeout", f"must be seconds > 0 and finite, or a (connect, read) pair of "
+                    f"them; got {timeout!r}",
+                    hint="None would wait forever; the default is "
+                    f"{DEFAULT_TIMEOUT!r}")]

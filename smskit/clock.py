@@ -58,7 +58,3 @@ class FixedClock:
     def __repr__(self) -> str:
         return f"FixedClock({self.now_ms()})"
 
-
-def system_clock() -> Clock:
-    """Return the default clock."""
-    return SystemClock()

@@ -5,6 +5,9 @@ next rather than one class per code:
 
 - :class:`InputError` (also a ``ValueError``): the kit refused your input; nothing was sent.
 - :class:`SignatureMismatch`: a strict signature check failed.
+- :class:`SendError`: a send failed; every such error carries the ``request``, the
+  ``http_status`` and whether sending again is ``retry_safe``, and :meth:`SendError.as_dict`
+  gives it the same JSON-ready shape as a :class:`~smskit.client.SendResult`.
 - :class:`ApiError`: the platform answered with an error code. Its subclasses are the
   catalogue's categories: :class:`RequestRejected`, :class:`SmsConfigError`,
   :class:`RateLimited`, :class:`ServiceError`, :class:`CredentialsError`
@@ -21,10 +24,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+from smskit import skew
 
 if TYPE_CHECKING:
     from smskit.catalogue import ErrorCode
+
+Severity = Literal["error", "warning"]
+#: What a send led to, the ``outcome`` key of every :func:`outcome_dict`.
+Outcome = Literal["sent", "api_error", "bad_response", "no_response", "not_sent"]
+#: The keys of every send outcome as plain data, in order (see :func:`outcome_dict`).
+OUTCOME_KEYS = ("outcome", "ok", "error", "code", "msg", "msg_zh", "msg_en", "ext_msg", "data",
+                "category", "cause", "remedy", "retry_safe", "http_status", "clock_skew_ms",
+                "elapsed_ms", "detail", "problems", "request")
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,10 @@ class Problem:
     code: int | None = None
     #: A concrete suggestion for the common mistake behind it, if we recognised one.
     hint: str | None = None
+    #: ``"error"``: the page's rules refuse the value. ``"warning"``: only the
+    #: ``phonenumbers`` judgement doubts it (it may be stricter than the platform); it still
+    #: stops a send unless ``allow_unverified_phone=True``, which skips that judgement.
+    severity: Severity = "error"
 
     @property
     def message_zh(self) -> str | None:
@@ -61,6 +78,29 @@ class Problem:
         if self.hint:
             text += f". Hint: {self.hint}"
         return text
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready), in a fixed key order; ``text`` is :meth:`describe`."""
+        return {"field": self.field, "severity": self.severity, "rule": self.rule,
+                "hint": self.hint, "code": self.code, "message_zh": self.message_zh,
+                "message_en": self.message_en, "text": self.describe()}
+
+
+def outcome_dict(**known: Any) -> dict[str, Any]:
+    """A send outcome as plain data: every key of :data:`OUTCOME_KEYS`, ``None`` if unknown.
+
+    The one shape of :meth:`SendError.as_dict`, :meth:`InputError.as_dict` and
+    ``SendResult.as_dict``; ``request`` becomes the query parameters (with the signature,
+    never the secret), ``problems`` a list of :meth:`Problem.as_dict`.
+    """
+    unknown = set(known) - set(OUTCOME_KEYS)
+    if unknown:
+        raise TypeError(f"not outcome keys: {sorted(unknown)}")
+    fields = {key: known.get(key) for key in OUTCOME_KEYS}
+    request = fields["request"]
+    fields["request"] = request.query() if request is not None else None
+    fields["problems"] = [problem.as_dict() for problem in known.get("problems", ())]
+    return fields
 
 
 class SmskitError(Exception):
@@ -110,6 +150,12 @@ class InputError(SmskitError, ValueError):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self.problems)!r})"
 
+    def as_dict(self) -> dict[str, Any]:
+        """The refusal in the shape of a send outcome: ``outcome`` ``"not_sent"``."""
+        return outcome_dict(outcome="not_sent", ok=False, error=type(self).__name__,
+                            retry_safe=True, detail=f"Nothing was sent: {self}",
+                            problems=self.problems)
+
 
 class SignatureMismatch(SmskitError):
     """A strict check found that a signature does not match the signed fields."""
@@ -122,7 +168,40 @@ class SignatureMismatch(SmskitError):
         )
 
 
-class ApiError(SmskitError):
+class SendError(SmskitError):
+    """A send that failed: the base of every error that can happen once a request is sent.
+
+    Catch this one class instead of :class:`ApiError`, :class:`ResponseFormatError` and
+    :class:`TransportError` separately; the data they share lives here.
+    """
+
+    #: The ``outcome`` of :meth:`as_dict` for this class.
+    outcome: Outcome = "no_response"
+
+    def __init__(self, message: str, *, request: Any = None,
+                 http_status: int | None = None) -> None:
+        #: The request that was sent (a ``SmsCodeRequest``: its signature, never the secret).
+        self.request = request
+        #: The HTTP status code of the response, if one came back.
+        self.http_status = http_status
+        super().__init__(message)
+
+    @property
+    def retry_safe(self) -> bool:
+        """Whether sending again cannot deliver a second SMS (by default: it can)."""
+        return False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The failure as plain data (JSON-ready, never the secret); keys :data:`OUTCOME_KEYS`."""
+        return outcome_dict(outcome=self.outcome, ok=False, error=type(self).__name__,
+                            retry_safe=self.retry_safe, http_status=self.http_status,
+                            detail=str(self), request=self.request, **self._details())
+
+    def _details(self) -> dict[str, Any]:
+        return {}
+
+
+class ApiError(SendError):
     """The platform answered with a code other than success.
 
     Carries the envelope as received plus what the catalogue knows about the code.
@@ -148,15 +227,13 @@ class ApiError(SmskitError):
         self.ext_msg = ext_msg
         #: The envelope's ``data``.
         self.data = data
-        #: The HTTP status line's code.
-        self.http_status = http_status
         #: The catalogue entry for :attr:`code`, or ``None`` for a code we do not know.
         self.entry = entry
-        #: The request that was sent (a ``SmsCodeRequest``: its signature, never the secret).
-        self.request = request
         #: Local clock minus server clock in ms, when it was measured (timestamp errors).
         self.clock_skew_ms = clock_skew_ms
-        super().__init__(self.__str__())
+        super().__init__(self.__str__(), request=request, http_status=http_status)
+
+    outcome: Outcome = "api_error"
 
     @property
     def msg_zh(self) -> str:
@@ -184,6 +261,12 @@ class ApiError(SmskitError):
         """True only when the catalogue says nothing was handed to the SMS provider."""
         return self.entry.retry_safe if self.entry else False
 
+    def _details(self) -> dict[str, Any]:
+        return {"code": self.code, "msg": self.msg, "msg_zh": self.msg_zh,
+                "msg_en": self.msg_en, "ext_msg": self.ext_msg, "data": self.data,
+                "category": self.category, "cause": self.cause, "remedy": self.remedy,
+                "clock_skew_ms": self.clock_skew_ms}
+
     def __str__(self) -> str:
         head = f"{self.code} {self.msg or self.msg_zh}"
         if self.msg_en:
@@ -191,7 +274,7 @@ class ApiError(SmskitError):
         if self.ext_msg:
             head += f" - {self.ext_msg}"
         if self.clock_skew_ms is not None:
-            head += f". Your clock is {_describe_skew(self.clock_skew_ms)} the server's"
+            head += f". Your clock is {skew.describe(self.clock_skew_ms)} the server's"
         if self.remedy:
             head += f". {self.remedy}"
         return head
@@ -238,40 +321,36 @@ CATEGORY_ERRORS: Mapping[str, type[ApiError]] = {
 }
 
 
-class ResponseFormatError(SmskitError):
-    """The response was not the platform's ``{code, msg, data, extMsg}`` envelope."""
+class ResponseFormatError(SendError):
+    """The response was not the platform's ``{code, msg, data, extMsg}`` envelope.
+
+    Not ``retry_safe``: the request reached the server, so sending again may deliver a
+    second SMS.
+    """
+
+    outcome: Outcome = "bad_response"
 
     def __init__(
         self, reason: str, *, http_status: int | None, excerpt: str, request: Any = None
     ) -> None:
         #: What was wrong with the body.
         self.reason = reason
-        #: The HTTP status code of the response.
-        self.http_status = http_status
         #: The first characters of the body, for diagnosis.
         self.excerpt = excerpt
-        #: The request that was sent, without the secret.
-        self.request = request
-        #: The request reached the server, so sending again may deliver a second SMS.
-        self.retry_safe = False
-        super().__init__(f"HTTP {http_status}: {reason}: {excerpt!r}")
+        super().__init__(f"HTTP {http_status}: {reason}: {excerpt!r}", request=request,
+                         http_status=http_status)
 
 
-class TransportError(SmskitError):
+class TransportError(SendError):
     """No response was received."""
-
-    #: Whether sending again cannot deliver a second SMS.
-    retry_safe: bool = False
-
-    def __init__(self, message: str, *, request: Any = None) -> None:
-        self.request = request
-        super().__init__(message)
 
 
 class ConnectionFailed(TransportError):
     """The request never left (refused, unresolvable host, TLS setup): safe to retry."""
 
-    retry_safe = True
+    @property
+    def retry_safe(self) -> bool:
+        return True
 
 
 class DeliveryUnknown(TransportError):
@@ -279,15 +358,6 @@ class DeliveryUnknown(TransportError):
 
     Do not retry automatically: the SMS may already be on its way.
     """
-
-    retry_safe = False
-
-
-def _describe_skew(skew_ms: int) -> str:
-    if skew_ms == 0:
-        return "in step with"
-    direction = "ahead of" if skew_ms > 0 else "behind"
-    return f"{abs(skew_ms) / 1000:.1f} s {direction}"
 
 
 def _catalogue_entry(code: int | None) -> ErrorCode | None:

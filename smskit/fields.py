@@ -13,9 +13,9 @@ import re
 from typing import Any
 
 from smskit.errors import InputError, Problem
+from smskit.platform_codes import PlatformCode
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-TIMESTAMP_FORMAT_CODE = 5145  # 时间戳格式不正确, from the platform's wider code list
 MS_TIMESTAMP_DIGITS = 13  # 2001-09-09 .. 2286-11-20 in milliseconds
 MAX_DIGITS = 19  # an int64, the platform's widest integer type; also keeps int() cheap
 _UNIT_BY_DIGITS = {9: "seconds", 10: "seconds", 16: "microseconds", 19: "nanoseconds"}
@@ -29,7 +29,7 @@ def parse_code_type(value: Any) -> int:
 def parse_timestamp_ms(value: Any) -> int:
     """Return ``ts`` as an int of epoch milliseconds; refuses seconds and other units."""
     number = _parse_int(
-        "ts", value, code=TIMESTAMP_FORMAT_CODE, what="an integer of epoch milliseconds"
+        "ts", value, code=PlatformCode.TIMESTAMP_FORMAT, what="an integer of epoch milliseconds"
     )
     digits = len(str(number))
     if digits != MS_TIMESTAMP_DIGITS:
@@ -45,7 +45,7 @@ def parse_timestamp_ms(value: Any) -> int:
                 Problem(
                     "ts",
                     f"must be epoch milliseconds, {MS_TIMESTAMP_DIGITS} digits (got {digits})",
-                    TIMESTAMP_FORMAT_CODE,
+                    PlatformCode.TIMESTAMP_FORMAT,
                     hint,
                 )
             ]
@@ -72,7 +72,7 @@ def _parse_int(field: str, value: Any, *, code: int | None, what: str) -> int:
             if stripped != value:
                 raise InputError(
                     [Problem(field, "must not have leading or trailing whitespace", code,
-                             f"send {stripped}")]
+                             f"send {stripped!r}")]
                 )
             return int(stripped)
         if not stripped:

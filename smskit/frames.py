@@ -4,10 +4,12 @@ Every function imports pandas when called, so ``import smskit.frames`` stays lig
 tables are deterministic (fixed column order, no timestamps of their own, a fixed
 ``Styler`` uuid), because nbval compares them with the outputs stored in the notebooks.
 
+- :func:`styled`: any of these tables shown whole, every cell's full text wrapped (a
+  DataFrame's own display cuts long text with "..."), with fixed HTML ids;
 - :func:`catalogue_frame` / :func:`catalogue_table`: the error-code catalogue, plain and styled;
 - :func:`scenario_frame`: the scenario table (one request recipe per code);
 - :func:`comparison_frame` / :func:`match_summary`: documented against observed, from
-  :func:`smskit.sandbox.replay` results;
+  :func:`smskit.sandbox.replay` answers, paired with their scenarios;
 - :func:`outbox_frame`, :func:`rules_frame`: the sandbox's deliveries and rules;
 - :func:`regions_frame`, :func:`checklist_frame`: for going live.
 """
@@ -18,14 +20,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from smskit.catalogue import SUCCESS_CODE, all_codes, categories, lookup
+from smskit.catalogue import all_codes, categories, lookup
+from smskit.platform_codes import PlatformCode
 from smskit.timefmt import utc_text
 
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
+    from pandas.io.formats.style_render import CSSDict
 
-    from smskit.sandbox import Replayed, Sandbox
+    from smskit.errors import SendError
+    from smskit.responses import SendResult
+    from smskit.sandbox import Sandbox, Scenario
+
+    #: A replayed scenario and the answer it got (:func:`smskit.sandbox.replay`).
+    Replay = tuple[Scenario, SendResult | SendError]
 
 #: The styled catalogue's fixed HTML id (``T_<uuid>``), so its HTML is the same every run.
 CATALOGUE_UUID = "smskit-catalogue"
@@ -79,6 +88,26 @@ class StyledTable:
         return f"StyledTable({self.caption!r}, rows={self.rows})"
 
 
+#: Table styles of :func:`styled`: left aligned, top aligned, long text wrapped, never cut.
+_TABLE_STYLES: list[CSSDict] = [
+    {"selector": "th", "props": "text-align: left; vertical-align: top;"},
+    {"selector": "td", "props": "text-align: left; vertical-align: top; white-space: normal; "
+                                "overflow-wrap: break-word; max-width: 40em;"},
+    {"selector": "caption", "props": "caption-side: top; text-align: left;"},
+]
+
+
+def styled(frame: pd.DataFrame, *, uuid: str, caption: str = "") -> StyledTable:
+    """``frame`` shown whole: every cell's full text (HTML-escaped), wrapped, left aligned.
+
+    ``uuid`` fixes the HTML ids (``T_<uuid>``) so the output is the same every run.
+    """
+    styler = frame.style.set_uuid(uuid).format(escape="html").set_table_styles(_TABLE_STYLES)
+    if caption:
+        styler = styler.set_caption(caption)
+    return StyledTable(styler, caption, len(frame))
+
+
 def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
     """The catalogue as a styled table: categories tinted, retry safety coloured."""
     frame = catalogue_frame()
@@ -97,15 +126,9 @@ def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
                              for value in table["retry safe"]]
         return css
 
-    styler = (frame.style.set_uuid(uuid)
-              .apply(colours, axis=None)
-              .set_caption(caption)
-              .set_table_styles([
-                  {"selector": "th", "props": "text-align: left; vertical-align: top;"},
-                  {"selector": "td", "props": "text-align: left; vertical-align: top;"},
-                  {"selector": "caption", "props": "caption-side: top; text-align: left;"},
-              ]))
-    return StyledTable(styler, caption, len(frame))
+    table = styled(frame, uuid=uuid, caption=caption)
+    table.styler.apply(colours, axis=None)
+    return table
 
 
 def scenario_frame() -> pd.DataFrame:
@@ -127,33 +150,35 @@ def documented_message(code: int) -> str:
     Success: the documented envelope's empty ``msg``. Errors: the catalogue's Chinese message
     (verbatim from the page, or the platform's code list). Unknown codes: ``""``.
     """
-    if code == SUCCESS_CODE:
+    if code == PlatformCode.SUCCESS:
         return DOCUMENTED_SUCCESS_MSG
     entry = lookup(code)
     return entry.zh if entry else ""
 
 
-def comparison_rows(results: Iterable[Replayed]) -> list[dict[str, Any]]:
-    """Documented against observed code and message, per replayed scenario, as plain data."""
+def comparison_rows(results: Iterable[Replay]) -> list[dict[str, Any]]:
+    """Documented against observed code and message, per ``(scenario, answer)``, as plain
+    data; the answer is read through its ``as_dict()``."""
     rows = []
-    for result in results:
-        expected_code = result.scenario.code
+    for scenario, answer in results:
+        observed = answer.as_dict()
+        expected_code = scenario.code
         expected_msg = documented_message(expected_code)
         entry = lookup(expected_code)
         rows.append({
-            "scenario": result.scenario.id,
+            "scenario": scenario.id,
             "documented code": expected_code,
-            "observed code": result.code,
+            "observed code": observed["code"],
             "documented msg": expected_msg,
-            "observed msg": result.msg,
+            "observed msg": observed["msg"],
             "English": entry.en if entry else "",
-            "observed extMsg": result.ext_msg,
-            "match": result.code == expected_code and result.msg == expected_msg,
+            "observed extMsg": observed["ext_msg"],
+            "match": observed["code"] == expected_code and observed["msg"] == expected_msg,
         })
     return rows
 
 
-def comparison_frame(results: Iterable[Replayed]) -> pd.DataFrame:
+def comparison_frame(results: Iterable[Replay]) -> pd.DataFrame:
     """:func:`comparison_rows` as a DataFrame indexed by scenario id (no ``extMsg``: ``""``)."""
     import pandas as pd
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from smskit import environment, regions
+from smskit.platform_codes import PlatformCode as Code
 
 #: The phone that receives a real SMS when the going-live notebook sends one. Opt-in: without
 #: it no SMS is sent even when credentials are present.
@@ -119,10 +120,11 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
         "Never resend a request that may have reached the platform",
         "Sending an SMS is not idempotent: a resend after a timeout can deliver a second code, "
         "and only the newest code is valid.",
-        "DeliveryUnknown and 5059 have retry_safe == False: let the end user ask again. Only "
-        "ConnectionFailed (nothing left) is safe to retry; the client never retries by itself."),
+        f"DeliveryUnknown and {Code.SEND_FAILED} have retry_safe == False: let the end user "
+        "ask again. Only ConnectionFailed (nothing left) is safe to retry; the client never "
+        "retries by itself."),
     ChecklistItem(
-        "Respect 5058 短信发送超出频率 (SMS sending rate exceeded)",
+        f"Respect {Code.RATE_LIMITED} 短信发送超出频率 (SMS sending rate exceeded)",
         "The platform limits sends per phone and does not publish the numbers.",
         "Catch RateLimited, show the end user a countdown (60 s is common) and do not resend; "
         "the last code sent stays valid for 5 minutes."),
@@ -133,8 +135,8 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
         "without sending an SMS."),
     ChecklistItem(
         "Use the region where the user domain was created",
-        "A user domain exists in one data centre; the other answers 5015 用户域不存在 "
-        "(user domain does not exist).",
+        f"A user domain exists in one data centre; the other answers {Code.DOMAIN_UNKNOWN} "
+        "用户域不存在 (user domain does not exist).",
         "SMSKIT_BASE_URL=china or europe (or the full URL); smskit.regions lists them."),
     ChecklistItem(
         "Validate input before sending",
@@ -147,7 +149,8 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
         "Send on an explicit user action; turn errors into their remedy (ApiError.remedy, in "
         "English, with the platform's Chinese msg kept verbatim)."),
     ChecklistItem(
-        "Fix 5117-5216 in the platform console, not in code",
+        f"Fix {Code.SMS_SIGNATURE_ID_MISSING}-{Code.SMS_ID_TYPE_MISMATCH} in the platform "
+        "console, not in code",
         "They concern the SMS account, signature and template configured for the user domain.",
         "SmsConfigError: send the remedy to whoever administers the user domain."),
 )

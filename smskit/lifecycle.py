@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from smskit.catalogue import lookup
 from smskit.errors import ApiError
+from smskit.platform_codes import PlatformCode
+from smskit.request import SmsCodeRequest
+from smskit.responses import SendResult
 from smskit.timefmt import duration_text, utc_text
 
 if TYPE_CHECKING:
@@ -68,13 +70,15 @@ def rules(sandbox: Sandbox) -> list[Rule]:
         found.append(Rule(
             "rate limit per phone and codeType",
             f"At most {policy.per_code_type_max} accepted send(s) per phone and codeType "
-            f"within {duration_text(policy.per_code_type_window_ms)}; more answer 5058.",
+            f"within {duration_text(policy.per_code_type_window_ms)}; more answer "
+            f"{PlatformCode.RATE_LIMITED}.",
             rate_source, rate["why"]))
     if policy.per_phone_max is not None:
         found.append(Rule(
             "rate limit per phone",
             f"At most {policy.per_phone_max} accepted send(s) per phone (all codeTypes) "
-            f"within {duration_text(policy.per_phone_window_ms)}; more answer 5058.",
+            f"within {duration_text(policy.per_phone_window_ms)}; more answer "
+            f"{PlatformCode.RATE_LIMITED}.",
             rate_source, rate["why"]))
     found.append(Rule("digits", f"Codes have {digits} digits.",
                       ASSUMPTION if codes["digits_assumption"] else PAGE, codes["digits_why"]))
@@ -83,44 +87,63 @@ def rules(sandbox: Sandbox) -> list[Rule]:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One send and its answer: accepted or refused, as plain data (never the secret)."""
+    """One send and the platform's answer to it, accepted or refused (never the secret)."""
 
-    #: The client's clock when the request was signed (epoch ms).
-    at_ms: int
-    phone: str
-    code_type: int
-    #: The envelope's ``code``: 200 on success.
-    code: int
-    #: The envelope's ``msg`` as received (empty on success).
-    msg: str
-    ext_msg: str | None
-    #: The error class for a refusal (``"RateLimited"``, ...), ``None`` when accepted.
-    error: str | None = None
-    #: Whether sending again cannot deliver a second SMS (catalogue), for refusals.
-    retry_safe: bool | None = None
+    #: The request as sent: its parameters and signature.
+    request: SmsCodeRequest
+    #: The result of an accepted send, or the :class:`~smskit.errors.ApiError` of a refusal.
+    answer: SendResult | ApiError
+
+    @property
+    def at_ms(self) -> int:
+        """When the request was signed: its ``ts`` (epoch ms)."""
+        return self.request.ts
 
     @property
     def accepted(self) -> bool:
-        return self.error is None
+        return not isinstance(self.answer, ApiError)
+
+    @property
+    def code(self) -> int:
+        """The envelope's ``code``: 200 on success."""
+        return self.answer.code
+
+    @property
+    def msg(self) -> str:
+        """The envelope's ``msg`` as received (empty on success)."""
+        return self.answer.msg
+
+    @property
+    def ext_msg(self) -> str | None:
+        return self.answer.ext_msg
+
+    @property
+    def error(self) -> str | None:
+        """The error class of a refusal (``"RateLimited"``, ...), ``None`` when accepted."""
+        return None if self.accepted else type(self.answer).__name__
 
     @property
     def message_en(self) -> str | None:
         """The catalogue's English for :attr:`code`."""
-        entry = lookup(self.code)
-        return entry.en if entry else None
+        return self.answer.msg_en
+
+    @property
+    def retry_safe(self) -> bool | None:
+        """For a refusal, whether sending again cannot deliver a second SMS (catalogue)."""
+        return None if isinstance(self.answer, SendResult) else self.answer.retry_safe
 
     def describe(self) -> str:
         """One line: time, what was sent, and the answer with its English and extMsg."""
-        head = f"{utc_text(self.at_ms)}  phone {self.phone} codeType {self.code_type} -> "
-        if self.accepted:
+        head = (f"{utc_text(self.at_ms)}  phone {self.request.phone} "
+                f"codeType {self.request.code_type} -> ")
+        if isinstance(self.answer, SendResult):
             return head + f"{self.code} accepted ({self.message_en})"
         text = head + f"{self.code} {self.msg} ({self.message_en})"
         return text + f": {self.ext_msg}" if self.ext_msg else text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"at_ms": self.at_ms, "phone": self.phone, "code_type": self.code_type,
-                "code": self.code, "msg": self.msg, "ext_msg": self.ext_msg,
-                "error": self.error, "retry_safe": self.retry_safe}
+        """``at_ms`` (the request's ``ts``), then the answer's ``as_dict()``."""
+        return {"at_ms": self.at_ms, **self.answer.as_dict()}
 
 
 def try_send(client: SmsClient, phone: str, code_type: Any,
@@ -133,9 +156,6 @@ def try_send(client: SmsClient, phone: str, code_type: Any,
     """
     request = client.prepare(phone, code_type, international_code)
     try:
-        result = client.send_prepared(request)
+        return Attempt(request, client.send_prepared(request))
     except ApiError as error:
-        return Attempt(request.ts, request.phone, request.code_type, error.code, error.msg,
-                       error.ext_msg, type(error).__name__, error.retry_safe)
-    return Attempt(request.ts, request.phone, request.code_type, result.code, result.msg,
-                   result.ext_msg)
+        return Attempt(request, error)

@@ -1,8 +1,9 @@
 """The request: an immutable value holding the seven query parameters, and how to build one.
 
 :func:`build_request` validates every field (all problems at once), fills in ``random`` and
-``ts`` if not given, and signs. The result never holds the secret, only the signature, so it
-can be printed, logged and exported as curl.
+``ts`` if not given, and signs; :func:`assess_request` does the same without raising, for
+forms that show every problem while the user types. The result never holds the secret,
+only the signature, so it can be printed, logged and exported as curl.
 
 The HTTP shape follows the platform's own example for this endpoint: ``POST`` with every
 parameter in the query string, an empty body, ``accept: */*`` and no ``Content-Type``.
@@ -120,6 +121,30 @@ def build_request(
 
     Raises :class:`InputError` naming every bad field; nothing is signed or sent then.
     """
+    request, problems = assess_request(
+        phone=phone, code_type=code_type, user_domain=user_domain, secret=secret,
+        international_code=international_code, random=random, ts=ts, clock=clock,
+        random_source=random_source, allow_unverified_phone=allow_unverified_phone)
+    if request is None:
+        raise InputError(problems)
+    return request
+
+
+def assess_request(
+    *,
+    phone: Any,
+    code_type: Any,
+    user_domain: Any,
+    secret: Any,
+    international_code: Any = "86",
+    random: Any = None,
+    ts: Any = None,
+    clock: Clock | None = None,
+    random_source: _random.Random | None = None,
+    allow_unverified_phone: bool = False,
+) -> tuple[SmsCodeRequest | None, list[Problem]]:
+    """One validation pass: the signed request (``None`` if anything is wrong) and every
+    :class:`Problem`, errors and warnings, in the page's parameter order."""
     random = new_random(random_source) if random is None else random
     ts = now_ms(clock) if ts is None else ts
     problems = validate_fields(
@@ -135,7 +160,7 @@ def build_request(
         allow_unverified_phone=allow_unverified_phone,
     )
     if problems:
-        raise InputError(problems)
+        return None, problems
     code_number, ts_number = parse_code_type(code_type), parse_timestamp_ms(ts)
     signature = sign(phone=phone, code_type=code_number, random=random, ts=ts_number,
                      secret=secret)
@@ -147,4 +172,4 @@ def build_request(
         signature=signature,
         ts=ts_number,
         user_domain=user_domain,
-    )
+    ), []

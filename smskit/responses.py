@@ -33,16 +33,23 @@ from datetime import datetime
 from typing import Any
 
 from smskit import i18n, skew
-from smskit.catalogue import SUCCESS_CODE, ErrorCode, lookup
-from smskit.errors import CATEGORY_ERRORS, ApiError, ClockSkewError, ResponseFormatError
+from smskit.catalogue import ErrorCode, lookup
+from smskit.errors import (
+    CATEGORY_ERRORS,
+    ApiError,
+    ClockSkewError,
+    ResponseFormatError,
+    outcome_dict,
+)
+from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
 from smskit.validation import CLOCK_WINDOW_MS
 
 #: The page's response-example code (a page-generator template); accepted as success.
 TEMPLATE_CODE = 0
-SUCCESS_CODES = frozenset({SUCCESS_CODE, TEMPLATE_CODE})
-#: Codes whose cause may be the local clock.
-TIMESTAMP_FORMAT_CODE, SIGNATURE_FAILED_CODE = 5145, 5420
+SUCCESS_CODES = frozenset({PlatformCode.SUCCESS, TEMPLATE_CODE})
+TEMPLATE_NOTE = ("the server answered the page template's code 0 instead of the documented "
+                 "200; treated as success")
 #: The envelope is a few hundred bytes; anything beyond this is not it and is not read.
 MAX_BODY_BYTES = 64 * 1024
 #: How much of a strange body an error shows.
@@ -124,12 +131,25 @@ class SendResult:
     @property
     def entry(self) -> ErrorCode | None:
         """The catalogue's success entry (its Chinese and English message, remedy)."""
-        return lookup(SUCCESS_CODE)
+        return lookup(PlatformCode.SUCCESS)
 
     @property
     def msg_en(self) -> str | None:
         entry = self.entry
         return entry.en if entry else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The success as plain data (JSON-ready, never the secret), in the shape of
+        :meth:`smskit.errors.SendError.as_dict`."""
+        entry = self.entry
+        return outcome_dict(
+            outcome="sent", ok=self.ok, code=self.code, msg=self.msg,
+            msg_zh=entry.zh if entry else None, msg_en=self.msg_en, ext_msg=self.ext_msg,
+            data=self.data, category=entry.category if entry else None,
+            cause=entry.cause if entry else None, remedy=entry.remedy if entry else None,
+            retry_safe=False, http_status=self.http_status, clock_skew_ms=self.clock_skew_ms,
+            elapsed_ms=self.elapsed_ms, request=self.request,
+            detail=TEMPLATE_NOTE if self.template_code else None)
 
 
 def interpret(
@@ -147,10 +167,7 @@ def interpret(
                 http_status=raw.status, excerpt=excerpt(raw.body), request=request,
             )
         if envelope.code == TEMPLATE_CODE:
-            (logger or _log).warning(
-                "the envelope used the page template's code 0 instead of the documented 200; "
-                "treated as success (see smskit.responses)"
-            )
+            (logger or _log).warning("%s (see smskit.responses)", TEMPLATE_NOTE)
         return SendResult(
             code=envelope.code, msg=envelope.msg, data=envelope.data, ext_msg=envelope.ext_msg,
             http_status=raw.status, request=request, elapsed_ms=raw.elapsed_ms,
@@ -176,8 +193,8 @@ def error_for(
     if entry is None or entry.category not in CATEGORY_ERRORS:
         return ApiError(**fields, entry=entry)
     skew_outside_window = clock_skew_ms is not None and abs(clock_skew_ms) > CLOCK_WINDOW_MS
-    if envelope.code == TIMESTAMP_FORMAT_CODE or (
-        envelope.code == SIGNATURE_FAILED_CODE and skew_outside_window
+    if envelope.code == PlatformCode.TIMESTAMP_FORMAT or (
+        envelope.code == PlatformCode.SIGNATURE_FAILED and skew_outside_window
     ):
         if skew_outside_window and clock_skew_ms is not None:
             entry = _clock_entry(entry, clock_skew_ms)

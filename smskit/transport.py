@@ -8,6 +8,12 @@ Failures are split by whether the request can have reached the server:
   may have been written: read timeout, reset or close before or during the response, broken
   chunked body. Also any failure this module cannot place: unknown is treated as delivered.
 
+Every send has an overall deadline, the connect plus the read timeout (twice a single
+number): a server that trickles its answer a byte at a time cannot hold a send longer,
+because ``requests``' read timeout applies to each read, not to the whole answer. A send
+past its deadline is :class:`~smskit.errors.DeliveryUnknown`; the exchange is abandoned on
+a daemon thread that closes the connection when the server lets it.
+
 Nothing here retries. Sessions made here mount adapters with ``max_retries=0``; an injected
 session whose adapter would retry is refused (:func:`check_no_retries`), because urllib3 could
 otherwise resend a POST that already reached the server.
@@ -15,7 +21,9 @@ otherwise resend a POST that already reached the server.
 
 from __future__ import annotations
 
+import queue
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 
@@ -70,7 +78,49 @@ def send(
 
     From the session this uses its adapters, its (and the environment's) proxies and TLS
     settings, and its response hooks; not its headers or auth: the request shape is fixed.
+    The whole exchange must end within :func:`deadline_s` of ``timeout``.
     """
+    deadline = deadline_s(timeout)
+    answers: queue.Queue[RawResponse | BaseException] = queue.Queue(maxsize=1)
+    abandoned = threading.Event()
+
+    def exchange() -> None:
+        try:
+            answers.put(_exchange(session, prepared, timeout=timeout, clock=clock,
+                                  request=request, abandoned=abandoned))
+        except BaseException as error:
+            answers.put(error)
+
+    threading.Thread(target=exchange, name="smskit-send", daemon=True).start()
+    try:
+        answer = answers.get(timeout=deadline)
+    except queue.Empty:
+        abandoned.set()
+        raise DeliveryUnknown(
+            f"no complete answer within the send's overall deadline ({deadline:g} s); the "
+            "request may have reached the server, the SMS may have been sent: do not resend "
+            "automatically", request=request) from None
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
+def deadline_s(timeout: Timeout) -> float:
+    """The overall deadline of a send: connect plus read timeout (a single number counts
+    for both, as in ``requests``)."""
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    return float(connect) + float(read)
+
+
+def _exchange(
+    session: requests.Session,
+    prepared: requests.PreparedRequest,
+    *,
+    timeout: Timeout,
+    clock: Clock,
+    request: SmsCodeRequest | None,
+    abandoned: threading.Event,
+) -> RawResponse:
     for event, hooks in session.hooks.items():
         for hook in hooks:
             own = prepared.hooks.setdefault(event, [])
@@ -84,7 +134,7 @@ def send(
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
         raise classify(error, request=request) from None
     try:
-        body, truncated = _read_body(response)
+        body, truncated = _read_body(response, abandoned)
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as error:
         # The server answered a status line: the request certainly arrived.
         raise DeliveryUnknown(
@@ -128,11 +178,13 @@ def classify(error: BaseException, *, request: SmsCodeRequest | None = None) -> 
         "(let the end user ask again)", request=request)
 
 
-def _read_body(response: requests.Response) -> tuple[bytes, bool]:
+def _read_body(response: requests.Response, abandoned: threading.Event) -> tuple[bytes, bool]:
     chunks: list[bytes] = []
     size = 0
     stream: Iterator[bytes] = response.iter_content(chunk_size=8192)
     for chunk in stream:
+        if abandoned.is_set():  # the caller has reported DeliveryUnknown; just hang up
+            break
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_BODY_BYTES:
@@ -147,8 +199,15 @@ def _may_retry(retry: Retry) -> bool:
     return not all(counter is False or counter == 0 for counter in counters)
 
 
+def _wrapped(error: BaseException) -> list[BaseException]:
+    """The errors urllib3/requests wrapped inside ``error``, the most specific first."""
+    linked = [getattr(error, "reason", None), getattr(error, "original_error", None),
+              *error.args, error.__cause__]
+    return [item for item in linked if isinstance(item, BaseException)]
+
+
 def _chain(error: BaseException) -> Iterator[BaseException]:
-    """The error, its causes, and the errors urllib3/requests wrapped inside it."""
+    """The error and every error wrapped inside it, each once."""
     seen: set[int] = set()
     pending: list[BaseException] = [error]
     while pending:
@@ -157,9 +216,7 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(current))
         yield current
-        linked = [current.__cause__, getattr(current, "reason", None),
-                  getattr(current, "original_error", None), *current.args]
-        pending.extend(item for item in linked if isinstance(item, BaseException))
+        pending.extend(_wrapped(current))
 
 
 def _in_chain(error: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
@@ -168,16 +225,12 @@ def _in_chain(error: BaseException, kinds: tuple[type[BaseException], ...]) -> b
 
 def _describe(error: BaseException) -> str:
     """The innermost cause, short: ``ConnectionResetError: [Errno 104] ...``."""
-    innermost, steps = error, 0
-    while steps < 10:  # follow the first wrapped error down: reason, original error, args
-        steps += 1
-        inner = next((item for item in (getattr(innermost, "reason", None),
-                                        getattr(innermost, "original_error", None),
-                                        *innermost.args, innermost.__cause__)
-                      if isinstance(item, BaseException)), None)
-        if inner is None:
+    innermost = error
+    for _ in range(10):  # follow the first wrapped error down
+        inner = _wrapped(innermost)
+        if not inner:
             break
-        innermost = inner
+        innermost = inner[0]
     text = str(innermost)
     text = text if len(text) <= 160 else text[:160] + "…"
     return f"{type(innermost).__name__}: {text}" if text else type(innermost).__name__

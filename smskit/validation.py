@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,20 +24,22 @@ from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.nonce import RANDOM_ALPHABET, RANDOM_LENGTH, now_ms
-from smskit.signing import NO_UTF8, has_utf8
+from smskit.platform_codes import PlatformCode
+from smskit.signing import NO_UTF8, SECRET_FIELD, has_utf8
 
 CLOCK_WINDOW_MS = 10 * MILLIS_PER_MINUTE  # 与服务器时间不能超过 10 分钟
 MAX_E164_DIGITS = 15
 _DIGITS = re.compile(r"[0-9]+")
 _SEPARATORS = re.compile(r"[\s\-().]")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+#: C0 and C1 control characters and DEL: never part of a setting or field (a Windows .env's
+#: trailing CR, a pasted NUL).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PHONE_FORMAT = PlatformCode.PHONE_FORMAT
 
-#: Platform codes the page gives for missing fields and a malformed phone.
-PHONE_MISSING, PHONE_FORMAT, DOMAIN_MISSING, INTERNATIONAL_CODE_MISSING = 5021, 5019, 5023, 5116
-
-#: The order problems are reported in: the page's parameter order, then the secret.
-FIELD_ORDER = ("codeType", "internationalCode", "phone", "random", "signature", "ts",
-               "userDomain", "userDomainSecret")
+#: The fields a signature covers, plus ``internationalCode`` (which decides whether the
+#: phone is a valid number): what :func:`signing_problems` reports on.
+SIGNING_FIELDS = ("codeType", "internationalCode", "phone", "random", "ts", SECRET_FIELD)
 
 
 def validate_fields(
@@ -70,24 +73,45 @@ def validate_fields(
     if check_signature_format:
         problems += _signature_problems(signature)
     problems += _ts_problems(ts, clock if check_clock_window else None, check_clock_window)
-    problems += _text_problems("userDomain", user_domain, DOMAIN_MISSING,
-                               "the userDomain issued with your app in the platform console")
+    problems += text_problems("userDomain", user_domain, PlatformCode.DOMAIN_MISSING,
+                              "the userDomain issued with your app in the platform console")
     if check_secret:
-        problems += _secret_problems(secret)
-    return problems
+        problems += secret_problems(secret)
+    values = {"phone": phone, "codeType": code_type, "internationalCode": international_code,
+              "random": random, "ts": ts, "userDomain": user_domain, "signature": signature}
+    return [_padding_hint(problem, values.get(problem.field)) for problem in problems]
 
 
-def ensure_valid(**fields: Any) -> None:
-    """Raise :class:`InputError` listing every problem :func:`validate_fields` finds."""
-    problems = validate_fields(**fields)
-    if problems:
-        raise InputError(problems)
+def signing_problems(
+    *,
+    phone: Any,
+    code_type: Any,
+    random: Any,
+    ts: Any,
+    secret: Any,
+    international_code: Any = "86",
+    clock: Clock | None = None,
+    allow_unverified_phone: bool = False,
+) -> list[Problem]:
+    """Problems with the values a signature covers (and the phone's ``internationalCode``).
+
+    The 10-minute clock rule is checked only when a ``clock`` is given, so historical
+    examples such as the page's can be signed and explored without it.
+    """
+    found = validate_fields(
+        phone=phone, code_type=code_type, international_code=international_code,
+        random=random, ts=ts, user_domain="-", secret=secret, check_secret=True, clock=clock,
+        check_clock_window=clock is not None, allow_unverified_phone=allow_unverified_phone)
+    return [problem for problem in found if problem.field in SIGNING_FIELDS]
 
 
 def base_url_problems(base_url: Any) -> list[Problem]:
     """Problems with a base URL setting (field ``base_url``); the client and forms share it."""
     if not isinstance(base_url, str) or not base_url.strip():
         return [Problem("base_url", "must be a URL such as https://iot-api.quectelcn.com")]
+    control = control_problem("base_url", base_url)
+    if control:
+        return [control]
     try:
         parts = urlsplit(base_url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -115,8 +139,27 @@ def _code_type_problems(value: Any) -> list[Problem]:
     return []
 
 
+def control_problem(field: str, text: str, *, show: bool = True) -> Problem | None:
+    """A problem if ``text`` holds a control character (CR, LF, NUL, any C0/C1, DEL).
+
+    ``show=False`` (the secret) names neither the character nor where it is.
+    """
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    if not show:
+        return Problem(field, "must not contain control characters (CR, LF, NUL, ...)",
+                       hint="a newline or carriage return copied with the value is the usual "
+                       "cause")
+    where = "at the end" if found.start() == len(text) - 1 else f"at position {found.start()}"
+    return Problem(field, f"must not contain control characters; found "
+                   f"{found.group()!r} {where}",
+                   hint="a carriage return from a Windows .env file is a common cause")
+
+
 def _international_code_problems(value: Any, allow_unverified: bool) -> list[Problem]:
-    missing = _missing_text_problem("internationalCode", value, INTERNATIONAL_CODE_MISSING)
+    missing = _missing_text_problem("internationalCode", value,
+                                    PlatformCode.INTERNATIONAL_CODE_MISSING)
     if missing:
         return [missing]
     text: str = value
@@ -124,6 +167,9 @@ def _international_code_problems(value: Any, allow_unverified: bool) -> list[Pro
     if stripped != text:
         return [Problem("internationalCode", "must not have leading or trailing whitespace",
                         hint=f"send {stripped!r}")]
+    control = control_problem("internationalCode", text)
+    if control:
+        return [control]
     bare = stripped.lstrip("+")
     if bare.startswith("00") and _DIGITS.fullmatch(bare):
         bare = bare[2:]
@@ -136,31 +182,35 @@ def _international_code_problems(value: Any, allow_unverified: bool) -> list[Pro
     if not allow_unverified and _region_for(stripped) is None:
         return [Problem("internationalCode",
                         f"{stripped} is not a country calling code known to phonenumbers",
-                        hint="check the code, or pass allow_unverified_phone=True if you are sure")]
+                        hint="check the code, or pass allow_unverified_phone=True if you are sure",
+                        severity="warning")]
     return []
 
 
 def _phone_problems(value: Any, calling_code: str | None, allow_unverified: bool) -> list[Problem]:
-    missing = _missing_text_problem("phone", value, PHONE_MISSING)
+    missing = _missing_text_problem("phone", value, PlatformCode.PHONE_MISSING)
     if missing:
         return [missing]
     text: str = value.strip()
     if text != value:
-        return [Problem("phone", "must not have leading or trailing whitespace", PHONE_FORMAT,
+        return [Problem("phone", "must not have leading or trailing whitespace", _PHONE_FORMAT,
                         hint=f"send {text!r}")]
+    control = control_problem("phone", text)
+    if control:
+        return [Problem("phone", control.rule, _PHONE_FORMAT, control.hint)]
     if text.startswith(("+", "00")):
         return [Problem("phone", "must be the national number, without a country prefix",
-                        PHONE_FORMAT, hint="put the country code in internationalCode "
+                        _PHONE_FORMAT, hint="put the country code in internationalCode "
                         "(e.g. internationalCode=86, phone=13800138000)")]
     cleaned = _SEPARATORS.sub("", text)
     if cleaned != text and _DIGITS.fullmatch(cleaned):
-        return [Problem("phone", "must contain digits only", PHONE_FORMAT,
+        return [Problem("phone", "must contain digits only", _PHONE_FORMAT,
                         hint=f"remove spaces, dashes and brackets: {cleaned}")]
     if not _DIGITS.fullmatch(text):
-        return [Problem("phone", "must contain digits 0-9 only", PHONE_FORMAT)]
+        return [Problem("phone", "must contain digits 0-9 only", _PHONE_FORMAT)]
     if len(calling_code or "") + len(text) > MAX_E164_DIGITS:
         return [Problem("phone", f"is too long: an international number has at most "
-                        f"{MAX_E164_DIGITS} digits", PHONE_FORMAT)]
+                        f"{MAX_E164_DIGITS} digits", _PHONE_FORMAT)]
     if allow_unverified or calling_code is None:
         return []  # judged by the user, or nothing to judge against (reported on its field)
     significant = _national_significant_number(calling_code, text)
@@ -168,7 +218,7 @@ def _phone_problems(value: Any, calling_code: str | None, allow_unverified: bool
         return []
     if significant is not None:  # valid, but sent with a national trunk prefix
         return [Problem("phone", "must be the national significant number, without a trunk "
-                        "prefix", PHONE_FORMAT, hint=f"send {significant}")]
+                        "prefix", _PHONE_FORMAT, hint=f"send {significant}", severity="warning")]
     hint = "check the number, or pass allow_unverified_phone=True if the platform accepts it"
     without_code = text[len(calling_code):]
     if text.startswith(calling_code) and _national_significant_number(
@@ -176,7 +226,7 @@ def _phone_problems(value: Any, calling_code: str | None, allow_unverified: bool
     ) == without_code:
         hint = f"drop the country code from the phone: send {without_code}"
     return [Problem("phone", f"is not a valid number for international code {calling_code} "
-                    "(judged by phonenumbers)", PHONE_FORMAT, hint=hint)]
+                    "(judged by phonenumbers)", _PHONE_FORMAT, hint=hint, severity="warning")]
 
 
 def _random_problems(value: Any) -> list[Problem]:
@@ -184,6 +234,9 @@ def _random_problems(value: Any) -> list[Problem]:
     if missing:
         return [Problem("random", missing.rule, hint="use smskit.new_random()")]
     text: str = value
+    control = control_problem("random", text)
+    if control and text.strip() == text:
+        return [Problem("random", control.rule, hint="use smskit.new_random()")]
     if len(text) != RANDOM_LENGTH:
         return [Problem("random", f"must be exactly {RANDOM_LENGTH} characters (got {len(text)})",
                         hint="use smskit.new_random()")]
@@ -222,8 +275,9 @@ def _signature_problems(value: Any) -> list[Problem]:
                     hint="use smskit.sign()")]
 
 
-def _secret_problems(value: Any) -> list[Problem]:
-    field = "userDomainSecret"
+def secret_problems(value: Any) -> list[Problem]:
+    """Problems with a ``userDomainSecret``, described by shape only, never by value."""
+    field = SECRET_FIELD
     if value is None or (isinstance(value, str) and not value):
         return [Problem(field, "is required",
                         hint="set SMSKIT_USER_DOMAIN_SECRET or type it in the password field")]
@@ -234,10 +288,12 @@ def _secret_problems(value: Any) -> list[Problem]:
     if value.strip() != value:
         return [Problem(field, "has leading or trailing whitespace",
                         hint="a newline copied with the secret is the usual cause")]
-    return []  # the secret's value is never described, only its shape
+    control = control_problem(field, value, show=False)
+    return [control] if control else []  # the secret's value is never described, only its shape
 
 
-def _text_problems(field: str, value: Any, code: int | None, what: str) -> list[Problem]:
+def text_problems(field: str, value: Any, code: int | None, what: str) -> list[Problem]:
+    """Problems with a required text field such as ``userDomain``."""
     missing = _missing_text_problem(field, value, code)
     if missing:
         return [Problem(field, missing.rule, code, hint=f"send {what}")]
@@ -247,7 +303,19 @@ def _text_problems(field: str, value: Any, code: int | None, what: str) -> list[
     if text.strip() != text:
         return [Problem(field, "must not have leading or trailing whitespace",
                         hint=f"send {text.strip()!r}")]
-    return []
+    control = control_problem(field, text)
+    return [control] if control else []
+
+
+def _padding_hint(problem: Problem, value: Any) -> Problem:
+    """The problem, its hint saying "remove the whitespace" when the value is padded with it
+    (the usual cause of a rule that does not mention whitespace, e.g. a 17-character random)."""
+    if not isinstance(value, str):
+        return problem
+    stripped = value.strip()
+    if not stripped or stripped == value or "whitespace" in problem.rule:
+        return problem
+    return replace(problem, hint=f"remove the whitespace around the value: {stripped!r}")
 
 
 def _missing_text_problem(field: str, value: Any, code: int | None) -> Problem | None:

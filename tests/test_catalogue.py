@@ -82,8 +82,10 @@ def test_lookup_and_search() -> None:
 
 
 def test_dataframe_view() -> None:
-    frame = catalogue.codes_frame()
-    assert frame.loc[5421, "zh"] == "签名验证异常"
+    from smskit import frames
+
+    frame = frames.catalogue_frame()
+    assert frame.loc[5421, "msg (中文, verbatim)"] == "签名验证异常"
     assert len(frame) == len(catalogue.all_codes())
 
 

@@ -123,3 +123,14 @@ def test_codes_into_a_closed_pipe_exits_quietly() -> None:
     done = subprocess.run(f"{sys.executable} -m smskit codes | head -1", shell=True,
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.startswith("  200") and done.stderr == ""
+
+
+def test_help_opens_for_users_with_two_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0
+    assert "one subcommand per module" not in out  # the developers' docstring is not shown
+    assert "send phone SMS verification code" in out and "发送手机短信验证码" in out
+    examples = out.split("examples")[1]
+    assert "smskit send --sandbox" in examples and "smskit sign" in examples

@@ -87,7 +87,7 @@ def test_api_error_as_json(
     printed = json.loads(capsys.readouterr().out)
     assert printed["ok"] is False and printed["error"] == "RateLimited"
     assert printed["code"] == 5058 and printed["msg"] == "短信发送超出频率"
-    assert printed["msgEn"] == "SMS sending rate exceeded" and printed["retrySafe"] is True
+    assert printed["msg_en"] == "SMS sending rate exceeded" and printed["retry_safe"] is True
 
 
 def test_transport_error_exits_1_and_says_not_retry_safe(

@@ -52,7 +52,7 @@ def test_clock_skew_is_stated_in_the_message() -> None:
     error = ClockSkewError(code=5145, msg="时间戳格式不正确", entry=catalogue.lookup(5145),
                            clock_skew_ms=-720_400)
     assert isinstance(error, CredentialsError)
-    assert "Your clock is 720.4 s behind the server's" in str(error)
+    assert "Your clock is 12.0 min behind the server's" in str(error)
 
 
 def test_every_category_has_its_class() -> None:

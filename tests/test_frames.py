@@ -3,6 +3,7 @@ transcribed from the page and docs/platform.md; determinism checked by building 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 from smskit import frames
 from smskit.clock import FixedClock
-from smskit.sandbox import RatePolicy, Replayed, Sandbox, load_scenarios, replay
+from smskit.sandbox import RatePolicy, Sandbox, load_scenarios, replay
 from tests.fixtures.sandbox import DATA, PHONE, START_MS, send_code
 
 
@@ -94,14 +95,14 @@ def test_documented_messages() -> None:
 
 
 @pytest.fixture(scope="module")
-def replayed() -> list[Replayed]:
+def replayed() -> list[Any]:
     with Sandbox(clock=FixedClock(START_MS)) as sb:
-        results = [replay(item, sb) for item in load_scenarios()]
+        results = [(item, replay(item, sb)) for item in load_scenarios()]
         assert sb.internal_errors == 0
     return results
 
 
-def test_comparison_of_every_scenario_matches(replayed: list[Replayed]) -> None:
+def test_comparison_of_every_scenario_matches(replayed: list[Any]) -> None:
     frame = frames.comparison_frame(replayed)
     assert len(frame) == len(_data("scenarios.json")["scenarios"]) == 30
     assert bool(frame["match"].all())
@@ -113,18 +114,18 @@ def test_comparison_of_every_scenario_matches(replayed: list[Replayed]) -> None:
     assert frames.comparison_rows(replayed)[0]["observed extMsg"] is None
 
 
-def test_a_wrong_answer_does_not_match(replayed: list[Replayed]) -> None:
-    success = next(r for r in replayed if r.scenario.id == "success")
-    wrong_code = Replayed(success.scenario, 200, {**success.envelope, "code": 5420}, success.url)
-    wrong_msg = Replayed(success.scenario, 200, {**success.envelope, "msg": "发送成功"},
-                         success.url)
+def test_a_wrong_answer_does_not_match(replayed: list[Any]) -> None:
+    success = next(r for r in replayed if r[0].id == "success")
+    scenario, answer = success
+    wrong_code = (scenario, dataclasses.replace(answer, code=5420))
+    wrong_msg = (scenario, dataclasses.replace(answer, msg="发送成功"))
     frame = frames.comparison_frame([success, wrong_code, wrong_msg])
     assert list(frame["match"]) == [True, False, False]
     assert frames.match_summary(frame) == "1 of 3 match; not matching: success, success"
 
 
-def test_coverage_names_codes_never_observed(replayed: list[Replayed]) -> None:
-    frame = frames.comparison_frame(r for r in replayed if r.scenario.code != 5058)
+def test_coverage_names_codes_never_observed(replayed: list[Any]) -> None:
+    frame = frames.comparison_frame(r for r in replayed if r[0].code != 5058)
     assert frames.code_coverage(frame) == ("24 of 25 catalogued codes observed; "
                                            "never observed: 5058")
 
@@ -183,3 +184,31 @@ def test_importing_the_notebook_helpers_stays_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_styled_tables_show_every_cell_whole_and_wrapped() -> None:
+    """Regression: the checklist, the rules and the scenario table cut long cells with "...".
+    The expected texts come from the data (golive.CHECKLIST, data/scenarios.json), not from
+    the frames."""
+    import html
+
+    from smskit.golive import CHECKLIST
+
+    table = frames.styled(frames.checklist_frame(), uuid="checklist", caption="checks")
+    markup = table._repr_html_()
+    assert "white-space: normal" in markup and "..." not in markup and "…" not in markup
+    shown = html.unescape(markup)
+    for item in CHECKLIST:
+        for text in (item.title, item.why, item.how):
+            assert text in shown
+    assert repr(table) == "StyledTable('checks', rows=8)"
+    scenarios = html.unescape(frames.styled(frames.scenario_frame(), uuid="s")._repr_html_())
+    for row in _data("scenarios.json")["scenarios"]:
+        assert row["title"] in scenarios
+
+
+def test_styled_escapes_cell_text() -> None:
+    import pandas as pd
+
+    markup = frames.styled(pd.DataFrame({"a": ["<b>x</b> & y"]}), uuid="e")._repr_html_()
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in markup and "<b>x</b>" not in markup

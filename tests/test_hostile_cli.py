@@ -223,3 +223,31 @@ def test_an_option_whose_value_is_a_lone_double_dash_is_a_usage_error(argv: list
     status, out, err = run_main(argv)
     assert (status, out) == (2, "")
     assert err.count("\n") == 1 and "expected one value" in err
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r", "\x01", " "])
+def test_sign_refuses_a_secret_with_whitespace_or_control_characters_as_build_request_does(
+    monkeypatch: pytest.MonkeyPatch, ending: str,
+) -> None:
+    """Regression: ``smskit sign`` signed over a secret with a trailing newline (a signature
+    the platform would never accept) while ``build_request`` refused it."""
+    monkeypatch.setenv("SMSKIT_USER_DOMAIN_SECRET", SIGN_SECRET + ending)
+    status, out, err = run_main(["sign", *argv_for(SIGN, joined=True)])
+    assert (status, out) == (2, "")
+    assert err.startswith("smskit sign: error: userDomainSecret: ") and err.count("\n") == 1
+    assert "Hint:" in err and SIGN_SECRET not in err
+
+
+@pytest.mark.parametrize("base_url", ["{}\r\n", "{}\r", "{}\n", "{}/\x1b", "{}\x7f"])
+def test_send_refuses_a_base_url_with_control_characters_in_one_line(
+    environment: Sandbox, monkeypatch: pytest.MonkeyPatch, base_url: str,
+) -> None:
+    """Regression: a Windows .env's trailing CR/LF in SMSKIT_BASE_URL passed, failed deep
+    inside requests and ``smskit send`` printed a traceback."""
+    before = len(environment.outbox())
+    monkeypatch.setenv("SMSKIT_BASE_URL", base_url.format(environment.base_url))
+    status, out, err = run_main(["send", *argv_for(SEND, joined=True)])
+    assert (status, out) == (2, "")
+    assert err.startswith("smskit send: error: base_url: must not contain control characters")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert len(environment.outbox()) == before

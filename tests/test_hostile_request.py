@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,8 +25,8 @@ from hypothesis import strategies as st
 
 from smskit import FixedClock, InputError, SmsCodeRequest, build_request
 from smskit.client import SmsClient
-from smskit.errors import ConnectionFailed
-from tests.fixtures.faults import refused_port
+from smskit.errors import ConnectionFailed, DeliveryUnknown
+from tests.fixtures.faults import FaultServer, http_response, refused_port, trickle
 
 NOW = 1_744_773_894_369
 SECRET = "hostile-tests-secret-4f1c"
@@ -242,3 +243,75 @@ def test_sign_names_the_field_that_has_no_utf8_form(field: str) -> None:
     assert caught.value.fields == (expected,)
     with pytest.raises(InputError):
         verify("0" * 64, **fields)
+
+
+#: Control characters: CR, LF, NUL, another C0, DEL, a C1 (NEL), an escape.
+CONTROLS = ["\r", "\n", "\r\n", "\x00", "\x07", "\x7f", "\x85", "\x1b"]
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+@pytest.mark.parametrize(("field", "value"), [
+    ("phone", "138{}00138000"), ("phone", "13800138000{}"), ("random", "76a6L647F02C{}oN9"),
+    ("international_code", "8{}6"), ("user_domain", "demo{}-domain"),
+    ("user_domain", "demo-domain{}"), ("secret", SECRET + "{}"), ("secret", "abc{}def-secret"),
+])
+def test_control_characters_in_any_field_are_refused_naming_the_field(
+    field: str, value: str, control: str,
+) -> None:
+    hostile = value.format(control)
+    with pytest.raises(InputError) as caught:
+        build_request(**{**GOOD, field: hostile}, clock=FixedClock(NOW))
+    assert caught.value.fields == (API_NAME[field],)
+    if field == "secret":  # neither the secret nor where in it the character is
+        assert SECRET not in str(caught.value) and "position" not in str(caught.value)
+
+
+@pytest.mark.parametrize("control", CONTROLS)
+@pytest.mark.parametrize(("setting", "value", "named"), [
+    ("base_url", "http://127.0.0.1:9{}", "base_url"), ("base_url", "http://127.0.0.1{}:9",
+                                                        "base_url"),
+    ("region", "china{}", "region"), ("user_domain", "demo-domain{}", "userDomain"),
+    ("secret", SECRET + "{}", "userDomainSecret"),
+])
+def test_control_characters_in_client_settings_are_refused_up_front(
+    setting: str, value: str, named: str, control: str,
+) -> None:
+    settings_: dict[str, Any] = {"base_url": "http://127.0.0.1:9", "user_domain": "demo-domain",
+                                 "secret": SECRET, setting: value.format(control)}
+    if setting == "region":
+        settings_.pop("base_url")
+    with pytest.raises(InputError) as caught:
+        SmsClient(**settings_)
+    assert caught.value.fields == (named,)
+    assert SECRET not in str(caught.value)
+
+
+@pytest.mark.parametrize("timeout", [
+    -1, 0, 0.0, float("nan"), float("inf"), "10", True, None, (1, -1), (1, None), (1, 2, 3),
+    (float("nan"), 1), [1, 2],
+])
+def test_an_unusable_timeout_is_refused_naming_it(timeout: Any) -> None:
+    with pytest.raises(InputError) as caught:
+        SmsClient(base_url="http://127.0.0.1:9", user_domain="demo-domain", secret=SECRET,
+                  timeout=timeout)
+    assert caught.value.fields == ("timeout",)
+
+
+def test_a_trickling_server_cannot_hold_a_send_past_its_deadline(
+    fault_server: Callable[[Any], FaultServer],
+) -> None:
+    """Each byte arrives well within the read timeout; the whole answer would take ~20 s.
+    The send ends at its overall deadline (connect + read timeout = 1 s) as DeliveryUnknown,
+    and nothing is retried."""
+    body = b'{"code": 200, "msg": "", "data": null, "extMsg": null}'
+    server = fault_server(trickle(http_response(200, body), interval=0.1))
+    with SmsClient(base_url=server.base_url, user_domain="demo-domain", secret=SECRET,
+                   timeout=(0.5, 0.5)) as client:
+        started = time.monotonic()
+        with pytest.raises(DeliveryUnknown) as caught:
+            client.send_code("13800138000", 3)
+        took = time.monotonic() - started
+    assert 1.0 <= took < 2.5, took
+    assert caught.value.retry_safe is False
+    assert "deadline" in str(caught.value)
+    assert server.request_count == 1

@@ -56,7 +56,7 @@ def test_try_send_accepted_then_rate_limited(sandbox: Sandbox) -> None:
                                 "200 accepted (SMS verification code sent)")
     assert not second.accepted
     assert (second.code, second.msg, second.error) == (5058, "短信发送超出频率", "RateLimited")
-    assert second.retry_safe is True
+    assert second.retry_safe is True and second.message_en == "SMS sending rate exceeded"
     assert second.ext_msg is not None and "60 s" in second.ext_msg
     assert second.describe().endswith(f"(SMS sending rate exceeded): {second.ext_msg}")
     assert len(sandbox.outbox()) == 1
@@ -67,7 +67,7 @@ def test_try_send_provider_failure_is_not_retry_safe(sandbox: Sandbox) -> None:
     with _client(sandbox) as client:
         attempt = lifecycle.try_send(client, PHONE, CodeType.REGISTER)
     assert (attempt.code, attempt.error, attempt.retry_safe) == (5059, "ServiceError", False)
-    assert attempt.as_dict()["code_type"] == 3
+    assert attempt.as_dict()["request"]["codeType"] == "3"
     assert sandbox.outbox() == []
 
 

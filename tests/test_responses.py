@@ -262,3 +262,58 @@ def test_msg_and_ext_msg_of_odd_types_are_kept_as_text() -> None:
     with pytest.raises(RateLimited) as caught:
         interpret(raw(b'{"code": 5058, "msg": null, "extMsg": {"retryAfter": 60}}'))
     assert caught.value.msg == "" and caught.value.ext_msg == '{"retryAfter": 60}'
+
+
+# -- one shape for every send outcome ---------------------------------------------------------
+
+#: The documented keys of ``as_dict()`` (written out here, not imported from smskit.errors).
+OUTCOME_KEYS = ["outcome", "ok", "error", "code", "msg", "msg_zh", "msg_en", "ext_msg", "data",
+                "category", "cause", "remedy", "retry_safe", "http_status", "clock_skew_ms",
+                "elapsed_ms", "detail", "problems", "request"]
+
+
+def _outcome(body: bytes, status: int = 200) -> dict[str, object]:
+    try:
+        return interpret(raw(body, status), request=REQUEST).as_dict()
+    except (ApiError, ResponseFormatError) as error:
+        return error.as_dict()
+
+
+def test_results_and_errors_share_one_json_ready_shape() -> None:
+    from smskit.errors import ConnectionFailed, DeliveryUnknown, InputError, Problem
+
+    rate = lookup(5058)
+    assert rate is not None
+    shapes = {
+        "sent": _outcome(envelope(200)),
+        "api_error": _outcome(envelope(5058, "短信发送超出频率")),
+        "bad_response": _outcome(b"<html>502</html>", 502),
+        "no_response": DeliveryUnknown("read timeout", request=REQUEST).as_dict(),
+        "connect": ConnectionFailed("refused", request=REQUEST).as_dict(),
+        "not_sent": InputError([Problem("phone", "is required", 5021)]).as_dict(),
+    }
+    for name, shape in shapes.items():
+        assert list(shape) == OUTCOME_KEYS, name
+        json.dumps(shape)  # JSON-ready as it is
+    sent, refused = shapes["sent"], shapes["api_error"]
+    assert (sent["outcome"], sent["ok"], sent["code"], sent["retry_safe"]) == ("sent", True, 200,
+                                                                               False)
+    assert sent["request"] == {"codeType": "3", "internationalCode": "86", "phone": "13800138000",
+                               "random": "76a6L647F02CAoN9", "signature": "0" * 64,
+                               "ts": "1744773894369", "userDomain": "demo"}
+    assert (refused["outcome"], refused["error"], refused["code"]) == ("api_error", "RateLimited",
+                                                                       5058)
+    assert (refused["msg_zh"], refused["msg_en"], refused["remedy"]) == (rate.zh, rate.en,
+                                                                         rate.remedy)
+    assert refused["retry_safe"] is rate.retry_safe and refused["request"] == sent["request"]
+    assert (shapes["bad_response"]["http_status"], shapes["bad_response"]["retry_safe"]) == (
+        502, False)
+    assert (shapes["no_response"]["retry_safe"], shapes["connect"]["retry_safe"]) == (False, True)
+    problem = shapes["not_sent"]["problems"][0]  # type: ignore[index]
+    assert problem["field"] == "phone" and problem["message_zh"] == "请输入手机号码"
+
+
+def test_the_template_code_is_explained_in_the_outcome() -> None:
+    shape = _outcome(envelope(0))
+    assert (shape["outcome"], shape["ok"], shape["code"]) == ("sent", True, 0)
+    assert "template" in str(shape["detail"]) and "200" in str(shape["detail"])

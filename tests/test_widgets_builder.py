@@ -68,7 +68,7 @@ def assert_secret_hidden(builder: RequestBuilder, secret: str) -> None:
     assert secret not in json.dumps(widgets.Widget.get_manager_state(), ensure_ascii=False)
     texts = [repr(builder), json.dumps(builder.state(), ensure_ascii=False),
              builder.curl.value, repr(builder.last_result), repr(builder.problems),
-             repr(builder.warnings), json.dumps(builder._repr_mimebundle_())]
+             repr(builder.state()), json.dumps(builder._repr_mimebundle_())]
     for text in texts:
         assert secret not in text
 
@@ -186,7 +186,7 @@ def test_every_problem_is_listed_at_once() -> None:
 def test_allow_unverified_phone_is_the_documented_override() -> None:
     builder = offline(phone="12345")  # digits, but not a number phonenumbers knows for 86
     assert problem_fields(builder) == ["phone"]
-    assert builder.warnings[0].severity == "warning"
+    assert builder.problems[0].severity == "warning"
     builder.allow_unverified_phone.value = True
     assert builder.problems == []
     assert "phone=12345" in builder.curl.value
@@ -302,9 +302,9 @@ def test_a_service_error_is_explained_and_never_retried(counting_server: _Counti
     builder.send.click()
     outcome = builder.last_result
     assert outcome is not None
-    assert (outcome.status, outcome.code, outcome.msg) == ("api_error", 5000, "服务异常")
-    assert outcome.remedy == ROWS[5000]["remedy"]
-    assert outcome.retry_safe is False
+    assert (outcome["outcome"], outcome["code"], outcome["msg"]) == ("api_error", 5000, "服务异常")
+    assert outcome["remedy"] == ROWS[5000]["remedy"]
+    assert outcome["retry_safe"] is False
     assert counting_server.hits == 1
     assert "Not safe to resend" in builder.response_html.value
     assert not builder.send.disabled
@@ -317,8 +317,8 @@ def test_a_non_envelope_answer_is_reported_and_never_retried(counting_server: _C
     builder.send.click()
     outcome = builder.last_result
     assert outcome is not None
-    assert (outcome.status, outcome.http_status, outcome.retry_safe) == ("bad_response", 502,
-                                                                         False)
+    assert (outcome["outcome"], outcome["http_status"], outcome["retry_safe"]) == (
+        "bad_response", 502, False)
     assert counting_server.hits == 1
     assert 'data-status="bad_response"' in builder.response_html.value
 
@@ -330,7 +330,7 @@ def test_nothing_listening_is_reported_as_no_response() -> None:
     builder.send.click()
     outcome = builder.last_result
     assert outcome is not None
-    assert (outcome.status, outcome.error, outcome.retry_safe) == (
+    assert (outcome["outcome"], outcome["error"], outcome["retry_safe"]) == (
         "no_response", "ConnectionFailed", True)
     assert_secret_hidden(builder, CANARY)
 
@@ -365,9 +365,9 @@ def test_send_delivers_a_code_to_the_sandbox_outbox(sandbox: Any) -> None:
     assert builder.problems == []
     builder.send.click()
     outcome = builder.last_result
-    assert outcome is not None and outcome.ok
-    assert (outcome.status, outcome.http_status, outcome.code) == ("sent", 200, 200)
-    assert outcome.message_zh == "发送手机短信验证码成功"  # the page's 200 message
+    assert outcome is not None and outcome["ok"]
+    assert (outcome["outcome"], outcome["http_status"], outcome["code"]) == ("sent", 200, 200)
+    assert outcome["msg_zh"] == "发送手机短信验证码成功"  # the page's 200 message
     (delivery,) = deliveries(sandbox)
     assert (delivery.phone, delivery.international_code, delivery.code_type) == (PHONE, "86", 2)
     assert len(delivery.code) == 6 and delivery.code.isdigit()
@@ -382,13 +382,13 @@ def test_wrong_secret_shows_5420_with_both_messages_and_the_remedy(sandbox: Any)
     builder.send.click()
     outcome = builder.last_result
     assert outcome is not None
-    assert (outcome.status, outcome.code) == ("api_error", 5420)
-    assert outcome.msg == "签名验证失败"  # docs/platform.md: the platform's answer, verbatim
-    assert outcome.message_zh == "签名验证失败"
-    assert outcome.message_en == ROWS[5420]["en"]
-    assert outcome.remedy == ROWS[5420]["remedy"]
-    assert outcome.cause == ROWS[5420]["cause"]
-    assert outcome.retry_safe is True
+    assert (outcome["outcome"], outcome["code"]) == ("api_error", 5420)
+    assert outcome["msg"] == "签名验证失败"  # docs/platform.md: the platform's answer, verbatim
+    assert outcome["msg_zh"] == "签名验证失败"
+    assert outcome["msg_en"] == ROWS[5420]["en"]
+    assert outcome["remedy"] == ROWS[5420]["remedy"]
+    assert outcome["cause"] == ROWS[5420]["cause"]
+    assert outcome["retry_safe"] is True
     html = builder.response_html.value
     assert 'data-code="5420"' in html
     for text in ("签名验证失败", ROWS[5420]["en"], ROWS[5420]["remedy"]):
@@ -404,8 +404,8 @@ def test_send_with_invalid_fields_sends_nothing_and_lists_the_problems(sandbox: 
     builder.send.click()
     outcome = builder.last_result
     assert outcome is not None
-    assert outcome.status == "not_sent"
-    assert [p.split(":")[0] for p in outcome.problems] == ["phone", "ts"]
+    assert outcome["outcome"] == "not_sent"
+    assert [p["field"] for p in outcome["problems"]] == ["phone", "ts"]
     assert deliveries(sandbox) == []
     html = builder.response_html.value
     assert 'data-status="not_sent"' in html and "Nothing was sent" in html

@@ -132,7 +132,7 @@ def test_each_common_mistake_shows_a_warning_that_goes_away_when_fixed(
     original = box.value
     box.value = value
     assert [w.field for w in explorer.warnings] == [field]
-    assert word in f"{explorer.warnings[0].message} {explorer.warnings[0].hint}"
+    assert word in f"{explorer.warnings[0].rule} {explorer.warnings[0].hint}"
     assert f'data-field="{field}"' in explorer.warnings_html.value
     assert explorer.state()["warnings"][0]["field"] == field
 
@@ -163,7 +163,7 @@ def test_values_that_cannot_be_signed_give_no_signature_and_say_why() -> None:
 def test_a_clock_turns_on_the_ten_minute_check() -> None:
     explorer = SignatureExplorer.from_worked_example(clock=FixedClock(int(PAGE_TS) + 11 * 60_000))
     assert [w.field for w in explorer.warnings] == ["ts"]
-    assert "10 minutes" in explorer.warnings[0].message
+    assert "10 minutes" in explorer.warnings[0].rule
 
 
 def test_international_code_setting_judges_the_phone() -> None:

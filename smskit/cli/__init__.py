@@ -30,6 +30,21 @@ COMMANDS = {
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
+#: What ``smskit --help`` opens with: for users, not for the kit's developers.
+DESCRIPTION = """\
+Sign, check and send the platform's "send phone SMS verification code" request
+(发送手机短信验证码, POST /v2/sms/enduserapi/v2/sendPhoneSmsCode), explain its error codes
+(错误码), and run a local sandbox to try it without sending real SMS."""
+EPILOG = """\
+examples / 示例:
+  smskit send --sandbox --phone 13800138000 --code-type 2
+      send a code to an embedded sandbox and show what it delivered
+  SMSKIT_USER_DOMAIN_SECRET=... smskit sign --phone 13800138000 --code-type 3 \\
+      --random 76a6L647F02CAoN9 --ts 1744773894369 --explain
+      print the signature (签名) and each signed segment, the secret masked
+
+Bad input exits 2, an API or network failure 1. `smskit COMMAND --help` for each command."""
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line on stderr, exit status 2."""
@@ -45,7 +60,8 @@ def add_language_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="smskit", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(prog="smskit", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)

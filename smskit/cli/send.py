@@ -16,7 +16,8 @@ from typing import Any
 
 from smskit import environment, regions
 from smskit.codetypes import CodeType
-from smskit.errors import ApiError, ResponseFormatError, TransportError
+from smskit.errors import ApiError, SendError
+from smskit.responses import TEMPLATE_NOTE
 from smskit.timefmt import utc_text
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -58,21 +59,22 @@ def _send(client: Any, args: argparse.Namespace, sandbox: Any = None) -> int:
     try:
         result = client.send_code(args.phone, args.code_type, args.international_code,
                                   allow_unverified_phone=args.allow_unverified_phone)
-    except (ApiError, TransportError, ResponseFormatError) as error:
+    except SendError as error:
         _report_error(error, as_json=args.json)
         return EXIT_FAILED
     delivery = sandbox.last_delivery(args.phone, args.international_code) if sandbox else None
     if args.json:
-        print(json.dumps(_result_json(result, delivery), ensure_ascii=False, indent=2,
-                         default=str))
+        payload = result.as_dict()
+        if delivery is not None:
+            payload["delivered"] = _delivery_fields(delivery)
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     request = result.request
     entry = result.entry
     print(f"Sent: code {result.code} {entry.zh} ({entry.en}), HTTP {result.http_status}, "
           f"{result.elapsed_ms} ms")
     if result.template_code:
-        print("Note: the server answered the page template's code 0 instead of the documented "
-              "200; treated as success.")
+        print(f"Note: {TEMPLATE_NOTE}.")
     print(f"  to          +{request.international_code} {request.phone}, "
           f"codeType {CodeType(request.code_type).label}")
     print(f"  random      {request.random}")
@@ -83,12 +85,9 @@ def _send(client: Any, args: argparse.Namespace, sandbox: Any = None) -> int:
     return EXIT_OK
 
 
-Failure = ApiError | TransportError | ResponseFormatError
-
-
-def _report_error(error: Failure, *, as_json: bool) -> None:
+def _report_error(error: SendError, *, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(_error_json(error), ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(error.as_dict(), ensure_ascii=False, indent=2, default=str))
         return
     name = type(error).__name__
     lines: list[str] = []
@@ -109,31 +108,6 @@ def _report_error(error: Failure, *, as_json: bool) -> None:
     safe = "yes" if error.retry_safe else "no (the SMS may have been sent)"
     lines.append(f"  Retry safe: {safe}")
     print("\n".join(lines), file=sys.stderr)
-
-
-def _result_json(result: Any, delivery: Any) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "ok": result.ok, "code": result.code, "msg": result.msg, "data": result.data,
-        "extMsg": result.ext_msg, "httpStatus": result.http_status,
-        "elapsedMs": result.elapsed_ms, "templateCode": result.template_code,
-        "request": result.request.query(),
-    }
-    if delivery is not None:
-        payload["delivered"] = _delivery_fields(delivery)
-    return payload
-
-
-def _error_json(error: Failure) -> dict[str, Any]:
-    payload: dict[str, Any] = {"ok": False, "error": type(error).__name__,
-                               "retrySafe": error.retry_safe, "message": str(error)}
-    if isinstance(error, ApiError):
-        payload.update(code=error.code, msg=error.msg, msgZh=error.msg_zh, msgEn=error.msg_en,
-                       extMsg=error.ext_msg, httpStatus=error.http_status,
-                       category=error.category, cause=error.cause, remedy=error.remedy,
-                       clockSkewMs=error.clock_skew_ms)
-    elif isinstance(error, ResponseFormatError):
-        payload.update(httpStatus=error.http_status, reason=error.reason, excerpt=error.excerpt)
-    return payload
 
 
 def _delivery_fields(delivery: Any) -> dict[str, Any]:

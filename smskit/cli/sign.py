@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from smskit import environment
-from smskit.errors import InputError, Problem
+from smskit.errors import InputError
 from smskit.signing import sign, signed_segments
-from smskit.validation import validate_fields
+from smskit.validation import signing_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,10 +23,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     secret = environment.read(environment.SECRET_VAR)
-    problems = _signing_problems(args)
-    if secret is None:
-        problems.append(Problem("userDomainSecret", "is required",
-                                hint=f"export {environment.SECRET_VAR}=..."))
+    # The rules build_request applies to the signed values (the secret's whitespace and
+    # control characters included), without the clock window or the phonenumbers judgement,
+    # so historical examples like the page's can be signed too.
+    problems = signing_problems(phone=args.phone, code_type=args.code_type,
+                                random=args.random, ts=args.ts, secret=secret,
+                                allow_unverified_phone=True)
     if problems or secret is None:
         raise InputError(problems)
     fields = {"phone": args.phone, "code_type": args.code_type, "random": args.random,
@@ -43,12 +45,3 @@ def run(args: argparse.Namespace) -> int:
     print(signature)
     return 0
 
-
-def _signing_problems(args: argparse.Namespace) -> list[Problem]:
-    """The field rules that matter for signing; no clock window and no phone judgement, so
-    historical examples (like the page's) can be signed too."""
-    return validate_fields(
-        phone=args.phone, code_type=args.code_type, international_code="86",
-        random=args.random, ts=args.ts, user_domain="-", check_clock_window=False,
-        allow_unverified_phone=True,
-    )

@@ -25,7 +25,7 @@ makes it and in ``data/sandbox_policy.json`` / ``data/scenarios.json``.
 from smskit.sandbox.app import Sandbox, SandboxNotRunning
 from smskit.sandbox.domains import DomainTable, SandboxDomain, load_domains, secret_for
 from smskit.sandbox.ratelimit import RatePolicy
-from smskit.sandbox.scenarios import Replayed, Scenario, load_scenarios, replay
+from smskit.sandbox.scenarios import Scenario, load_scenarios, replay
 from smskit.sandbox.state import Delivery, VerificationResult
 from smskit.sandbox.wire import ServerLimits
 
@@ -33,7 +33,6 @@ __all__ = [
     "Delivery",
     "DomainTable",
     "RatePolicy",
-    "Replayed",
     "Sandbox",
     "SandboxDomain",
     "SandboxNotRunning",

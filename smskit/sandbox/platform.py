@@ -127,16 +127,16 @@ class Platform:
         """Every check after presence, in the documented order."""
         for field in ("phone", "internationalCode"):
             if field in problems:
-                return Answer(PlatformCode.PHONE_FORMAT, _describe(problems[field]))
+                return Answer(PlatformCode.PHONE_FORMAT, problems[field].describe())
         if "ts" in problems:
-            return Answer(PlatformCode.TIMESTAMP_FORMAT, _describe(problems["ts"]))
+            return Answer(PlatformCode.TIMESTAMP_FORMAT, problems["ts"].describe())
         ts = parse_timestamp_ms(params["ts"])
         window = self._clock_window(ts)
         if window is not None:
             return window
         if "codeType" in problems:
             return Answer(PlatformCode.SERVICE_ERROR,
-                          f"{_describe(problems['codeType'])} {ASSUMPTION}")
+                          f"{problems['codeType'].describe()} {ASSUMPTION}")
         shape = _random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
             return shape
@@ -217,7 +217,7 @@ def _missing(problems: Mapping[str, Problem]) -> Answer | None:
     for field, code in PRESENCE:
         problem = problems.get(field)
         if problem is not None and problem.code == code:
-            return Answer(code, _describe(problem))
+            return Answer(code, problem.describe())
     return None
 
 
@@ -253,14 +253,6 @@ def _mismatch_hint(signature: str, domain: SandboxDomain, signed: Mapping[str, A
             f"userDomainSecret) for userDomain {domain.name!r}{case}; check that the secret "
             f"belongs to this userDomain and that you signed exactly the values sent "
             f"(codeType={signed['code_type']}, ts={signed['ts']})")
-
-
-def _describe(problem: Problem) -> str:
-    text = f"{problem.field}: {problem.rule}"
-    # Hints that tell a Python caller to relax a check do not apply to a server's answer.
-    if problem.hint and "allow_unverified_phone" not in problem.hint:
-        text += f" ({problem.hint})"
-    return text
 
 
 def _short(value: str, limit: int = 40) -> str:

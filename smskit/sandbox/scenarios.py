@@ -1,8 +1,10 @@
 """The scenario table (``data/scenarios.json``): one request recipe per code, replayable.
 
 :func:`load_scenarios` reads the rows; :func:`replay` sends one to a running sandbox over
-real HTTP with ``requests`` (the raw request, no smskit client involved) and returns what came
-back. Replaying resets the sandbox first, so every row is independent of the ones before it.
+real HTTP with ``requests`` (the raw request, no smskit client involved) and returns the
+answer as the library judges it: a :class:`~smskit.responses.SendResult` or the
+:class:`~smskit.errors.SendError` it would raise. Replaying resets the sandbox first, so
+every row is independent of the ones before it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from smskit._data import load_json
 from smskit.catalogue import lookup
+from smskit.errors import SendError
 from smskit.nonce import new_random
+from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, REQUEST_HEADERS
+from smskit.responses import RawResponse, SendResult, interpret
 from smskit.signing import sign
 
 if TYPE_CHECKING:
@@ -87,35 +92,6 @@ class Scenario:
                 "note": self.note}
 
 
-@dataclass(frozen=True)
-class Replayed:
-    """What the sandbox answered to one scenario's request."""
-
-    scenario: Scenario
-    http_status: int
-    #: The JSON body: ``{"code", "msg", "data", "extMsg"}``.
-    envelope: dict[str, Any]
-    #: The URL that was sent (carries the signature, never the secret).
-    url: str
-
-    @property
-    def code(self) -> Any:
-        return self.envelope.get("code")
-
-    @property
-    def msg(self) -> Any:
-        return self.envelope.get("msg")
-
-    @property
-    def ext_msg(self) -> Any:
-        return self.envelope.get("extMsg")
-
-    @property
-    def matches(self) -> bool:
-        """The scenario's code came back."""
-        return bool(self.code == self.scenario.code)
-
-
 def load_scenarios() -> list[Scenario]:
     """Every row of ``data/scenarios.json``, in file order."""
     raw = load_json(DATA_FILE)
@@ -127,14 +103,6 @@ def load_scenarios() -> list[Scenario]:
             raise ValueError(f"scenario id {row.id!r} is used twice")
         seen.add(row.id)
     return rows
-
-
-def scenario(scenario_id: str) -> Scenario:
-    """The row with this id."""
-    for row in load_scenarios():
-        if row.id == scenario_id:
-            return row
-    raise KeyError(f"no scenario {scenario_id!r}")
 
 
 def build_query(item: Scenario, sandbox: Sandbox, *, random: str | None = None,
@@ -164,8 +132,10 @@ def build_query(item: Scenario, sandbox: Sandbox, *, random: str | None = None,
 
 
 def replay(item: Scenario, sandbox: Sandbox, *, reset: bool = True,
-           session: requests.Session | None = None, timeout: float = 10.0) -> Replayed:
-    """Send the scenario's request to ``sandbox`` over HTTP and return the answer.
+           session: requests.Session | None = None,
+           timeout: float = 10.0) -> SendResult | SendError:
+    """Send the scenario's request to ``sandbox`` over HTTP and return the answer as the
+    client would judge it (the error is returned, not raised).
 
     ``reset=True`` clears the sandbox's outbox, rate history and faults first. Prior sends and
     injected failures are set up as the recipe says.
@@ -182,7 +152,7 @@ def replay(item: Scenario, sandbox: Sandbox, *, reset: bool = True,
             fresh = new_random(_random.Random(f"{item.id}:{index}"))  # noqa: S311 - a nonce
             query = build_query(item, sandbox, random=fresh, apply_after_signing=False)
             answer = http.post(url, params=query, headers=REQUEST_HEADERS, timeout=timeout)
-            if answer.json().get("code") != 200:
+            if answer.json().get("code") != PlatformCode.SUCCESS:
                 raise ScenarioError(f"{item.id}: prior send {index + 1} was answered "
                                     f"{answer.text[:200]}")
         if recipe.inject_failures:
@@ -191,7 +161,12 @@ def replay(item: Scenario, sandbox: Sandbox, *, reset: bool = True,
                                    count=recipe.inject_failures)
         query = build_query(item, sandbox)
         answer = http.post(url, params=query, headers=REQUEST_HEADERS, timeout=timeout)
-        return Replayed(item, answer.status_code, answer.json(), answer.url)
+        raw = RawResponse(status=answer.status_code, headers=dict(answer.headers),
+                          body=answer.content)
+        try:
+            return interpret(raw)
+        except SendError as error:
+            return error
     finally:
         if session is None:
             http.close()

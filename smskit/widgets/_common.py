@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from smskit.advice import ERROR, Advice
+from smskit.errors import Problem
 
 #: Width of every field's description, so the inputs line up.
 DESCRIPTION_WIDTH = "11em"
@@ -156,14 +156,14 @@ def table(headers: Sequence[str], rows: Iterable[tuple[dict[str, str], Sequence[
             f"{thead}<tbody>{''.join(body)}</tbody></table>")
 
 
-def advice_list(items: Sequence[Advice], *, css: str, none_text: str) -> str:
-    """The advice as an HTML list; ``data-field``/``data-severity`` hooks on each item."""
+def advice_list(items: Sequence[Problem], *, css: str, none_text: str) -> str:
+    """The problems as an HTML list; ``data-field``/``data-severity`` hooks on each item."""
     if not items:
         return (f'<div class="{esc(css)} smskit-advice-none" style="color:{OK_COLOUR}">'
                 f"✔ {esc(none_text)}</div>")
     lines = []
     for item in items:
-        colour, mark = (ERROR_COLOUR, "✖") if item.severity == ERROR else (WARN_COLOUR, "⚠")
+        colour, mark = (ERROR_COLOUR, "✖") if item.severity == "error" else (WARN_COLOUR, "⚠")
         code = ""
         if item.code is not None:
             message = f" {esc(item.message_zh)} / {esc(item.message_en)}" if item.message_zh \
@@ -175,7 +175,7 @@ def advice_list(items: Sequence[Advice], *, css: str, none_text: str) -> str:
             f'<li class="smskit-advice smskit-advice-{esc(item.severity)}" '
             f'data-field="{esc(item.field)}" data-severity="{esc(item.severity)}">'
             f'<span style="color:{colour}">{mark}</span> <b>{esc(item.field)}</b>: '
-            f"{esc(item.message)}{code}{hint}</li>"
+            f"{esc(item.rule)}{code}{hint}</li>"
         )
     return (f'<ul class="{esc(css)}" style="margin:4px 0;padding-left:1.2em">'
             f"{''.join(lines)}</ul>")

@@ -1,10 +1,11 @@
 """The request builder: every parameter, live validation, the curl command, and Send.
 
-Validation is :func:`smskit.request.build_request`'s (the advice shown is
-:mod:`smskit.advice`'s reading of the same rules); sending is :class:`smskit.client.SmsClient`'s,
-once per click and never retried. The secret lives only in the :attr:`RequestBuilder.secret`
-password field's kernel-side value (it is never sent to the browser) and is handed to the
-client at send time: it is not in the curl command, the state, the repr or any other widget.
+Validation is one pass of :func:`smskit.request.assess_request` per change: the request
+and every problem shown (errors and warnings) come from it; sending is
+:class:`smskit.client.SmsClient`'s, once per click and never retried. The secret lives
+only in the :attr:`RequestBuilder.secret` password field's kernel-side value (it is never
+sent to the browser) and is handed to the client at send time: it is not in the curl
+command, the state, the repr or any other widget.
 """
 
 from __future__ import annotations
@@ -15,20 +16,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from smskit.advice import Advice, advise, field_advice
-from smskit.catalogue import SUCCESS_CODE, lookup
 from smskit.clock import Clock, SystemClock
 from smskit.codetypes import CodeType
-from smskit.errors import (
-    ApiError,
-    InputError,
-    Problem,
-    ResponseFormatError,
-    SmskitError,
-    TransportError,
-)
+from smskit.errors import InputError, Problem, SendError
 from smskit.nonce import new_random, now_ms
-from smskit.request import SmsCodeRequest, build_request
+from smskit.request import SmsCodeRequest, assess_request
 from smskit.validation import base_url_problems
 from smskit.widgets._common import (
     DESCRIPTION_WIDTH,
@@ -48,14 +40,11 @@ from smskit.widgets._common import (
     text_field,
     text_of,
 )
-from smskit.widgets.outcome import SendOutcome, refused, render_outcome
+from smskit.widgets.outcome import render_outcome
 
 #: Sends from the builder log here; a NullHandler keeps a notebook's stderr quiet.
 LOGGER = logging.getLogger("smskit.widgets.builder")
 LOGGER.addHandler(logging.NullHandler())
-
-#: Field name used for base URL problems (it is a setting, not an API parameter).
-BASE_URL_FIELD = "base_url"
 
 
 class RequestBuilder(WidgetView):
@@ -166,8 +155,7 @@ class RequestBuilder(WidgetView):
 
         self._request: SmsCodeRequest | None = None
         self._problems: list[Problem] = []
-        self._warnings: list[Advice] = []
-        self._last_result: SendOutcome | None = None
+        self._last_result: dict[str, Any] | None = None
         self._curl_command: str | None = None
         for field in self._fields():
             field.observe(self._on_change, names="value")
@@ -181,13 +169,10 @@ class RequestBuilder(WidgetView):
 
     @property
     def problems(self) -> list[Problem]:
-        """Everything that stops this request from being sent (empty when it can be)."""
+        """Everything that stops this request from being sent (empty when it can be), as
+        shown under the fields: errors, and warnings that only ``allow_unverified_phone``
+        overrides."""
         return list(self._problems)
-
-    @property
-    def warnings(self) -> list[Advice]:
-        """The same problems as advice (severity and hints), as shown under the fields."""
-        return list(self._warnings)
 
     @property
     def request(self) -> SmsCodeRequest | None:
@@ -199,8 +184,9 @@ class RequestBuilder(WidgetView):
         return self._curl_command
 
     @property
-    def last_result(self) -> SendOutcome | None:
-        """What the last click on Send led to (``None`` before the first)."""
+    def last_result(self) -> dict[str, Any] | None:
+        """What the last click on Send led to, as plain data (``None`` before the first):
+        the ``as_dict()`` of the result, the error, or the :class:`InputError`."""
         return self._last_result
 
     def state(self) -> dict[str, Any]:
@@ -215,17 +201,16 @@ class RequestBuilder(WidgetView):
             "random": self.random.value,
             "ts": self.ts.value,
             "allow_unverified_phone": self.allow_unverified_phone.value,
-            "problems": [problem.describe() for problem in self._problems],
-            "warnings": [item.as_dict() for item in self._warnings],
+            "problems": [problem.as_dict() for problem in self._problems],
             "query": self._request.query() if self._request else None,
             "curl": self._curl_command,
-            "last_result": self._last_result.as_dict() if self._last_result else None,
+            "last_result": self._last_result,
         }
 
     def __repr__(self) -> str:
         last = self._last_result
-        outcome = "None" if last is None else f"{last.status}" + (
-            f" {last.code}" if last.code is not None else "")
+        outcome = "None" if last is None else last["outcome"] + (
+            f" {last['code']}" if last["code"] is not None else "")
         return (f"RequestBuilder(user_domain={self.user_domain.value!r}, "
                 f"phone={self.phone.value!r}, code_type={self.code_type.value!r}, "
                 f"secret={'set' if self.secret.value else 'empty'}, "
@@ -259,17 +244,10 @@ class RequestBuilder(WidgetView):
             "secret": self.secret.value,
         }
         allow = bool(self.allow_unverified_phone.value)
-        try:
-            self._request = build_request(**values, clock=self._clock,
-                                          allow_unverified_phone=allow)
-            self._problems = []
-        except InputError as error:
-            self._request, self._problems = None, list(error.problems)
-        url_problems = self._base_url_problems()
+        self._request, self._problems = assess_request(**values, clock=self._clock,
+                                                       allow_unverified_phone=allow)
+        url_problems = base_url_problems(self.base_url.value)
         self._problems += url_problems
-        self._warnings = field_advice(**values, check_secret=True, clock=self._clock,
-                                      allow_unverified_phone=allow)
-        self._warnings += advise(url_problems, {BASE_URL_FIELD: self.base_url.value})
         ready = self._request is not None and not url_problems
         self._curl_command = (self._request.to_curl(self.base_url.value)
                               if ready and self._request else None)
@@ -277,7 +255,7 @@ class RequestBuilder(WidgetView):
         self.send.button_style = "primary" if ready else ""
         self.secret.show_whether_set()
         self.problems_html.value = advice_list(
-            self._warnings, css="smskit-builder-advice",
+            self._problems, css="smskit-builder-advice",
             none_text="Every parameter is valid: ready to send.")
 
     # -- internals -----------------------------------------------------------------------
@@ -296,16 +274,12 @@ class RequestBuilder(WidgetView):
     def _on_now(self, _button: Any = None) -> None:
         self.ts.value = str(now_ms(self._clock))
 
-    def _base_url_problems(self) -> list[Problem]:
-        """The base URL judged by the same rule the client applies when it sends."""
-        return base_url_problems(self.base_url.value)
-
     def _on_send(self, _button: Any = None) -> None:
         """Send once if the fields are valid; otherwise show why not. Never retries."""
         self.refresh()
         request = self._request
         if self._problems or request is None:
-            self._last_result = refused(self._problems)
+            self._last_result = InputError(self._problems).as_dict()
             self._render_result()
             return
         self.send.disabled = True
@@ -316,45 +290,18 @@ class RequestBuilder(WidgetView):
             self.send.disabled = False
         self._render_result()
 
-    def _send_once(self, request: SmsCodeRequest) -> SendOutcome:
+    def _send_once(self, request: SmsCodeRequest) -> dict[str, Any]:
         from smskit.client import SmsClient
 
         try:
-            client = SmsClient(base_url=self.base_url.value, user_domain=self.user_domain.value,
-                               secret=self.secret.value, clock=self._clock,
-                               random_source=self._random_source, logger=LOGGER)
-        except InputError as error:
-            return refused(list(error.problems))
-        with client:
-            try:
-                result = client.send_prepared(
-                    request, allow_unverified_phone=bool(self.allow_unverified_phone.value))
-            except InputError as error:
-                return refused(list(error.problems))
-            except ApiError as error:
-                return SendOutcome(
-                    status="api_error", http_status=error.http_status, code=error.code,
-                    msg=error.msg, ext_msg=error.ext_msg, message_zh=error.msg_zh,
-                    message_en=error.msg_en, category=error.category, cause=error.cause,
-                    remedy=error.remedy, retry_safe=error.retry_safe,
-                    error=type(error).__name__, detail=str(error))
-            except ResponseFormatError as error:
-                return SendOutcome(status="bad_response", http_status=error.http_status,
-                                   retry_safe=error.retry_safe, error=type(error).__name__,
-                                   detail=str(error))
-            except TransportError as error:
-                return SendOutcome(status="no_response", retry_safe=error.retry_safe,
-                                   error=type(error).__name__, detail=str(error))
-            except SmskitError as error:  # any other refusal of the kit's own
-                return SendOutcome(status="not_sent", retry_safe=True,
-                                   error=type(error).__name__, detail=str(error))
-        entry = lookup(SUCCESS_CODE)
-        return SendOutcome(
-            status="sent", http_status=result.http_status, code=result.code, msg=result.msg,
-            ext_msg=result.ext_msg, message_zh=entry.zh if entry else None,
-            message_en=entry.en if entry else None, category=entry.category if entry else None,
-            cause=entry.cause if entry else None, remedy=entry.remedy if entry else None,
-            retry_safe=entry.retry_safe if entry else False)
+            with SmsClient(base_url=self.base_url.value, user_domain=self.user_domain.value,
+                           secret=self.secret.value, clock=self._clock,
+                           random_source=self._random_source, logger=LOGGER) as client:
+                return client.send_prepared(
+                    request, allow_unverified_phone=bool(self.allow_unverified_phone.value)
+                ).as_dict()
+        except (InputError, SendError) as error:
+            return error.as_dict()
 
     def _render_result(self) -> None:
         self.response_html.value = render_outcome(self._last_result)

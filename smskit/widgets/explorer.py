@@ -4,7 +4,7 @@ Shows ``SHA256(phone + codeType + random + ts + userDomainSecret)`` segment by s
 the secret masked, the hex digest, and live advice on the common mistakes (``ts`` in
 seconds, ``+86`` in the phone, a ``random`` that is not 16 characters, stray whitespace, the
 code type as text). Signing and advice come from :mod:`smskit.signing` and
-:mod:`smskit.advice`; this module only lays them out.
+:func:`smskit.validation.signing_problems`; this module only lays them out.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from smskit.advice import Advice, signing_advice
 from smskit.clock import Clock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem
 from smskit.signing import Segment, masked_signed_string, sign, signed_segments
+from smskit.validation import signing_problems
 from smskit.widgets._common import (
     BORDER,
     DESCRIPTION_WIDTH,
@@ -112,7 +112,7 @@ class SignatureExplorer(WidgetView):
 
         self._segments: tuple[Segment, ...] = ()
         self._problems: list[Problem] = []
-        self._warnings: list[Advice] = []
+        self._warnings: list[Problem] = []
         self._signature: str | None = None
         self._masked: str | None = None
         self._holding = False
@@ -132,7 +132,7 @@ class SignatureExplorer(WidgetView):
     # -- reading state -------------------------------------------------------------------
 
     @property
-    def warnings(self) -> list[Advice]:
+    def warnings(self) -> list[Problem]:
         """Advice on the current values (empty when all is well)."""
         return list(self._warnings)
 
@@ -209,8 +209,8 @@ class SignatureExplorer(WidgetView):
         """Recompute the segments, signature and advice from the fields (done on every change)."""
         values = {"phone": self.phone.value, "code_type": self.code_type.value,
                   "random": self.random.value, "ts": self.ts.value, "secret": self.secret.value}
-        self._warnings = signing_advice(**values, international_code=self._international_code,
-                                        clock=self._clock)
+        self._warnings = signing_problems(**values, international_code=self._international_code,
+                                         clock=self._clock)
         try:
             self._segments = signed_segments(**values)
         except InputError as error:

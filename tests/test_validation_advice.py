@@ -1,4 +1,4 @@
-"""Advice on common mistakes: which field, what is wrong, how sure, and a useful hint."""
+"""Findings on common mistakes: which field, what is wrong, how sure (severity), a useful hint."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from smskit.advice import Advice, advise, field_advice, signing_advice
 from smskit.clock import FixedClock
 from smskit.errors import Problem
+from smskit.validation import signing_problems as signing_advice
+from smskit.validation import validate_fields
 
 # The page's worked example (its secret is published on the page).
 EXAMPLE: dict[str, Any] = {
@@ -22,12 +23,18 @@ TS = 1744773894369
 PRIVATE_SECRET = "  canary-7c1e9f-private  "
 
 
-def about(items: list[Advice], field: str) -> list[Advice]:
+def field_advice(*, fields: list[str] | None = None, **values: Any) -> list[Problem]:
+    """validate_fields with the secret checked, limited to ``fields`` when given."""
+    found = validate_fields(**{"international_code": "86", **values}, check_secret=True)
+    return [p for p in found if fields is None or p.field in fields]
+
+
+def about(items: list[Problem], field: str) -> list[Problem]:
     return [item for item in items if item.field == field]
 
 
-def text(item: Advice) -> str:
-    return f"{item.message} {item.hint or ''}"
+def text(item: Problem) -> str:
+    return f"{item.rule} {item.hint or ''}"
 
 
 def test_the_page_example_gets_no_advice() -> None:
@@ -118,7 +125,7 @@ def test_secret_whitespace_is_reported_without_repeating_the_secret() -> None:
     items = signing_advice(**{**EXAMPLE, "secret": PRIVATE_SECRET})
     (item,) = items
     assert item.field == "userDomainSecret"
-    assert "whitespace" in item.message
+    assert "whitespace" in item.rule
     assert "canary-7c1e9f" not in repr(items)
     assert "canary-7c1e9f" not in str(item.as_dict())
     assert "canary-7c1e9f" not in item.describe()
@@ -126,7 +133,7 @@ def test_secret_whitespace_is_reported_without_repeating_the_secret() -> None:
 
 def test_missing_secret_is_reported() -> None:
     items = signing_advice(**{**EXAMPLE, "secret": ""})
-    assert [(i.field, i.message) for i in items] == [("userDomainSecret", "is required")]
+    assert [(i.field, i.rule) for i in items] == [("userDomainSecret", "is required")]
 
 
 def test_signing_advice_ignores_the_user_domain_and_by_default_the_clock() -> None:
@@ -140,7 +147,7 @@ def test_signing_advice_checks_the_ten_minute_window_when_given_a_clock() -> Non
     assert signing_advice(**EXAMPLE, clock=in_window) == []
     (item,) = signing_advice(**EXAMPLE, clock=stale)
     assert item.field == "ts"
-    assert "10 minutes" in item.message
+    assert "10 minutes" in item.rule
 
 
 def test_several_mistakes_are_all_reported_in_the_page_parameter_order() -> None:
@@ -163,18 +170,15 @@ def test_fields_filter_limits_the_advice() -> None:
                                           fields=["random"])] == ["random"]
 
 
-def test_advise_turns_problems_into_advice() -> None:
-    doubted = Problem("phone", "is not valid", 5019, "check it")
-    plain = Problem("random", "must be exactly 16 characters (got 17)", None, "use new_random")
-    items = advise([plain, doubted], {"random": "abcdefghijklmnop ", "phone": "1"},
-                   judgement_only=[doubted])
-    assert [(i.field, i.severity) for i in items] == [("random", "error"), ("phone", "warning")]
-    assert items[0].hint == "remove the whitespace around the value: 'abcdefghijklmnop'"
-    assert items[1].hint == "check it"
-    assert items[1].message_zh == "手机号格式不正确"  # the page: 5019 手机号格式不正确
+def test_padding_is_named_as_the_cause_and_judgement_only_problems_are_warnings() -> None:
+    items = field_advice(**{**EXAMPLE, "random": "abcdefghijklmnop ", "phone": "1"},
+                         user_domain="demo", check_clock_window=False)
+    assert [(i.field, i.severity) for i in items] == [("phone", "warning"), ("random", "error")]
+    assert items[1].hint == "remove the whitespace around the value: 'abcdefghijklmnop'"
+    assert items[0].message_zh == "手机号格式不正确"  # the page: 5019 手机号格式不正确
 
 
 def test_as_dict_is_plain_data_in_a_fixed_order() -> None:
     (item,) = signing_advice(**{**EXAMPLE, "ts": "1744773894"})
-    assert list(item.as_dict()) == ["field", "severity", "message", "hint", "code",
-                                    "message_zh", "message_en"]
+    assert list(item.as_dict()) == ["field", "severity", "rule", "hint", "code",
+                                    "message_zh", "message_en", "text"]
