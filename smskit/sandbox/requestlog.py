@@ -109,8 +109,24 @@ class RequestRecord:
 Listener = Callable[[RequestRecord], None]
 
 
+class _Entry:
+    """One answer as the API layer reported it; made into a :class:`RequestRecord` (masked,
+    cut) when first read, so that recording costs the success path next to nothing."""
+
+    __slots__ = ("raw", "record")
+
+    def __init__(self, raw: tuple[Any, ...]) -> None:
+        self.raw = raw
+        self.record: RequestRecord | None = None
+
+
 class RequestLog:
-    """The bounded, thread-safe list of :class:`RequestRecord`, with listeners for consoles."""
+    """The bounded, thread-safe list of :class:`RequestRecord`, with listeners for consoles.
+
+    ``secrets`` returns every secret to mask (the sandbox's domains' secrets), asked when a
+    record is made. Until then an answer is held as reported (its query at most the server's
+    ``max_request_line_bytes``), in memory only.
+    """
 
     def __init__(self, *, clock: Clock, secrets: Callable[[], Collection[str]],
                  limit: int | None = None) -> None:
@@ -121,64 +137,82 @@ class RequestLog:
             raise ValueError(f"the request log's limit must be an int >= 1, not {self.limit!r}")
         self._secrets = secrets
         self._cut = max_value_chars()
-        self._records: deque[RequestRecord] = deque(maxlen=self.limit)
+        self._entries: deque[_Entry] = deque(maxlen=self.limit)
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
 
     def record(self, *, method: str, path: str, params: Mapping[str, str], status: int,
                code: int | None, check: str, diagnosis: SignatureNote | None = None,
-               api: bool = False) -> RequestRecord:
-        """Add one answered request; values are masked and cut here, nowhere else.
+               api: bool = False) -> None:
+        """Add one answered request (``params`` must not change afterwards).
 
         ``api``: the request is the platform's endpoint, so its ``userDomain`` and ``phone``
         parameters name whom it was about (an extra's filters of the same names do not).
         """
-        secrets = [secret for secret in self._secrets() if secret]
-        clean = tuple((self._clean(name, secrets), self._clean(value, secrets, name=name))
-                      for name, value in params.items())
-        kept = dict(clean) if api else {}
-        entry = RequestRecord(time_ms=self.clock.now_ms(), method=self._clean(method, secrets),
-                              path=self._clean(path, secrets), params=clean, status=status,
-                              code=code, check=check, user_domain=kept.get("userDomain"),
-                              phone=kept.get("phone"), diagnosis=diagnosis)
+        entry = _Entry((self.clock.now_ms(), method, path, params, status, code, check,
+                        diagnosis, api))
         with self._lock:
-            self._records.append(entry)
-            listeners = tuple(self._listeners)
-        for listener in listeners:
-            listener(entry)
-        return entry
+            self._entries.append(entry)
+            listeners = self._listeners
+        if listeners:
+            record = self._built(entry)
+            for listener in listeners:
+                listener(record)
 
     def records(self, *, user_domain: str | None = None, phone: str | None = None,
                 since_ms: int | None = None, limit: int | None = None) -> list[RequestRecord]:
         """Records oldest first; filters combine; ``limit`` keeps the newest ``limit``."""
         with self._lock:
-            found = [entry for entry in self._records
-                     if (user_domain is None or entry.user_domain == user_domain)
-                     and (phone is None or entry.phone == phone)
-                     and (since_ms is None or entry.time_ms >= since_ms)]
+            entries = list(self._entries)
+        found = [record for record in map(self._built, entries)
+                 if (user_domain is None or record.user_domain == user_domain)
+                 and (phone is None or record.phone == phone)
+                 and (since_ms is None or record.time_ms >= since_ms)]
         if limit is not None:
             found = found[-limit:] if limit > 0 else []
         return found
 
     def clear(self) -> None:
         with self._lock:
-            self._records.clear()
+            self._entries.clear()
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener`` with each new record (after it is stored), e.g. a console."""
         with self._lock:
-            self._listeners.append(listener)
+            self._listeners = [*self._listeners, listener]
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._entries)
 
     def __iter__(self) -> Iterator[RequestRecord]:
         return iter(self.records())
 
-    def _clean(self, text: str, secrets: Collection[str], *, name: str = "") -> str:
-        if "secret" in name.lower():
+    def _built(self, entry: _Entry) -> RequestRecord:
+        """The entry's record, masked and cut, made on first use."""
+        record = entry.record
+        if record is not None:
+            return record
+        time_ms, method, path, params, status, code, check, diagnosis, api = entry.raw
+        secrets = [secret for secret in self._secrets() if secret]
+        shortest = min(map(len, secrets), default=0)  # shorter texts cannot hold a secret
+        clean = tuple((self._clean(name, secrets, shortest),
+                       self._clean(value, secrets, shortest, name=name))
+                      for name, value in params.items())
+        kept = dict(clean) if api else {}
+        record = RequestRecord(time_ms=time_ms, method=self._clean(method, secrets, shortest),
+                               path=self._clean(path, secrets, shortest), params=clean,
+                               status=status, code=code, check=check,
+                               user_domain=kept.get("userDomain"), phone=kept.get("phone"),
+                               diagnosis=diagnosis)
+        entry.record = record  # two threads may both build it: equal records, either wins
+        return record
+
+    def _clean(self, text: str, secrets: Collection[str], shortest: int, *,
+               name: str = "") -> str:
+        if name and "secret" in name.lower():
             return SECRET_MASK
-        for secret in secrets:
-            if secret in text:
-                text = text.replace(secret, SECRET_MASK)
+        if secrets and len(text) >= shortest:
+            for secret in secrets:
+                if secret in text:
+                    text = text.replace(secret, SECRET_MASK)
         return text if len(text) <= self._cut else text[:self._cut] + _CUT
