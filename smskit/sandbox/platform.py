@@ -50,7 +50,6 @@ from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
-from smskit.request import ENDPOINT_PATH
 from smskit.sandbox.domains import DomainTable, SandboxDomain
 from smskit.sandbox.requestlog import SignatureNote
 from smskit.sandbox.state import Delivery, SandboxState
@@ -142,9 +141,6 @@ class Platform:
                                 f"{answer.ext_msg} ({'; '.join(notes)})")
         else:
             answer = self._check(params, problems)
-        log.info("%s userDomain=%r phone=%r codeType=%r -> %d", ENDPOINT_PATH,
-                 params.get("userDomain"), params.get("phone"), params.get("codeType"),
-                 answer.code)
         return answer
 
     # -- the checks, in order --------------------------------------------------------------
