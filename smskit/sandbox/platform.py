@@ -177,7 +177,7 @@ class Platform:
             return self._signature_failed(params, domain, code_type, ts)
         fault = self.domains.sms_fault(domain)
         if fault is not None:
-            return Answer(fault.code, "sms_config", fault.explanation)
+            return Answer(fault.code, "sms_config", fault.explanation(self.lang))
         return self._send(domain, params["internationalCode"], params["phone"], code_type)
 
     def _signature_failed(self, params: Mapping[str, str], domain: SandboxDomain,
@@ -278,8 +278,9 @@ class Platform:
         outcome = self.state.send(user_domain=domain.name, international_code=international_code,
                                   phone=phone, code_type=code_type)
         if outcome.refusal is not None:
-            return Answer(PlatformCode.RATE_LIMITED, "rate_limit",
-                          f"phone {phone}: {outcome.refusal.describe()}")
+            return Answer(PlatformCode.RATE_LIMITED, "rate_limit", i18n.t(
+                "sandbox.rate_limited", self.lang, phone=phone,
+                refusal=outcome.refusal.describe(self.lang)))
         if outcome.failed or outcome.delivery is None:
             return Answer(PlatformCode.SEND_FAILED, "provider_failure",
                           i18n.t("sandbox.provider_failed", self.lang))
