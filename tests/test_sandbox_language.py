@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 
 from smskit import i18n
 from smskit.sandbox import Sandbox
@@ -63,3 +64,19 @@ def test_the_default_is_the_kits_language_when_the_sandbox_is_made() -> None:
         assert Sandbox().lang == "en"
     with pytest.raises(ValueError, match="language"):
         Sandbox(lang="fr")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_mistakes_a_backend_makes_over_http_are_explained_in_its_language(
+        make_sandbox: Callable[..., Sandbox], lang: str) -> None:
+    sb = make_sandbox(lang=lang)
+    endpoint = sb.base_url + "/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+    answers = [
+        requests.get(endpoint, params=signed_query(sb), timeout=5),  # GET instead of POST
+        requests.post(endpoint, data=signed_query(sb), timeout=5),  # a form body
+        requests.post(endpoint.replace("/v2/sms", "/v2/SMS"), timeout=5),  # a wrong path
+    ]
+    assert [answer.status_code for answer in answers] == [405, 400, 404]
+    for answer in answers:
+        found = CJK.search(answer.json()["extMsg"])
+        assert bool(found) == (lang == "zh"), answer.json()
