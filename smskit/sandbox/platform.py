@@ -205,12 +205,13 @@ class Platform:
         found = _diagnosis(params, domain)
         if found is None or found.mistake is None:
             return shape
-        return Answer(shape.code, shape.check,
-                      f"{shape.ext_msg} {self._mistake_text(found.mistake)}",
+        recognised = i18n.t("sandbox.recognised_mistake", self.lang,
+                            mistake=self._mistake_text(found.mistake))
+        return Answer(shape.code, shape.check, f"{shape.ext_msg} {recognised}",
                       diagnosis=SignatureNote.of(found))
 
     def _mistake_text(self, mistake: Mistake) -> str:
-        return i18n.t("sandbox.recognised_mistake", self.lang, id=mistake.id,
+        return i18n.t("sandbox.mistake", self.lang, id=mistake.id,
                        title=mistake.title(self.lang), fix=mistake.fix(self.lang))
 
     def _random_and_signature_shape(self, random: str | None,
