@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smskit.sandbox import DomainTable, Sandbox
+from smskit.sandbox.platform import CHECKS
 from tests.fixtures.sandbox import (
     API_PATH,
     DATA,
@@ -73,6 +74,8 @@ def test_every_answered_request_is_recorded_with_the_deciding_check(sandbox: San
         ("GET", 404, 404, "http_404"),
         ("GET", 405, 405, "http_405"),
     ]
+    api_checks = {r.check for r in sandbox.requests() if r.path == API_PATH and r.status == 200}
+    assert api_checks <= set(CHECKS)
     first = sandbox.requests()[0]
     assert (first.time_ms, first.path, first.user_domain, first.phone) == (
         START_MS, API_PATH, "sandbox-demo", PHONE)

@@ -186,14 +186,12 @@ class Platform:
         found = _diagnosis(params, domain)
         if found is not None and found.mistake is not None:
             text = i18n.t("sandbox.signature_known_mistake", self.lang,
-                          domain=repr(domain.name),
-                           mistake=self._mistake_text(found.mistake))
+                          domain=repr(domain.name), mistake=self._mistake_text(found.mistake))
         else:
             case = ("" if params["signature"].islower()
                     else i18n.t("sandbox.not_lowercase", self.lang))
             text = i18n.t("sandbox.signature_mismatch", self.lang, domain=repr(domain.name),
-                          case=case,
-                           code_type=code_type, ts=ts)
+                          case=case, code_type=code_type, ts=ts)
         note = None if found is None else SignatureNote.of(found)
         return Answer(PlatformCode.SIGNATURE_FAILED, "signature", text, diagnosis=note)
 
@@ -212,7 +210,7 @@ class Platform:
 
     def _mistake_text(self, mistake: Mistake) -> str:
         return i18n.t("sandbox.mistake", self.lang, id=mistake.id,
-                       title=mistake.title(self.lang), fix=mistake.fix(self.lang))
+                      title=mistake.title(self.lang), fix=mistake.fix(self.lang))
 
     def _random_and_signature_shape(self, random: str | None,
                                     signature: str | None) -> Answer | None:
