@@ -105,10 +105,9 @@ def test_the_codes_snapshot_shows_the_filter_table_and_detail() -> None:
     assert 'data-code="5058"' not in snapshot  # filtered out
 
 
-def test_a_send_outcome_displays_as_the_response_panel() -> None:
+def test_the_snapshot_carries_the_last_outcome_as_the_response_panel() -> None:
     builder = _builder(secret="wrong-secret-for-the-sandbox")
     builder.phone.value = "bad"
     builder.send.click()  # refused by the kit: nothing is sent
-    outcome = builder.last_result
-    assert outcome is not None
-    assert outcome._repr_html_().startswith('<div class="smskit-response smskit-response-not_sent"')
+    assert builder.last_result is not None and builder.last_result["outcome"] == "not_sent"
+    assert '<div class="smskit-response smskit-response-not_sent"' in builder.static_html()
