@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from smskit.clock import Clock, SystemClock
 from smskit.fields import parse_code_type
+from smskit.sandbox.classroom import Classroom, Roster
+from smskit.sandbox.classroom_routes import ClassroomRoutes
 from smskit.sandbox.domains import DomainTable, load_domains
 from smskit.sandbox.platform import Platform
 from smskit.sandbox.ratelimit import RatePolicy
@@ -51,13 +53,20 @@ class Sandbox:
         domains: DomainTable | None = None,
         random_source: _random.Random | None = None,
         limits: ServerLimits | None = None,
+        classroom: Roster | None = None,
     ) -> None:
         #: The server's notion of "now": ``ts`` is checked and codes expire against it.
         self.clock: Clock = clock or SystemClock()
         #: The rate policy in force (5058).
         self.policy = policy or RatePolicy()
-        #: The sandbox user domains and their SMS configuration.
+        #: The sandbox user domains and their SMS configuration (a classroom's: one per
+        #: trainee, the demo domain closed).
         self.domains = domains or load_domains()
+        #: Classroom mode: the class's guard and progress store (``None`` otherwise).
+        self.classroom: Classroom | None = None
+        if classroom is not None:
+            self.domains = classroom.domain_table(self.domains)
+            self.classroom = Classroom(classroom, clock=self.clock)
         self.limits = limits or ServerLimits()
         self.state = SandboxState(policy=self.policy, clock=self.clock,
                                   random_source=random_source)
@@ -74,8 +83,10 @@ class Sandbox:
         with self._lifecycle:
             if self._server is not None:
                 return self
+            guarded = (None if self.classroom is None
+                       else ClassroomRoutes(classroom=self.classroom, state=self.state))
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
-                            clock=self.clock)
+                            clock=self.clock, classroom=guarded)
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
                                        clock=self.clock, limits=self.limits)
@@ -213,8 +224,10 @@ class Sandbox:
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
 
     def reset(self) -> None:
-        """Clear the outbox, rate-limit history and injected faults."""
+        """Clear the outbox, rate-limit history and injected faults (and a class's progress)."""
         self.state.reset()
+        if self.classroom is not None:
+            self.classroom.reset()
 
     def __repr__(self) -> str:
         where = self.base_url if self.running else "not running"

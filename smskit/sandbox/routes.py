@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smskit.clock import Clock
 from smskit.codetypes import CodeType
@@ -36,6 +36,9 @@ from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response, parse_query
 from smskit.signing import has_utf8
 
+if TYPE_CHECKING:
+    from smskit.sandbox.classroom_routes import ClassroomRoutes
+
 PREFIX = "/_sandbox"
 _MAX_FAULTS = 1000
 
@@ -47,8 +50,10 @@ class Router:
     """Dispatch a :class:`Request` to the endpoint or an extra; 404 and 405 as JSON."""
 
     def __init__(self, *, platform: Platform, state: SandboxState, domains: DomainTable,
-                 clock: Clock) -> None:
+                 clock: Clock, classroom: ClassroomRoutes | None = None) -> None:
         self.platform = platform
+        #: Classroom mode: its views, and the guard in front of the other extras.
+        self.classroom = classroom
         self.state = state
         self.domains = domains
         self.clock = clock
@@ -65,8 +70,12 @@ class Router:
                                           "next sends answer 5059")},
             f"{PREFIX}/reset": {"POST": (self.reset, "forget outbox, rate history, faults")},
         }
+        if classroom is not None:
+            self.routes.update(classroom.routes())
 
     def handle(self, request: Request) -> Response:
+        if self.classroom is not None:
+            self.classroom.guard(request)
         methods = self.routes.get(request.path)
         if methods is None:
             raise HttpProblem(404, self._not_found(request.path))
@@ -120,6 +129,11 @@ class Router:
         })
 
     def health(self, request: Request) -> Response:
+        if self.classroom is not None:  # nothing of the class: no domains, no faults
+            return Response(200, {"status": "ok", "service": "smskit sandbox (classroom)",
+                                  "nowMs": self.clock.now_ms(),
+                                  "endpoint": f"POST {ENDPOINT_PATH}",
+                                  "ratePolicy": self.state.policy.describe()})
         return Response(200, {
             "status": "ok",
             "service": "smskit sandbox",
@@ -144,7 +158,7 @@ class Router:
         return Response(200, {"nowMs": now, "deliveries": rows})
 
     def verify(self, request: Request) -> Response:
-        body = _json_object(request.body)
+        body = json_object(request.body)
         _only(body, {"phone", "codeType", "code", "internationalCode", "userDomain"})
         phone = _text(body, "phone", required=True)
         code = body.get("code")
@@ -159,7 +173,7 @@ class Router:
         return Response(200, result.to_json())
 
     def faults(self, request: Request) -> Response:
-        body = _json_object(request.body)
+        body = json_object(request.body)
         _only(body, {"userDomain", "phone", "count"})
         count = body.get("count", 1)
         if type(count) is not int or not 1 <= count <= _MAX_FAULTS:
@@ -171,10 +185,12 @@ class Router:
 
     def reset(self, request: Request) -> Response:
         self.state.reset()
+        if self.classroom is not None:
+            self.classroom.classroom.reset()
         return Response(200, {"status": "reset"})
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes) -> dict[str, Any]:
     if not body:
         raise HttpProblem(400, "send a JSON object as the request body")
     try:
