@@ -9,6 +9,7 @@ tables are deterministic (fixed column order, no timestamps of their own, a fixe
 - :func:`comparison_frame` / :func:`match_summary`: documented against observed, from
   :func:`smskit.sandbox.replay` results;
 - :func:`outbox_frame`, :func:`rules_frame`: the sandbox's deliveries and rules;
+- :func:`requests_frame`: the sandbox's request log;
 - :func:`regions_frame`, :func:`checklist_frame`: for going live.
 """
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
     from smskit.sandbox import Replayed, Sandbox
+    from smskit.sandbox.requestlog import RequestRecord
 
 #: The styled catalogue's fixed HTML id (``T_<uuid>``), so its HTML is the same every run.
 CATALOGUE_UUID = "smskit-catalogue"
@@ -194,6 +196,23 @@ def outbox_frame(sandbox: Sandbox) -> pd.DataFrame:
             for d in sandbox.outbox()]
     return pd.DataFrame(rows, columns=["sent", "expires", "userDomain", "internationalCode",
                                        "phone", "codeType", "code", "status"])
+
+
+REQUEST_COLUMNS = ("time", "method", "path", "userDomain", "phone", "status", "code", "check",
+                   "mistake", "params")
+
+
+def requests_frame(records: Iterable[RequestRecord]) -> pd.DataFrame:
+    """Request-log records as a table, oldest first; ``mistake`` is the doctor's finding
+    (the mistake id, ``unexplained``, or empty), ``params`` the query as sent."""
+    import pandas as pd
+
+    rows = [(utc_text(r.time_ms), r.method, r.path, r.user_domain or "", r.phone or "",
+             r.status, "" if r.code is None else r.code, r.check,
+             "" if r.diagnosis is None else (r.diagnosis.mistake_id or r.diagnosis.verdict),
+             "&".join(f"{name}={value}" for name, value in r.params))
+            for r in records]
+    return pd.DataFrame(rows, columns=list(REQUEST_COLUMNS))
 
 
 def rules_frame(sandbox: Sandbox) -> pd.DataFrame:

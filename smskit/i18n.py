@@ -52,7 +52,7 @@ LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 _chosen: Language | None = None
 
 
-def _as_language(value: str) -> Language:
+def as_language(value: str) -> Language:
     """``value`` as a language code, or a ValueError naming the accepted ones."""
     code = value.strip().lower()
     if code not in LANGUAGES:
@@ -83,7 +83,7 @@ def set_language(lang: str | None) -> None:
     """Write in ``lang`` (``"zh"`` or ``"en"``) from now on; ``None`` returns to the
     environment's choice."""
     global _chosen
-    _chosen = None if lang is None else _as_language(lang)
+    _chosen = None if lang is None else as_language(lang)
 
 
 @contextmanager
@@ -95,7 +95,7 @@ def using_language(lang: str | None) -> Iterator[Language]:
     global _chosen
     previous = _chosen
     if lang is not None:
-        _chosen = _as_language(lang)
+        _chosen = as_language(lang)
     try:
         yield language()
     finally:
@@ -115,11 +115,11 @@ def t(key: str, /, lang: str | None = None, **values: object) -> str:
     An unknown key or a missing placeholder value raises KeyError: both are mistakes in
     the kit's code, which the tests find. ``lang`` cannot be a placeholder's name.
     """
-    edition = language() if lang is None else _as_language(lang)
+    edition = language() if lang is None else as_language(lang)
     return messages()[key][edition].format_map(values)
 
 
 def pick(*, en: str, zh: str, lang: str | None = None) -> str:
     """Of two editions held by some data, the one in ``lang`` (default: :func:`language`)."""
-    edition = language() if lang is None else _as_language(lang)
+    edition = language() if lang is None else as_language(lang)
     return zh if edition == "zh" else en

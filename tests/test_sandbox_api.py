@@ -170,7 +170,7 @@ def test_the_index_lists_every_path(sandbox: Sandbox) -> None:
     assert set(paths) == {
         "POST /v2/sms/enduserapi/v2/sendPhoneSmsCode", "GET /", "GET /_sandbox/health",
         "GET /_sandbox/outbox", "POST /_sandbox/verify", "POST /_sandbox/faults",
-        "POST /_sandbox/reset"}
+        "POST /_sandbox/reset", "GET /_sandbox/requests"}
 
 
 def test_outbox_filters_are_checked(sandbox: Sandbox) -> None:

@@ -101,7 +101,9 @@ def test_a_signature_without_the_secret_gets_a_hint(sandbox: Sandbox) -> None:
     query = signed_query(sandbox, secret="")
     answer = post_api(sandbox, query)
     assert answer["code"] == 5420
-    assert "without the userDomainSecret" in answer["extMsg"]
+    # The doctor's finding (data/signature_mistakes.json), named by its id and fix.
+    assert "[secret-left-out]" in answer["extMsg"]
+    assert "Append the userDomainSecret" in answer["extMsg"]
 
 
 def test_another_domains_secret_does_not_verify(sandbox: Sandbox) -> None:

@@ -16,6 +16,7 @@ import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from smskit import i18n
 from smskit.clock import Clock, SystemClock
 from smskit.fields import parse_code_type
 from smskit.sandbox.classroom import Classroom, Roster
@@ -23,12 +24,15 @@ from smskit.sandbox.classroom_routes import ClassroomRoutes
 from smskit.sandbox.domains import DomainTable, load_domains
 from smskit.sandbox.platform import Platform
 from smskit.sandbox.ratelimit import RatePolicy
+from smskit.sandbox.requestlog import RequestLog, RequestRecord
 from smskit.sandbox.routes import Router
 from smskit.sandbox.server import SandboxHTTPServer
 from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
 from smskit.sandbox.wire import ServerLimits
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from smskit.client import SmsClient
 
 DEFAULT_HOST = "127.0.0.1"
@@ -53,6 +57,8 @@ class Sandbox:
         domains: DomainTable | None = None,
         random_source: _random.Random | None = None,
         limits: ServerLimits | None = None,
+        lang: str | None = None,
+        request_log_size: int | None = None,
         classroom: Roster | None = None,
     ) -> None:
         #: The server's notion of "now": ``ts`` is checked and codes expire against it.
@@ -70,7 +76,14 @@ class Sandbox:
         self.limits = limits or ServerLimits()
         self.state = SandboxState(policy=self.policy, clock=self.clock,
                                   random_source=random_source)
-        self.platform = Platform(domains=self.domains, state=self.state, clock=self.clock)
+        #: The language of ``extMsg`` texts (default: :func:`smskit.i18n.language` now).
+        self.lang: i18n.Language = i18n.language() if lang is None else i18n.as_language(lang)
+        self.platform = Platform(domains=self.domains, state=self.state, clock=self.clock,
+                                 lang=self.lang)
+        #: Every answered request, newest last (``request_log_size``: how many are kept;
+        #: default ``request_log.max_records`` of ``data/sandbox_policy.json``).
+        self.request_log = RequestLog(clock=self.clock, limit=request_log_size,
+                                      secrets=lambda: [d.secret for d in self.domains])
         self._host, self._requested_port = host, port
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -86,10 +99,11 @@ class Sandbox:
             guarded = (None if self.classroom is None
                        else ClassroomRoutes(classroom=self.classroom, state=self.state))
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
-                            clock=self.clock, classroom=guarded)
+                            clock=self.clock, log=self.request_log, classroom=guarded)
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
-                                       clock=self.clock, limits=self.limits)
+                                       clock=self.clock, limits=self.limits,
+                                       refused=router.refused)
             thread = threading.Thread(target=server.serve_forever,
                                       kwargs={"poll_interval": _POLL_SECONDS},
                                       name=f"smskit-sandbox:{server.server_port}", daemon=True)
@@ -224,10 +238,26 @@ class Sandbox:
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
 
     def reset(self) -> None:
-        """Clear the outbox, rate-limit history and injected faults (and a class's progress)."""
+        """Clear the outbox, rate-limit history, injected faults and a class's progress (not
+        the request log)."""
         self.state.reset()
         if self.classroom is not None:
             self.classroom.reset()
+
+    # -- the request log ------------------------------------------------------------------
+
+    def requests(self, *, user_domain: str | None = None, phone: str | None = None,
+                 since_ms: int | None = None, limit: int | None = None) -> list[RequestRecord]:
+        """The answered requests, oldest first: of one user domain / phone, at or after
+        ``since_ms`` (sandbox clock); ``limit`` keeps the newest ``limit``."""
+        return self.request_log.records(user_domain=user_domain, phone=phone,
+                                        since_ms=since_ms, limit=limit)
+
+    def requests_frame(self, **filters: Any) -> pd.DataFrame:
+        """:meth:`requests` as a pandas table, for notebooks (imports pandas)."""
+        from smskit.frames import requests_frame
+
+        return requests_frame(self.requests(**filters))
 
     def __repr__(self) -> str:
         where = self.base_url if self.running else "not running"

@@ -3,21 +3,30 @@
 Every API-level outcome is the platform's envelope ``{"code", "msg", "data", "extMsg"}``.
 Success is the platform's documented ``{"code": 200, "msg": "", "data": null, "extMsg":
 null}`` (docs/platform.md). An error carries the catalogue's Chinese ``msg`` verbatim and an
-English ``extMsg`` naming the field and the rule (never the secret).
+``extMsg`` naming the field and the rule (never the secret), in the sandbox's language
+(``sandbox.*`` keys of ``data/messages.json``). A wrong signature's ``extMsg`` carries the
+signature doctor's finding (:func:`smskit.diagnose`): the mistake's title and fix, never the
+right signature.
 
-Check order; the first failing check answers:
+Check order; the first failing check answers. Each :class:`Answer` names the check that
+decided it with a stable id (in brackets), which the request log records:
 
-1. presence: ``phone`` 5021, ``userDomain`` 5023, ``internationalCode`` 5116;
-2. phone format 5019, judged by :mod:`smskit.validation` (phonenumbers) against the
-   international code; an unusable international code is also 5019 (*);
-3. ``ts`` format 5145 (integer, 13 digits), then the 10-minute window, inclusive: 5145 (*);
-4. ``codeType`` missing or not 1-5: 5000 服务异常 (*; the page gives no code);
-5. ``random`` missing or not 16 characters, ``signature`` missing or not 64 hex: 5421 (*);
-6. ``userDomain`` unknown 5015, disabled 5104;
+1. presence: ``phone`` 5021 [phone_missing], ``userDomain`` 5023 [user_domain_missing],
+   ``internationalCode`` 5116 [international_code_missing];
+2. phone format 5019 [phone_format], judged by :mod:`smskit.validation` (phonenumbers) against
+   the international code; an unusable international code is also 5019 (*)
+   [international_code_format];
+3. ``ts`` format 5145 (integer, 13 digits) [ts_format], then the 10-minute window, inclusive:
+   5145 (*) [ts_window];
+4. ``codeType`` missing or not 1-5: 5000 服务异常 (*; the page gives no code) [code_type];
+5. ``random`` missing or not 16 characters [random_format], ``signature`` missing or not 64
+   hex [signature_format]: 5421 (*);
+6. ``userDomain`` unknown 5015 [user_domain_unknown], disabled 5104 [user_domain_disabled];
 7. signature: :func:`smskit.signing.verify` (constant time) over the canonical forms (int
-   ``codeType``, int ``ts``) with the domain's secret: 5420 (uppercase hex fails, with a hint);
-8. the domain's SMS configuration: 5117-5216 (see :mod:`smskit.sandbox.domains`);
-9. rate limit 5058, then an injected provider failure 5059, then delivery: 200.
+   ``codeType``, int ``ts``) with the domain's secret: 5420 [signature] (uppercase hex fails);
+8. the domain's SMS configuration: 5117-5216 [sms_config] (see :mod:`smskit.sandbox.domains`);
+9. rate limit 5058 [rate_limit], then an injected provider failure 5059 [provider_failure],
+   then delivery: 200 [delivered].
 
 (*) marks sandbox assumptions: the page states the rule but not the code. Why this order:
 cheap stateless checks of the request come first (what a gateway validates before any
@@ -33,25 +42,33 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from smskit import i18n
 from smskit.catalogue import lookup
 from smskit.clock import MILLIS_PER_MINUTE, Clock
-from smskit.errors import Problem
+from smskit.doctor import Diagnosis, Mistake, diagnose
+from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH
 from smskit.sandbox.domains import DomainTable, SandboxDomain
+from smskit.sandbox.requestlog import SignatureNote
 from smskit.sandbox.state import Delivery, SandboxState
 from smskit.signing import verify
 from smskit.validation import CLOCK_WINDOW_MS, validate_fields
-from smskit.worked_example import EMPTY_INPUT_SHA256
 
 log = logging.getLogger("smskit.sandbox")
 
-#: (parameter, code) for a missing parameter, in checking order.
-PRESENCE = (("phone", PlatformCode.PHONE_MISSING), ("userDomain", PlatformCode.DOMAIN_MISSING),
-            ("internationalCode", PlatformCode.INTERNATIONAL_CODE_MISSING))
-ASSUMPTION = "[sandbox assumption: the page names no code for this rule]"
+#: (parameter, code, check id) for a missing parameter, in checking order.
+PRESENCE = (("phone", PlatformCode.PHONE_MISSING, "phone_missing"),
+            ("userDomain", PlatformCode.DOMAIN_MISSING, "user_domain_missing"),
+            ("internationalCode", PlatformCode.INTERNATIONAL_CODE_MISSING,
+             "international_code_missing"))
+#: Every check id an :class:`Answer` can carry, in checking order.
+CHECKS = ("phone_missing", "user_domain_missing", "international_code_missing", "phone_format",
+          "international_code_format", "ts_format", "ts_window", "code_type", "random_format",
+          "signature_format", "user_domain_unknown", "user_domain_disabled", "signature",
+          "sms_config", "rate_limit", "provider_failure", "delivered")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _SIGNATURE_HEX_LENGTH = 64
 
@@ -71,12 +88,16 @@ def error_envelope(code: int, ext_msg: str | None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Answer:
-    """The endpoint's verdict on one request."""
+    """The endpoint's verdict on one request, and the check (one of :data:`CHECKS`) that
+    decided it."""
 
     code: int
+    check: str
     ext_msg: str | None = None
     #: What was delivered, on success.
     delivery: Delivery | None = None
+    #: The doctor's finding on a refused signature (5420, and 5421 when it can judge it).
+    diagnosis: SignatureNote | None = None
 
     def envelope(self) -> dict[str, Any]:
         if self.code == PlatformCode.SUCCESS:
@@ -87,10 +108,13 @@ class Answer:
 class Platform:
     """The endpoint's behaviour over a domain table, the shared state and a clock."""
 
-    def __init__(self, *, domains: DomainTable, state: SandboxState, clock: Clock) -> None:
+    def __init__(self, *, domains: DomainTable, state: SandboxState, clock: Clock,
+                 lang: i18n.Language = "en") -> None:
         self.domains = domains
         self.state = state
         self.clock = clock
+        #: The language of ``extMsg`` (``msg`` is the platform's Chinese in every language).
+        self.lang = lang
 
     def send_phone_sms_code(
         self,
@@ -109,11 +133,13 @@ class Platform:
         if answer is not None:
             notes = []
             if ignored_params:
-                notes.append(f"unrecognised parameters ignored: {', '.join(ignored_params)}")
+                notes.append(i18n.t("sandbox.ignored_params", self.lang,
+                                    names=", ".join(ignored_params)))
             if body_ignored:
-                notes.append("the request body is ignored: parameters go in the query string")
+                notes.append(i18n.t("sandbox.body_ignored", self.lang))
             if notes:
-                answer = Answer(answer.code, f"{answer.ext_msg} ({'; '.join(notes)})")
+                answer = Answer(answer.code, answer.check,
+                                f"{answer.ext_msg} ({'; '.join(notes)})")
         else:
             answer = self._check(params, problems)
         log.info("%s userDomain=%r phone=%r codeType=%r -> %d", ENDPOINT_PATH,
@@ -125,36 +151,90 @@ class Platform:
 
     def _check(self, params: Mapping[str, str], problems: Mapping[str, Problem]) -> Answer:
         """Every check after presence, in the documented order."""
-        for field in ("phone", "internationalCode"):
+        for field, check in (("phone", "phone_format"),
+                             ("internationalCode", "international_code_format")):
             if field in problems:
-                return Answer(PlatformCode.PHONE_FORMAT, _describe(problems[field]))
+                return Answer(PlatformCode.PHONE_FORMAT, check, _describe(problems[field]))
         if "ts" in problems:
-            return Answer(PlatformCode.TIMESTAMP_FORMAT, _describe(problems["ts"]))
+            return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format", _describe(problems["ts"]))
         ts = parse_timestamp_ms(params["ts"])
         window = self._clock_window(ts)
         if window is not None:
             return window
         if "codeType" in problems:
-            return Answer(PlatformCode.SERVICE_ERROR,
-                          f"{_describe(problems['codeType'])} {ASSUMPTION}")
-        shape = _random_and_signature_shape(params.get("random"), params.get("signature"))
+            return Answer(PlatformCode.SERVICE_ERROR, "code_type",
+                          f"{_describe(problems['codeType'])} "
+                          f"{i18n.t('sandbox.assumption', self.lang)}")
+        shape = self._random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
-            return shape
+            return self._diagnosed_shape(shape, params)
         domain = self.domains.get(params["userDomain"])
         if domain is None:
             return self._unknown_domain(params["userDomain"])
         if not domain.enabled:
-            return Answer(PlatformCode.DOMAIN_DISABLED, f"userDomain: {domain.name!r} is disabled")
+            return Answer(PlatformCode.DOMAIN_DISABLED, "user_domain_disabled",
+                          i18n.t("sandbox.domain_disabled", self.lang, name=repr(domain.name)))
         code_type = parse_code_type(params["codeType"])
-        signed: dict[str, Any] = {"phone": params["phone"], "code_type": code_type,
-                                  "random": params["random"], "ts": ts}
         signature = params["signature"]
-        if not verify(signature, secret=domain.secret, **signed):
-            return Answer(PlatformCode.SIGNATURE_FAILED, _mismatch_hint(signature, domain, signed))
+        if not verify(signature, secret=domain.secret, phone=params["phone"],
+                      code_type=code_type, random=params["random"], ts=ts):
+            return self._signature_failed(params, domain, code_type, ts)
         fault = self.domains.sms_fault(domain)
         if fault is not None:
-            return Answer(fault.code, fault.explanation)
+            return Answer(fault.code, "sms_config", fault.explanation)
         return self._send(domain, params["internationalCode"], params["phone"], code_type)
+
+    def _signature_failed(self, params: Mapping[str, str], domain: SandboxDomain,
+                          code_type: int, ts: int) -> Answer:
+        """5420, explained by the doctor: a known mistake's title and fix, or what to check."""
+        found = _diagnosis(params, domain)
+        if found is not None and found.mistake is not None:
+            text = i18n.t("sandbox.signature_known_mistake", self.lang,
+                          domain=repr(domain.name),
+                           mistake=self._mistake_text(found.mistake))
+        else:
+            case = ("" if params["signature"].islower()
+                    else i18n.t("sandbox.not_lowercase", self.lang))
+            text = i18n.t("sandbox.signature_mismatch", self.lang, domain=repr(domain.name),
+                          case=case,
+                           code_type=code_type, ts=ts)
+        note = None if found is None else SignatureNote.of(found)
+        return Answer(PlatformCode.SIGNATURE_FAILED, "signature", text, diagnosis=note)
+
+    def _diagnosed_shape(self, shape: Answer, params: Mapping[str, str]) -> Answer:
+        """A malformed signature (5421) that a known mistake makes, such as Base64, says so."""
+        domain = self.domains.get(params.get("userDomain", ""))
+        if shape.check != "signature_format" or domain is None or not domain.enabled:
+            return shape
+        found = _diagnosis(params, domain)
+        if found is None or found.mistake is None:
+            return shape
+        return Answer(shape.code, shape.check,
+                      f"{shape.ext_msg} {self._mistake_text(found.mistake)}",
+                      diagnosis=SignatureNote.of(found))
+
+    def _mistake_text(self, mistake: Mistake) -> str:
+        return i18n.t("sandbox.recognised_mistake", self.lang, id=mistake.id,
+                       title=mistake.title(self.lang), fix=mistake.fix(self.lang))
+
+    def _random_and_signature_shape(self, random: str | None,
+                                    signature: str | None) -> Answer | None:
+        code, assumption = PlatformCode.SIGNATURE_ERROR, i18n.t("sandbox.assumption", self.lang)
+        if not random:
+            return Answer(code, "random_format",
+                          i18n.t("sandbox.random_required", self.lang, assumption=assumption))
+        if len(random) != RANDOM_LENGTH:
+            return Answer(code, "random_format", i18n.t(
+                "sandbox.random_length", self.lang, length=RANDOM_LENGTH, got=len(random),
+                assumption=assumption))
+        if not signature:
+            return Answer(code, "signature_format",
+                          i18n.t("sandbox.signature_required", self.lang, assumption=assumption))
+        if len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
+            return Answer(code, "signature_format", i18n.t(
+                "sandbox.signature_shape", self.lang, length=_SIGNATURE_HEX_LENGTH,
+                got=len(signature), assumption=assumption))
+        return None
 
     def _field_problems(self, params: Mapping[str, str]) -> dict[str, Problem]:
         """The core's judgement of the fields it knows rules for (first problem per field)."""
@@ -182,77 +262,56 @@ class Platform:
         offset = ts - now
         if abs(offset) <= CLOCK_WINDOW_MS:
             return None
-        direction = "ahead of" if offset > 0 else "behind"
-        return Answer(PlatformCode.TIMESTAMP_FORMAT, (
-            f"ts: {ts} is {abs(offset)} ms ({abs(offset) / MILLIS_PER_MINUTE:.2f} min) "
-            f"{direction} the server's clock ({now}); it must be within {CLOCK_WINDOW_MS} ms "
-            f"(10 minutes, inclusive). Use the current time in ms and check the local clock "
-            f"{ASSUMPTION}"))
+        direction = i18n.t("sandbox.clock_ahead" if offset > 0 else "sandbox.clock_behind",
+                           self.lang)
+        return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_window", i18n.t(
+            "sandbox.clock_window", self.lang, ts=ts, offset=abs(offset),
+            minutes=f"{abs(offset) / MILLIS_PER_MINUTE:.2f}", direction=direction, now=now,
+            window=CLOCK_WINDOW_MS, assumption=i18n.t("sandbox.assumption", self.lang)))
 
     def _unknown_domain(self, name: str) -> Answer:
-        hint = (f"the demo domain is {self.domains.demo_domain!r}; GET /_sandbox/health "
-                "lists them all")
+        hint = i18n.t("sandbox.demo_domain_hint", self.lang,
+                      demo=repr(self.domains.demo_domain))
         if name.strip() in self.domains:
-            hint = f"remove the surrounding whitespace: send {name.strip()!r}"
-        return Answer(PlatformCode.DOMAIN_UNKNOWN,
-                      f"userDomain: {_short(name)} does not exist in this sandbox ({hint})")
+            hint = i18n.t("sandbox.whitespace_hint", self.lang, name=repr(name.strip()))
+        return Answer(PlatformCode.DOMAIN_UNKNOWN, "user_domain_unknown",
+                      i18n.t("sandbox.domain_unknown", self.lang, name=_short(name), hint=hint))
 
     def _send(self, domain: SandboxDomain, international_code: str, phone: str,
               code_type: int) -> Answer:
         outcome = self.state.send(user_domain=domain.name, international_code=international_code,
                                   phone=phone, code_type=code_type)
         if outcome.refusal is not None:
-            return Answer(PlatformCode.RATE_LIMITED, f"phone {phone}: {outcome.refusal.describe()}")
+            return Answer(PlatformCode.RATE_LIMITED, "rate_limit",
+                          f"phone {phone}: {outcome.refusal.describe()}")
         if outcome.failed or outcome.delivery is None:
-            return Answer(PlatformCode.SEND_FAILED, "the SMS provider failed (a failure injected "
-                          "into the sandbox); nothing was delivered")
+            return Answer(PlatformCode.SEND_FAILED, "provider_failure",
+                          i18n.t("sandbox.provider_failed", self.lang))
         delivery = outcome.delivery
         log.info("delivered code %s to +%s %s (codeType %d, userDomain %r)", delivery.code,
                  delivery.international_code, delivery.phone, delivery.code_type,
                  delivery.user_domain)
-        return Answer(PlatformCode.SUCCESS, delivery=delivery)
+        return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 
 def _missing(problems: Mapping[str, Problem]) -> Answer | None:
-    for field, code in PRESENCE:
+    for field, code, check in PRESENCE:
         problem = problems.get(field)
         if problem is not None and problem.code == code:
-            return Answer(code, _describe(problem))
+            return Answer(code, check, _describe(problem))
     return None
 
 
-def _random_and_signature_shape(random: str | None, signature: str | None) -> Answer | None:
-    if not random:
-        return Answer(PlatformCode.SIGNATURE_ERROR, f"random: is required {ASSUMPTION}")
-    if len(random) != RANDOM_LENGTH:
-        return Answer(PlatformCode.SIGNATURE_ERROR, f"random: must be exactly {RANDOM_LENGTH} "
-                      f"characters (got {len(random)}) {ASSUMPTION}")
-    if not signature:
-        return Answer(PlatformCode.SIGNATURE_ERROR, f"signature: is required {ASSUMPTION}")
-    if len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
-        return Answer(PlatformCode.SIGNATURE_ERROR, (
-            f"signature: must be {_SIGNATURE_HEX_LENGTH} lowercase hex characters (a SHA-256 "
-            f"digest), got {len(signature)} characters {ASSUMPTION}"))
-    return None
+def _diagnosis(params: Mapping[str, str], domain: SandboxDomain) -> Diagnosis | None:
+    """The doctor's verdict on the sent signature, or ``None`` when it cannot judge it.
 
-
-def _mismatch_hint(signature: str, domain: SandboxDomain, signed: Mapping[str, Any]) -> str:
-    """Why a well-formed signature failed, when a common mistake explains it."""
-    if signature != signature.lower() and verify(signature.lower(), secret=domain.secret,
-                                                 **signed):
-        return ("signature: right value, wrong case: the platform compares lowercase hex; "
-                "send it lowercased")
-    if signature.lower() == EMPTY_INPUT_SHA256:
-        return ("signature: this is SHA-256 of the empty string, the value printed in the "
-                "page's worked example; hash phone + codeType + random + ts + userDomainSecret")
-    if verify(signature.lower(), secret="", **signed):
-        return ("signature: it was computed without the userDomainSecret; append the secret "
-                "after ts before hashing")
-    case = " (and it is not lowercase)" if signature != signature.lower() else ""
-    return (f"signature: does not match SHA256(phone + codeType + random + ts + "
-            f"userDomainSecret) for userDomain {domain.name!r}{case}; check that the secret "
-            f"belongs to this userDomain and that you signed exactly the values sent "
-            f"(codeType={signed['code_type']}, ts={signed['ts']})")
+    The result holds the right signature (``expected``): it stays here; only the mistake
+    goes into an answer or the request log.
+    """
+    try:
+        return diagnose(params, secret=domain.secret)
+    except InputError:
+        return None
 
 
 def _describe(problem: Problem) -> str:

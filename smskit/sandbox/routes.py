@@ -13,9 +13,14 @@ cannot be mistaken for. They answer plain JSON objects (errors: the transport en
 - ``POST /_sandbox/faults`` with ``{"userDomain"?, "phone"?, "count"?}``: the next matching
   sends answer 5059.
 - ``POST /_sandbox/reset``: forget outbox, rate-limit history and faults.
+- ``GET /_sandbox/requests[?userDomain=&phone=&since=&limit=]``: the request log
+  (:mod:`smskit.sandbox.requestlog`), oldest first; ``since`` is epoch ms on the sandbox's
+  clock, ``limit`` keeps the newest.
 - ``GET /``: this list.
 
-``HEAD`` is accepted wherever ``GET`` is.
+``HEAD`` is accepted wherever ``GET`` is. Every answered request is recorded in the request
+log: the endpoint with the check that decided it, the extras as ``sandbox_<name>``, refusals
+at the HTTP level (told by the server's ``refused`` hook) as ``http_<status>``.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, QUERY_ORDER
 from smskit.sandbox.domains import DomainTable
 from smskit.sandbox.platform import Platform, error_envelope
+from smskit.sandbox.requestlog import HTTP_CHECK_PREFIX, RequestLog
 from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response, parse_query
 from smskit.signing import has_utf8
@@ -41,6 +47,9 @@ if TYPE_CHECKING:
 
 PREFIX = "/_sandbox"
 _MAX_FAULTS = 1000
+_REQUEST_FILTERS = ("userDomain", "phone", "since", "limit")
+_DIGITS = frozenset("0123456789")
+_MAX_FILTER_DIGITS = 15  # epoch ms for the next 30,000 years; keeps int() cheap
 
 
 Handler = Callable[[Request], Response]
@@ -50,13 +59,14 @@ class Router:
     """Dispatch a :class:`Request` to the endpoint or an extra; 404 and 405 as JSON."""
 
     def __init__(self, *, platform: Platform, state: SandboxState, domains: DomainTable,
-                 clock: Clock, classroom: ClassroomRoutes | None = None) -> None:
+                 clock: Clock, log: RequestLog, classroom: ClassroomRoutes | None = None) -> None:
         self.platform = platform
         #: Classroom mode: its views, and the guard in front of the other extras.
         self.classroom = classroom
         self.state = state
         self.domains = domains
         self.clock = clock
+        self.log = log
         self.routes: dict[str, dict[str, tuple[Handler, str]]] = {
             ENDPOINT_PATH: {"POST": (self.send_phone_sms_code,
                                      "the API: parameters in the query string")},
@@ -69,6 +79,8 @@ class Router:
             f"{PREFIX}/faults": {"POST": (self.faults, "JSON {userDomain?, phone?, count?}: "
                                           "next sends answer 5059")},
             f"{PREFIX}/reset": {"POST": (self.reset, "forget outbox, rate history, faults")},
+            f"{PREFIX}/requests": {"GET": (self.requests, "the request log "
+                                           "(?userDomain=&phone=&since=&limit=)")},
         }
         if classroom is not None:
             self.routes.update(classroom.routes())
@@ -88,7 +100,20 @@ class Router:
                            "the query string and an empty body")
             raise HttpProblem(405, detail, headers=(("Allow", ", ".join(allowed)),))
         handler, _ = methods[method]
-        return handler(request)
+        response = handler(request)
+        if request.path != ENDPOINT_PATH:  # the endpoint records its own, with its check
+            check = "sandbox_" + (request.path.rsplit("/", 1)[-1] or "index")
+            self.log.record(method=request.method, path=request.path,
+                            params=_lenient_query(request.query), status=response.status,
+                            code=None, check=check)
+        return response
+
+    def refused(self, request: Request, problem: HttpProblem) -> None:
+        """Record a request refused at the HTTP level (the server's ``refused`` hook)."""
+        self.log.record(method=request.method, path=request.path,
+                        params=_lenient_query(request.query), status=problem.status,
+                        code=problem.status, check=f"{HTTP_CHECK_PREFIX}{problem.status}",
+                        api=request.path == ENDPOINT_PATH)
 
     def internal_error(self, error: BaseException) -> Response:
         """The answer to a request the sandbox failed on: a 5000 envelope naming the bug."""
@@ -117,6 +142,9 @@ class Router:
         ignored = [name for name in params if name not in QUERY_ORDER]
         answer = self.platform.send_phone_sms_code(params, ignored_params=ignored,
                                                    body_ignored=bool(request.body))
+        self.log.record(method=request.method, path=request.path, params=params, status=200,
+                        code=answer.code, check=answer.check, diagnosis=answer.diagnosis,
+                        api=True)
         return Response(200, answer.envelope())
 
     # -- sandbox extras --------------------------------------------------------------------
@@ -188,6 +216,41 @@ class Router:
         if self.classroom is not None:
             self.classroom.classroom.reset()
         return Response(200, {"status": "reset"})
+
+    def requests(self, request: Request) -> Response:
+        filters = parse_query(request.query)
+        unknown = sorted(set(filters) - set(_REQUEST_FILTERS))
+        if unknown:
+            raise HttpProblem(400, f"unknown request-log filter(s) {unknown}"[:200]
+                              + f"; use {', '.join(_REQUEST_FILTERS)}")
+        for name in ("userDomain", "phone"):
+            if name in filters and not filters[name]:
+                raise HttpProblem(400, f"{name} must not be empty; leave it out to see all")
+        records = self.log.records(user_domain=filters.get("userDomain"),
+                                   phone=filters.get("phone"),
+                                   since_ms=_count(filters, "since"),
+                                   limit=_count(filters, "limit"))
+        return Response(200, {"nowMs": self.clock.now_ms(), "maxRecords": self.log.limit,
+                              "requests": [record.as_dict() for record in records]})
+
+
+def _count(filters: Mapping[str, str], name: str) -> int | None:
+    """A filter that is a whole number (``since``: epoch ms, ``limit``: how many)."""
+    text = filters.get(name)
+    if text is None:
+        return None
+    if not text or len(text) > _MAX_FILTER_DIGITS or not _DIGITS.issuperset(text):
+        raise HttpProblem(400, f"{name} must be a whole number of at most {_MAX_FILTER_DIGITS} "
+                          f"digits, got {text[:40]!r}")
+    return int(text)
+
+
+def _lenient_query(query: str) -> dict[str, str]:
+    """The query's parameters for the log, or none when the query is not decodable."""
+    try:
+        return parse_query(query)
+    except HttpProblem:
+        return {}
 
 
 def json_object(body: bytes) -> dict[str, Any]:

@@ -208,6 +208,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         return None
 
     def _serve(self) -> None:
+        path, query = self.path, ""
         try:
             path, query = split_target(self.path)
             body = self._read_body()
@@ -218,6 +219,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             response = self.server.handle(request)
         except HttpProblem as problem:
             self._linger = problem.close
+            self.server.refused(Request(self.command, path, query), problem)
             self._send_problem(problem)
             return
         except _Disconnected:
@@ -326,6 +328,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             pass
 
 
+def _ignore(request: Request, problem: HttpProblem) -> None:
+    """The default :attr:`SandboxHTTPServer.refused`: nobody listens."""
+
+
 class SandboxHTTPServer(ThreadingHTTPServer):
     """``ThreadingHTTPServer`` with a connection bound, tracked connections and JSON errors."""
 
@@ -335,9 +341,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], *, handle: Callable[[Request], Response],
                  answer_internal_error: Callable[[BaseException], Response], clock: Clock,
-                 limits: ServerLimits) -> None:
+                 limits: ServerLimits,
+                 refused: Callable[[Request, HttpProblem], None] | None = None) -> None:
         #: Answers one parsed request (the routes); raises :class:`HttpProblem` to refuse it.
         self.handle = handle
+        #: Told of each request refused with an :class:`HttpProblem` once its request line
+        #: was read (the request log's hook); the path is the raw target if it was unusable.
+        self.refused: Callable[[Request, HttpProblem], None] = refused or _ignore
         #: Answers a request whose handling raised an unexpected exception (a sandbox bug).
         self.answer_internal_error = answer_internal_error
         self.clock = clock
