@@ -21,10 +21,11 @@ from smskit.clock import Clock, SystemClock
 from smskit.fields import parse_code_type
 from smskit.sandbox.classroom import Classroom, Roster
 from smskit.sandbox.classroom_routes import ClassroomRoutes
+from smskit.sandbox.dashboard import records_per_trainee
 from smskit.sandbox.domains import DomainTable, load_domains
 from smskit.sandbox.platform import Platform
 from smskit.sandbox.ratelimit import RatePolicy
-from smskit.sandbox.requestlog import RequestLog, RequestRecord
+from smskit.sandbox.requestlog import RequestLog, RequestRecord, max_records
 from smskit.sandbox.routes import Router
 from smskit.sandbox.server import SandboxHTTPServer
 from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
@@ -82,8 +83,12 @@ class Sandbox:
                                  lang=self.lang)
         #: Every answered request, newest last (``request_log_size``: how many are kept;
         #: default ``request_log.max_records`` of ``data/sandbox_policy.json``).
+        if classroom is not None and request_log_size is None:
+            request_log_size = max(max_records(), records_per_trainee() * len(classroom))
         self.request_log = RequestLog(clock=self.clock, limit=request_log_size,
                                       secrets=lambda: [d.secret for d in self.domains])
+        if self.classroom is not None:  # tallies survive the log's eviction of old records
+            self.request_log.subscribe(self.classroom.tally)
         self._host, self._requested_port = host, port
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -97,7 +102,8 @@ class Sandbox:
             if self._server is not None:
                 return self
             guarded = (None if self.classroom is None
-                       else ClassroomRoutes(classroom=self.classroom, state=self.state))
+                       else ClassroomRoutes(classroom=self.classroom, state=self.state,
+                                            log=self.request_log))
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
                             clock=self.clock, log=self.request_log, classroom=guarded)
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,

@@ -30,6 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from smskit.clock import Clock
+from smskit.sandbox.dashboard import (
+    ClassTally,
+    StuckRules,
+    TraineeProgress,
+    TraineeRow,
+    summary,
+)
 from smskit.sandbox.domains import DISABLED, DomainTable, SandboxDomain
 from smskit.training.classroom import parse_trainee_authorization, trainee_signature
 from smskit.training.handout import write_private
@@ -181,6 +188,12 @@ class Classroom:
                                                         for t in roster}
         self._progress: dict[str, dict[str, ExerciseRecord]] = {t.user_domain: {}
                                                                 for t in roster}
+        #: When each exercise was first received as passed, and the latest record, per domain.
+        self._passed_at: dict[str, dict[str, int]] = {t.user_domain: {} for t in roster}
+        self._last_record_ms: dict[str, int] = {}
+        #: Per-trainee tallies of API answers; the sandbox subscribes it to its request log.
+        self.tally = ClassTally(t.user_domain for t in roster)
+        self.rules = StuckRules.load()
 
     # -- who is asking ---------------------------------------------------------------------
 
@@ -240,11 +253,16 @@ class Classroom:
     def store_progress(self, trainee: Trainee, raw: Mapping[str, Any]) -> ExerciseRecord:
         """Keep the latest record per exercise for this trainee; ``ValueError`` if malformed."""
         record = _record(raw)
+        now = self.clock.now_ms()
+        domain = trainee.user_domain
         with self._lock:
-            records = self._progress[trainee.user_domain]
+            records = self._progress[domain]
             if record.exercise not in records and len(records) >= _MAX_EXERCISES:
                 raise ValueError(f"at most {_MAX_EXERCISES} exercises per trainee")
             records[record.exercise] = record
+            self._last_record_ms[domain] = now
+            if record.passed:
+                self._passed_at[domain].setdefault(record.exercise, now)
         return record
 
     def progress(self, user_domain: str) -> dict[str, ExerciseRecord]:
@@ -252,11 +270,25 @@ class Classroom:
         with self._lock:
             return dict(self._progress.get(user_domain, {}))
 
+    def dashboard(self) -> list[TraineeRow]:
+        """The trainer's dashboard now: one row per trainee, in roster order."""
+        with self._lock:
+            done = {domain: TraineeProgress(
+                passed=tuple(sorted(at)), last_passed_ms=max(at.values(), default=None),
+                last_record_ms=self._last_record_ms.get(domain))
+                for domain, at in self._passed_at.items()}
+        return summary(((t.name, t.user_domain) for t in self.roster), self.tally.snapshot(),
+                       done, now_ms=self.clock.now_ms(), rules=self.rules)
+
     def reset(self) -> None:
-        """Forget every trainee's progress (after a session)."""
+        """Forget every trainee's progress and tallies (after a session)."""
         with self._lock:
             for records in self._progress.values():
                 records.clear()
+            for passed in self._passed_at.values():
+                passed.clear()
+            self._last_record_ms.clear()
+        self.tally.reset()
 
 
 def _record(raw: Mapping[str, Any]) -> ExerciseRecord:

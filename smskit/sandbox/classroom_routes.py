@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from smskit.sandbox.classroom import Classroom, Refused, Trainee
+from smskit.sandbox.requestlog import RequestLog
 from smskit.sandbox.routes import PREFIX, Handler, json_object
 from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response
@@ -29,17 +30,22 @@ def refusal(error: Refused) -> HttpProblem:
 class ClassroomRoutes:
     """The class's views over the classroom guard and the sandbox state."""
 
-    def __init__(self, *, classroom: Classroom, state: SandboxState) -> None:
+    def __init__(self, *, classroom: Classroom, state: SandboxState, log: RequestLog) -> None:
         self.classroom = classroom
         self.state = state
+        self.log = log
 
     def routes(self) -> dict[str, dict[str, tuple[Handler, str]]]:
         return {
             f"{CLASS_PREFIX}/roster": {"GET": (self.roster, "trainer: names and user domains")},
             f"{CLASS_PREFIX}/progress": {"GET": (self.all_progress,
                                                  "trainer: every trainee's progress")},
+            f"{CLASS_PREFIX}/dashboard": {"GET": (self.dashboard, "trainer: one row per "
+                                                  "trainee: requests, codes, passed, stuck")},
             ME_PREFIX: {"GET": (self.me, "trainee: who these credentials are")},
             f"{ME_PREFIX}/outbox": {"GET": (self.my_outbox, "trainee: your delivered codes")},
+            f"{ME_PREFIX}/requests": {"GET": (self.my_requests,
+                                              "trainee: your requests to the API")},
             f"{ME_PREFIX}/progress": {"GET": (self.my_progress, "trainee: your progress"),
                                       "POST": (self.post_progress,
                                                "trainee: JSON ExerciseRecord")},
@@ -72,6 +78,13 @@ class ClassroomRoutes:
         return Response(200, {"progress": {
             t.user_domain: _progress_rows(self.classroom, t) for t in self.classroom.roster}})
 
+    def dashboard(self, request: Request) -> Response:
+        return Response(200, {"nowMs": self.classroom.clock.now_ms(),
+                              "stuckRules": {"sameErrorStreak":
+                                             self.classroom.rules.same_error_streak,
+                                             "idleMinutes": self.classroom.rules.idle_minutes},
+                              "trainees": [row.as_dict() for row in self.classroom.dashboard()]})
+
     # -- a trainee's own -------------------------------------------------------------------
 
     def me(self, request: Request) -> Response:
@@ -83,6 +96,12 @@ class ClassroomRoutes:
         now = self.classroom.clock.now_ms()
         rows = [d.to_json(now) for d in self.state.outbox() if d.user_domain == trainee.user_domain]
         return Response(200, {"nowMs": now, "deliveries": rows})
+
+    def my_requests(self, request: Request) -> Response:
+        trainee = self._trainee(request)
+        records = self.log.records(user_domain=trainee.user_domain)
+        return Response(200, {"nowMs": self.classroom.clock.now_ms(),
+                              "requests": [record.as_dict() for record in records]})
 
     def my_progress(self, request: Request) -> Response:
         trainee = self._trainee(request)

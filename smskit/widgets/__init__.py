@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from smskit.widgets.builder import RequestBuilder
 from smskit.widgets.codes import ErrorCodeBrowser
+from smskit.widgets.dashboard import TrainerDashboard
 from smskit.widgets.explorer import SignatureExplorer
 from smskit.widgets.outcome import SendOutcome
 
-__all__ = ["ErrorCodeBrowser", "RequestBuilder", "SendOutcome", "SignatureExplorer"]
+__all__ = ["ErrorCodeBrowser", "RequestBuilder", "SendOutcome", "SignatureExplorer",
+           "TrainerDashboard"]

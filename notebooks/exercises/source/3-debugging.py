@@ -40,4 +40,5 @@ check("E7", mistake_id)
 # In a terminal, the same finding from a pasted log line (the secret is read from
 # `SMSKIT_USER_DOMAIN_SECRET`): `smskit check -`.
 #
-# 在终端里粘贴日志行运行 `smskit check -`，得到同样的诊断（密钥从 `SMSKIT_USER_DOMAIN_SECRET` 读取）。
+# 在终端里粘贴日志行运行 `smskit check -`，得到同样的诊断
+# （密钥从 `SMSKIT_USER_DOMAIN_SECRET` 读取）。
