@@ -138,7 +138,8 @@ class TrainerDashboard(WidgetView):
             self.refresh()
 
     def __repr__(self) -> str:
-        return f"TrainerDashboard({self.base_url}, {len(self.rows)} trainees)"
+        stuck = sum(1 for row in self.rows if row["stuck"])
+        return f"TrainerDashboard({len(self.rows)} trainees, {stuck} stuck)"
 
 
 def _clock(ms: int | None) -> str:
