@@ -67,8 +67,9 @@ def _roster(args: argparse.Namespace) -> Roster:
 
 
 def run(args: argparse.Namespace) -> int:
+    from smskit.private_file import write_private
     from smskit.sandbox import Sandbox
-    from smskit.training.handout import handout_html, handout_text, write_private
+    from smskit.training.handout import handout_html, handout_text
 
     if not 0 <= args.port <= 65535:
         print(f"smskit classroom: error: --port must be 0-65535, not {args.port}",

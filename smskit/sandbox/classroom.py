@@ -29,7 +29,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from smskit.classroom_auth import parse_trainee_authorization, trainee_signature
 from smskit.clock import Clock
+from smskit.private_file import write_private
 from smskit.sandbox.dashboard import (
     ClassTally,
     StuckRules,
@@ -38,12 +40,11 @@ from smskit.sandbox.dashboard import (
     summary,
 )
 from smskit.sandbox.domains import DISABLED, DomainTable, SandboxDomain
-from smskit.training.classroom import parse_trainee_authorization, trainee_signature
-from smskit.training.handout import write_private
-from smskit.training.progress import ExerciseRecord
 from smskit.validation import CLOCK_WINDOW_MS
 
 ROSTER_FORMAT = "smskit-classroom-roster/1"
+#: One exercise record as a trainee's ``Progress`` sends it (``ExerciseRecord.to_json()``).
+ProgressRecord = dict[str, Any]
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 _SECRET_BYTES = 33  # 44 characters of URL-safe Base64, like the shipped sandbox secrets
 _TOKEN_BYTES = 32
@@ -186,7 +187,7 @@ class Classroom:
         self._lock = threading.Lock()
         self._seen: dict[str, OrderedDict[str, int]] = {t.user_domain: OrderedDict()
                                                         for t in roster}
-        self._progress: dict[str, dict[str, ExerciseRecord]] = {t.user_domain: {}
+        self._progress: dict[str, dict[str, ProgressRecord]] = {t.user_domain: {}
                                                                 for t in roster}
         #: When each exercise was first received as passed, and the latest record, per domain.
         self._passed_at: dict[str, dict[str, int]] = {t.user_domain: {} for t in roster}
@@ -217,8 +218,8 @@ class Classroom:
         """The trainee whose signed ``Authorization`` this is; :class:`Refused` otherwise."""
         if not authorization:
             raise Refused(401, "sign this request as a trainee: Authorization: SmskitTrainee "
-                          "userDomain=..., ts=..., random=..., signature=... (smskit.training."
-                          "classroom.trainee_authorization)")
+                          "userDomain=..., ts=..., random=..., signature=... "
+                          "(smskit.classroom_auth.trainee_authorization)")
         fields = parse_trainee_authorization(authorization)
         if fields is None:
             raise Refused(401, "the Authorization value must be 'SmskitTrainee userDomain=..., "
@@ -250,22 +251,22 @@ class Classroom:
 
     # -- progress --------------------------------------------------------------------------
 
-    def store_progress(self, trainee: Trainee, raw: Mapping[str, Any]) -> ExerciseRecord:
+    def store_progress(self, trainee: Trainee, raw: Mapping[str, Any]) -> ProgressRecord:
         """Keep the latest record per exercise for this trainee; ``ValueError`` if malformed."""
         record = _record(raw)
         now = self.clock.now_ms()
         domain = trainee.user_domain
         with self._lock:
             records = self._progress[domain]
-            if record.exercise not in records and len(records) >= _MAX_EXERCISES:
+            if record["exercise"] not in records and len(records) >= _MAX_EXERCISES:
                 raise ValueError(f"at most {_MAX_EXERCISES} exercises per trainee")
-            records[record.exercise] = record
+            records[record["exercise"]] = record
             self._last_record_ms[domain] = now
-            if record.passed:
-                self._passed_at[domain].setdefault(record.exercise, now)
+            if record["passed"]:
+                self._passed_at[domain].setdefault(record["exercise"], now)
         return record
 
-    def progress(self, user_domain: str) -> dict[str, ExerciseRecord]:
+    def progress(self, user_domain: str) -> dict[str, ProgressRecord]:
         """The latest record per exercise of one trainee."""
         with self._lock:
             return dict(self._progress.get(user_domain, {}))
@@ -291,7 +292,7 @@ class Classroom:
         self.tally.reset()
 
 
-def _record(raw: Mapping[str, Any]) -> ExerciseRecord:
+def _record(raw: Mapping[str, Any]) -> ProgressRecord:
     expected = {"exercise": str, "passed": bool, "attempts": int, "last_verdict": str,
                 "time": str}
     for name, kind in expected.items():
@@ -310,4 +311,4 @@ def _record(raw: Mapping[str, Any]) -> ExerciseRecord:
         raise ValueError("last_verdict must be passed or wrong, attempts 1-1000000")
     if len(raw["time"]) > 40 or (mistake is not None and len(mistake) > 64):
         raise ValueError("time or mistake too long")
-    return ExerciseRecord.from_json(raw)
+    return {name: raw.get(name) for name in (*expected, "mistake")}

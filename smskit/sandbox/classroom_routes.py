@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from smskit.classroom_auth import SCHEME
 from smskit.sandbox.classroom import Classroom, Refused, Trainee
 from smskit.sandbox.requestlog import RequestLog
 from smskit.sandbox.routes import PREFIX, Handler, json_object
 from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response
-from smskit.training.classroom import SCHEME
 
 CLASS_PREFIX, ME_PREFIX = f"{PREFIX}/class", f"{PREFIX}/me"
 #: Extras anyone may read in classroom mode (they show nothing of the class).
@@ -113,9 +113,9 @@ class ClassroomRoutes:
             record = self.classroom.store_progress(trainee, json_object(request.body))
         except ValueError as error:
             raise HttpProblem(400, f"not an exercise record: {error}") from None
-        return Response(200, {"status": "stored", "exercise": record.exercise})
+        return Response(200, {"status": "stored", "exercise": record["exercise"]})
 
 
 def _progress_rows(classroom: Classroom, trainee: Trainee) -> list[dict[str, Any]]:
     records = classroom.progress(trainee.user_domain)
-    return [records[key].to_json() for key in sorted(records)]
+    return [records[key] for key in sorted(records)]

@@ -1,14 +1,7 @@
-"""A trainee in a classroom sandbox: their credentials, how they prove them, and progress sending.
+"""A trainee in a classroom sandbox: their credentials, and sending their progress there.
 
-A trainee proves who they are the way the API does: they sign, the secret never travels.
-The ``Authorization`` field of a trainee's request to the classroom's ``/_sandbox/me/...``
-views reads::
-
-    SmskitTrainee userDomain=<domain>, ts=<ms>, random=<16 characters>, signature=<hex>
-
-where ``signature`` is the lowercase hex SHA-256 of ``userDomain + ts + random + secret``
-(the API's idea with the API's own pieces: 16-character ``random``, millisecond ``ts``).
-The sandbox accepts it within the API's 10-minute window and only once per ``random``.
+A trainee proves who they are the way the API does: they sign, the secret never travels
+(:mod:`smskit.classroom_auth`).
 
 :class:`ClassroomSender` posts each :class:`~smskit.training.progress.ExerciseRecord` to
 the classroom; a failure never breaks a notebook: the record is already saved locally, and
@@ -17,54 +10,19 @@ one line says it was not sent.
 
 from __future__ import annotations
 
-import random as _random
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from smskit import environment
-from smskit.clock import Clock, SystemClock
+from smskit.classroom_auth import trainee_authorization
+from smskit.clock import Clock
 from smskit.i18n import pick
-from smskit.nonce import new_random
-from smskit.signing import digest_hex
 from smskit.training.progress import ExerciseRecord
 
-SCHEME = "SmskitTrainee"
 CLASSROOM_URL_VAR = "SMSKIT_CLASSROOM_URL"
 PROGRESS_PATH = "/_sandbox/me/progress"
-#: Fields of the trainee's ``Authorization`` value, in the order they are written.
-AUTH_FIELDS = ("userDomain", "ts", "random", "signature")
 _SEND_TIMEOUT_SECONDS = 3.0
-
-
-def trainee_signature(*, user_domain: str, ts: int, random: str, secret: str) -> str:
-    """Lowercase hex SHA-256 of ``userDomain + ts + random + secret``."""
-    return digest_hex(f"{user_domain}{ts}{random}{secret}")
-
-
-def trainee_authorization(*, user_domain: str, secret: str, clock: Clock | None = None,
-                          random_source: _random.Random | None = None) -> str:
-    """The ``Authorization`` value proving a trainee's identity without sending the secret."""
-    ts = (clock or SystemClock()).now_ms()
-    nonce = new_random(random_source)
-    signature = trainee_signature(user_domain=user_domain, ts=ts, random=nonce, secret=secret)
-    values = (user_domain, str(ts), nonce, signature)
-    return f"{SCHEME} " + ", ".join(f"{name}={value}" for name, value in zip(AUTH_FIELDS,
-                                                                             values, strict=True))
-
-
-def parse_trainee_authorization(value: str) -> dict[str, str] | None:
-    """The four fields of a trainee's ``Authorization`` value, or ``None`` if it is not one."""
-    scheme, _, rest = value.strip().partition(" ")
-    if scheme != SCHEME:
-        return None
-    fields: dict[str, str] = {}
-    for part in rest.split(","):
-        name, equals, text = part.strip().partition("=")
-        if not equals or name not in AUTH_FIELDS or name in fields:
-            return None
-        fields[name] = text
-    return fields if set(fields) == set(AUTH_FIELDS) else None
 
 
 @dataclass(frozen=True)

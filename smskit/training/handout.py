@@ -8,10 +8,8 @@ plain text, both bilingual, with the platform's own Chinese terms (用户域).
 from __future__ import annotations
 
 import html
-import os
 import shlex
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Protocol
 
 from smskit import environment
@@ -83,12 +81,3 @@ def handout_html(cards: Iterable[Card], base_url: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<title>smskit 课堂凭据 / classroom credentials</title>"
             f"<style>{_STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to a file only its owner can read (a handout holds secrets)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)

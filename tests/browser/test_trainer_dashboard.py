@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from smskit.clock import SystemClock
+from smskit.private_file import write_private
 from smskit.sandbox import Sandbox
 from smskit.sandbox.classroom import Roster
-from smskit.training.handout import write_private
 from tests.browser.lab import full_screenshot
 from tests.browser.servers import (
     SCREENSHOTS,
