@@ -123,3 +123,24 @@ def test_widget_says_when_the_token_is_wrong(classroom: tuple[Sandbox, Roster]) 
     sb, _ = classroom
     board = TrainerDashboard(base_url=sb.base_url, token="not-the-token")
     assert board.rows == [] and "403" in board.status_html.value
+
+
+def test_auto_refresh_follows_the_class_until_switched_off(
+        classroom: tuple[Sandbox, Roster]) -> None:
+    import time
+
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token, interval=2)
+    board.auto.value = True
+    try:
+        with requests.Session() as session:
+            send(session, sb.base_url, roster.trainees[0], ts=START_MS)
+        deadline = time.monotonic() + 20
+        while board.rows[0]["requests"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling interval, not a wait for a condition
+        assert board.rows[0]["requests"] == 1
+    finally:
+        board.close()
+    assert board.state()["auto"] is False
