@@ -175,11 +175,15 @@ def test_signed_requests_cannot_be_replayed_or_outlive_the_window(
     "SmskitTrainee", "SmskitTrainee userDomain=x", "Basic dXNlcjpwYXNz", "Bearer",
     "SmskitTrainee userDomain=a, ts=zz, random=b, signature=c",
     "SmskitTrainee userDomain=a, userDomain=a, ts=1, random=b, signature=c",
+    "SmskitTrainee userDomain=class-trainee01-x, ts=\u00b2\u00b3, random=b, signature=c",
+    "SmskitTrainee userDomain={domain}, ts=\u00b2\u00b3, random=abcdefghijklmnop, signature=c",
+    "SmskitTrainee userDomain={domain}, ts=1796000000000, random=short, signature=c",
 ])
 def test_malformed_credentials_are_refused_not_crashed(
-        classroom: Sandbox, header: str) -> None:
+        classroom: Sandbox, roster: Roster, header: str) -> None:
+    value = header.replace("{domain}", roster.trainees[0].user_domain).encode("latin-1")
     answer = requests.get(classroom.base_url + "/_sandbox/me/outbox",
-                          headers={"Authorization": header}, timeout=5)
+                          headers={"Authorization": value}, timeout=5)
     assert answer.status_code in (401, 403)
     assert answer.json()["code"] == answer.status_code
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from smskit.classroom_auth import parse_trainee_authorization, trainee_signature
+from smskit.classroom_auth import SCHEME, parse_trainee_authorization, trainee_signature
 from smskit.clock import Clock
+from smskit.nonce import RANDOM_LENGTH
 from smskit.private_file import write_private
 from smskit.sandbox.dashboard import (
     ClassTally,
@@ -52,6 +53,7 @@ _DOMAIN_SUFFIX_BYTES = 3
 #: Randoms remembered per trainee to refuse a replayed signed request (oldest dropped first).
 _REMEMBERED_RANDOMS = 4096
 _MAX_EXERCISES = 64
+_MAX_TS_DIGITS = 16
 
 
 @dataclass(frozen=True)
@@ -165,17 +167,19 @@ class Roster:
                     for row in raw["trainees"]], trainer_token=raw["trainerToken"])
 
     def __repr__(self) -> str:
-        return f"Roster({len(self)} trainees: {', '.join(t.name for t in self.trainees[:5])}" \
-               f"{', ...' if len(self) > 5 else ''})"
+        names = ", ".join(t.name for t in self.trainees[:5])
+        return f"Roster({len(self)} trainees: {names}{', ...' if len(self) > 5 else ''})"
 
 
 class Refused(Exception):
-    """A classroom view refused: 401 (no or unusable credentials) or 403 (not yours)."""
+    """A classroom view refused: 401 (no or unusable credentials) or 403 (not yours), and
+    the ``Authorization`` scheme the view wants (``Bearer`` or ``SmskitTrainee``)."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, *, scheme: str) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.scheme = scheme
 
 
 class Classroom:
@@ -210,40 +214,45 @@ class Classroom:
             return
         if not authorization:
             raise Refused(401, "this classroom view is the trainer's: send 'Authorization: "
-                          "Bearer <trainer token>' (printed when the classroom started)")
+                          "Bearer <trainer token>' (printed when the classroom started)",
+                          scheme="Bearer")
         raise Refused(403, "this classroom view is the trainer's; these credentials are not "
-                      "the trainer token")
+                      "the trainer token", scheme="Bearer")
 
     def trainee(self, authorization: str | None) -> Trainee:
         """The trainee whose signed ``Authorization`` this is; :class:`Refused` otherwise."""
         if not authorization:
             raise Refused(401, "sign this request as a trainee: Authorization: SmskitTrainee "
                           "userDomain=..., ts=..., random=..., signature=... "
-                          "(smskit.classroom_auth.trainee_authorization)")
+                          "(smskit.classroom_auth.trainee_authorization)", scheme=SCHEME)
         fields = parse_trainee_authorization(authorization)
         if fields is None:
             raise Refused(401, "the Authorization value must be 'SmskitTrainee userDomain=..., "
-                          "ts=..., random=..., signature=...'")
+                          "ts=..., random=..., signature=...'", scheme=SCHEME)
         trainee = self.roster.by_domain(fields["userDomain"])
         if trainee is None:
-            raise Refused(403, "userDomain is not a trainee of this classroom")
-        if not fields["ts"].isdigit() or len(fields["ts"]) > 16:
-            raise Refused(401, "ts must be the time in milliseconds")
+            raise Refused(403, "userDomain is not a trainee of this classroom", scheme=SCHEME)
+        text = fields["ts"]
+        if not (text.isascii() and text.isdigit() and len(text) <= _MAX_TS_DIGITS):
+            raise Refused(401, "ts must be the time in milliseconds", scheme=SCHEME)
+        if len(fields["random"]) != RANDOM_LENGTH:
+            raise Refused(401, f"random must be {RANDOM_LENGTH} characters", scheme=SCHEME)
         ts = int(fields["ts"])
         now = self.clock.now_ms()
         if abs(ts - now) > CLOCK_WINDOW_MS:
             raise Refused(401, f"ts is {ts - now:+d} ms from the server's clock; it must be "
-                          f"within {CLOCK_WINDOW_MS} ms")
+                          f"within {CLOCK_WINDOW_MS} ms", scheme=SCHEME)
         expected = trainee_signature(user_domain=trainee.user_domain, ts=ts,
                                      random=fields["random"], secret=trainee.secret)
         if not hmac.compare_digest(fields["signature"].encode("utf-8", "replace"),
                                    expected.encode("ascii")):
             raise Refused(403, "the signature does not match SHA256(userDomain + ts + random "
-                          "+ secret) for this userDomain")
+                          "+ secret) for this userDomain", scheme=SCHEME)
         with self._lock:
             seen = self._seen[trainee.user_domain]
             if fields["random"] in seen:
-                raise Refused(401, "this random was already used: sign every request afresh")
+                raise Refused(401, "this random was already used: sign every request afresh",
+                              scheme=SCHEME)
             seen[fields["random"]] = ts
             if len(seen) > _REMEMBERED_RANDOMS:
                 seen.popitem(last=False)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from smskit.classroom_auth import SCHEME
 from smskit.sandbox.classroom import Classroom, Refused, Trainee
 from smskit.sandbox.requestlog import RequestLog
 from smskit.sandbox.routes import PREFIX, Handler, json_object
@@ -22,9 +21,8 @@ PUBLIC_PATHS = frozenset({"/", f"{PREFIX}/health"})
 
 def refusal(error: Refused) -> HttpProblem:
     """A :class:`Refused` as the transport envelope, saying which credentials to send."""
-    scheme = "Bearer" if error.detail.startswith("this classroom view is the trainer") else SCHEME
-    return HttpProblem(error.status, error.detail,
-                       headers=(("WWW-Authenticate", f'{scheme} realm="smskit classroom"'),))
+    return HttpProblem(error.status, error.detail, headers=(
+        ("WWW-Authenticate", f'{error.scheme} realm="smskit classroom"'),))
 
 
 class ClassroomRoutes:
