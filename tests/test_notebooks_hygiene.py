@@ -21,7 +21,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}
 #: The onboarding notebooks, in reading order (issue 5).
 ONBOARDING = ("01-quickstart.ipynb", "02-signature.ipynb", "03-request-builder.ipynb",
-              "04-error-codes.ipynb", "05-code-lifecycle.ipynb", "06-going-live.ipynb")
+              "04-error-codes.ipynb", "05-code-lifecycle.ipynb", "06-going-live.ipynb",
+              "07-your-backend.ipynb")
 #: Notebooks are narrative with short calls into smskit; a longer cell is logic that belongs
 #: in the library.
 MAX_CODE_LINES = 12
@@ -53,7 +54,7 @@ def test_the_notebooks_exist() -> None:
     assert len([n for n in names if n[:2].isdigit()]) >= 6, names
 
 
-def test_the_numbered_notebooks_are_exactly_the_six() -> None:
+def test_the_numbered_notebooks_are_exactly_the_onboarding_ones() -> None:
     numbered = tuple(path.name for path in NOTEBOOKS if path.name[:2].isdigit())
     assert numbered == ONBOARDING
 

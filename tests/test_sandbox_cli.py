@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -16,7 +17,13 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.fixtures.sandbox import API_PATH, domain_secret, page_signature, shipped_domains
+from tests.fixtures.sandbox import (
+    API_PATH,
+    DATA,
+    domain_secret,
+    page_signature,
+    shipped_domains,
+)
 
 URL_LINE = re.compile(r"serving (http://127\.0\.0\.1:(\d+))")
 
@@ -161,5 +168,76 @@ def test_bound_to_every_interface_it_prints_only_addresses_a_client_can_reach() 
             assert health["status"] == "ok"
         code, stderr = running.stop(signal.SIGTERM)
         assert code == 0 and "Traceback" not in stderr
+    finally:
+        running.close()
+
+
+def _wrong_signature_query(secret: str, *, upper: bool = False) -> dict[str, str]:
+    """A request signed now with ``secret`` by hashlib; ``upper``: written as uppercase hex."""
+    ts = int(time.time() * 1000)  # the CLI's sandbox runs on the system clock
+    signature = page_signature(phone="13800138000", code_type=2, random_text="abcdefghijklmnop",
+                               ts=ts, secret=secret)
+    return {"codeType": "2", "internationalCode": "86", "phone": "13800138000",
+            "random": "abcdefghijklmnop", "ts": str(ts), "userDomain": "sandbox-demo",
+            "signature": signature.upper() if upper else signature}
+
+
+CONSOLE_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3}  POST  sendPhoneSmsCode  sandbox-demo  "
+                          r"13800138000  (\S+)  (\d+) (\S+)(?:  (.*))?$")
+
+
+def test_each_request_is_printed_live_naming_the_mistake(cli: Running) -> None:
+    base = cli.wait_for(URL_LINE).group(1)
+    cli.wait_for(re.compile(r"_sandbox/requests"))  # the banner's last line
+    banner = "".join(cli.stdout)
+    assert f"replace the platform's host with {base}" in banner and API_PATH in banner
+    secret = domain_secret("sandbox-demo")
+    query = _wrong_signature_query(secret + "\n")  # a secret read from a file, newline kept
+    answer = requests.post(base + API_PATH, params=query, timeout=5).json()
+    assert answer["code"] == 5420 and answer["msg"] == "签名验证失败"
+    assert "[secret-whitespace]" in answer["extMsg"]
+    line = cli.wait_for(CONSOLE_LINE)
+    assert line.groups()[:3] == ("refused", "5420", "signature")
+    assert line.group(4).startswith("secret-whitespace: ")
+    requests.post(base + API_PATH, params=_wrong_signature_query(secret), timeout=5)
+    assert cli.wait_for(CONSOLE_LINE).groups() == ("ok", "200", "delivered", None)
+    requests.get(base + "/_sandbox/outbox", timeout=5)
+    cli.wait_for(re.compile(r"  GET  /_sandbox/outbox  -  -  ok  200 sandbox_outbox$"))
+    code, stderr = cli.stop()
+    assert code == 0 and "Traceback" not in stderr
+    assert secret not in "".join(cli.stdout) + stderr
+
+
+def test_the_console_and_ext_msg_speak_chinese_with_lang_zh() -> None:
+    running = Running("--port", "0", "--lang", "zh")
+    try:
+        base = running.wait_for(URL_LINE).group(1)
+        running.wait_for(re.compile(r"_sandbox/requests"))
+        query = _wrong_signature_query(domain_secret("sandbox-demo"), upper=True)
+        answer = requests.post(base + API_PATH, params=query, timeout=5).json()
+        assert answer["msg"] == "签名验证失败"  # the platform's text, verbatim, in any language
+        mistake = next(row for row in json.loads(
+            (DATA / "signature_mistakes.json").read_text(encoding="utf-8"))["mistakes"]
+            if row["id"] == "uppercase-hex")
+        assert mistake["title_zh"] in answer["extMsg"] and "修正" in answer["extMsg"]
+        line = running.wait_for(CONSOLE_LINE)
+        assert line.groups()[:3] == ("拒绝", "5420", "signature")
+        assert line.group(4) == f"uppercase-hex: {mistake['title_zh']}"
+        code, _ = running.stop()
+        assert code == 0
+    finally:
+        running.close()
+
+
+def test_quiet_prints_no_request_lines() -> None:
+    running = Running("--port", "0", "--quiet")
+    try:
+        base = running.wait_for(URL_LINE).group(1)
+        running.wait_for(re.compile(r"_sandbox/requests"))
+        requests.get(base + "/_sandbox/health", timeout=5)
+        assert requests.get(base + "/_sandbox/requests", timeout=5).json()["requests"]
+        code, stderr = running.stop()
+        assert code == 0 and stderr == ""
+        assert not any("sandbox_health" in line for line in running.stdout)
     finally:
         running.close()

@@ -14,9 +14,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from smskit.sandbox import DomainTable, Sandbox
 from tests.fixtures.sandbox import (
@@ -241,3 +244,22 @@ def test_requests_frame_is_a_view_of_the_records(sandbox: Sandbox) -> None:
     assert list(frame["mistake"]) == ["", "uppercase-hex"]
     assert list(frame["phone"]) == [PHONE, "13900139000"]
     assert list(sandbox.requests_frame(phone=PHONE)["code"]) == [200]
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=st.dictionaries(
+    st.sampled_from(["userDomain", "phone", "since", "limit", "other"]),
+    st.one_of(st.text(max_size=30), st.text(alphabet="0123456789-+ .e", max_size=25)),
+    max_size=4))
+def test_generated_filters_get_a_list_or_a_400_naming_a_parameter(
+        sandbox: Sandbox, filters: dict[str, str]) -> None:
+    answer = requests.get(f"{sandbox.base_url}/_sandbox/requests?{urlencode(filters)}",
+                          timeout=5)
+    body = answer.json()
+    if answer.status_code == 200:
+        assert isinstance(body["requests"], list)
+    else:
+        assert answer.status_code == 400 and body["code"] == 400
+        assert any(name in body["extMsg"] for name in filters)
+    assert sandbox.internal_errors == 0

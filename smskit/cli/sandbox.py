@@ -1,8 +1,11 @@
 """``smskit sandbox``: run the local sandbox platform until Ctrl-C.
 
 Prints where it listens, the demo user domain, where that domain's sandbox-only secret comes
-from (never the secret itself), and the outbox where delivered codes show up. Each request
-and each delivered code is logged to stderr (``--quiet`` silences that).
+from (never the secret itself), how to point a backend at it, and the outbox where delivered
+codes show up. Then one line per request as it arrives on stdout (time, method, path,
+userDomain, phone, verdict, code, deciding check, and a wrong signature's mistake), like a
+webhook listener's console; each delivered code is logged to stderr. ``--quiet`` silences
+both; ``--lang zh`` writes the console and the answers' ``extMsg`` in Chinese.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from smskit import environment
+from smskit import environment, i18n
 from smskit._data import data_dir
+from smskit.cli import add_language_option
 from smskit.request import ENDPOINT_PATH
 
 if TYPE_CHECKING:
     from smskit.sandbox import Sandbox
+    from smskit.sandbox.requestlog import RequestRecord
 
 DEFAULT_PORT = 8765
 
@@ -36,7 +41,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--quiet", action="store_true",
-                        help="do not log requests and delivered codes to stderr")
+                        help="do not print requests (stdout) and delivered codes (stderr)")
+    add_language_option(parser)
     parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
                      "data/sandbox_domains.json holds them.")
 
@@ -48,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit sandbox: error: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
     _configure_logging(quiet=args.quiet)
-    sandbox = Sandbox(host=args.host, port=args.port)
+    sandbox = Sandbox(host=args.host, port=args.port, lang=args.lang)
+    if not args.quiet:
+        sandbox.request_log.subscribe(_printer(sandbox.lang))
     try:
         sandbox.start()
     except OSError as error:
@@ -78,6 +86,18 @@ def _set_on_signal(stop: threading.Event) -> Callable[[int, FrameType | None], N
     return handler
 
 
+def _printer(lang: i18n.Language) -> Callable[[RequestRecord], None]:
+    """Print each request's console line as it is recorded (from the server's threads)."""
+    from smskit.sandbox.console import console_line
+
+    def show(record: RequestRecord) -> None:
+        # stdout closed or gone: the sandbox keeps serving
+        with contextlib.suppress(OSError, ValueError):
+            print(console_line(record, lang), flush=True)
+
+    return show
+
+
 def _print_banner(sandbox: Sandbox, host: str) -> None:
     base, domain = sandbox.base_url, sandbox.demo_domain
     secret_file = data_dir() / "sandbox_domains.json"
@@ -93,12 +113,16 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
         f"    export {environment.SECRET_VAR}=\"$({python} -c {lookup})\"",
         f"  outbox       GET  {base}/_sandbox/outbox   (the codes 'sent' to phones)",
         f"  health       GET  {base}/_sandbox/health   (all sandbox domains, the rate policy)",
+        "  " + i18n.t("sandbox.banner.backend", sandbox.lang, base=base, path=ENDPOINT_PATH),
     ]
     if not _is_loopback(host):
         others = [url for url in _interface_urls(host, sandbox.port) if url != base]
         lines += [f"  also at      {url}" for url in others]
         lines.append(f"  warning      bound to {host}: reachable from other machines, for "
                      "development only; the sandbox's secrets are published in the repository")
+    else:
+        lines.append("  " + i18n.t("sandbox.banner.reachable", sandbox.lang))
+    lines.append("  " + i18n.t("sandbox.banner.requests", sandbox.lang, base=base))
     print("\n".join(lines), flush=True)
 
 

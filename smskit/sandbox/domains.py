@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from smskit import i18n
 from smskit._data import load_json
 from smskit.platform_codes import PlatformCode
 
@@ -74,10 +75,16 @@ class SandboxDomain:
 
 @dataclass(frozen=True)
 class SmsFault:
-    """Why a domain's SMS configuration cannot send: the platform code and an explanation."""
+    """Why a domain's SMS configuration cannot send: the platform code and an explanation
+    (an ``i18n`` key under ``sandbox.sms.`` and its values)."""
 
     code: int
-    explanation: str
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def explanation(self, lang: str | None = None) -> str:
+        """The explanation in ``lang`` (default: :func:`smskit.i18n.language`)."""
+        return i18n.t(f"sandbox.sms.{self.key}", lang, **dict(self.values))
 
 
 class DomainTable:
@@ -149,52 +156,49 @@ class DomainTable:
 
     def sms_fault(self, domain: SandboxDomain) -> SmsFault | None:
         """The first problem with the domain's SMS configuration, or ``None`` if it can send."""
-        sms, who, code = domain.sms, f"userDomain {domain.name!r}", PlatformCode
+        sms, code = domain.sms, PlatformCode
+
+        def fault(number: int, key: str, **values: str | None) -> SmsFault:
+            shown = {name: repr(value) for name, value in values.items()}
+            return SmsFault(number, key, (("domain", repr(domain.name)), *shown.items()))
+
         if sms.signature is None:
-            return SmsFault(code.SMS_SIGNATURE_ID_MISSING,
-                            f"{who} has no SMS signature ID configured")
+            return fault(code.SMS_SIGNATURE_ID_MISSING, "signature_missing")
         if sms.template is None:
-            return SmsFault(code.SMS_TEMPLATE_ID_MISSING,
-                            f"{who} has no SMS template ID configured")
+            return fault(code.SMS_TEMPLATE_ID_MISSING, "template_missing")
         account = self.accounts.get(sms.account) if sms.account else None
         if account is None:
-            which = f"SMS account {sms.account!r}" if sms.account else "no SMS account"
-            return SmsFault(code.SMS_ACCOUNT_UNKNOWN,
-                            f"{who} is configured with {which}, which does not exist")
+            if sms.account:
+                return fault(code.SMS_ACCOUNT_UNKNOWN, "account_unknown", account=sms.account)
+            return fault(code.SMS_ACCOUNT_UNKNOWN, "account_missing")
         if account.status != ACTIVE:
-            return SmsFault(code.SMS_ACCOUNT_DISABLED,
-                            f"{who}: its SMS account {account.id!r} is disabled")
+            return fault(code.SMS_ACCOUNT_DISABLED, "account_disabled", account=account.id)
         signature = self.signatures.get(sms.signature)
         if signature is None:
-            return SmsFault(code.SMS_SIGNATURE_UNKNOWN,
-                            f"{who}: SMS signature {sms.signature!r} does not exist")
+            return fault(code.SMS_SIGNATURE_UNKNOWN, "signature_unknown", signature=sms.signature)
         if not signature.usable_by(account.id):
-            return SmsFault(code.SMS_SIGNATURE_ID_FORBIDDEN,
-                            f"{who}: SMS signature {signature.id!r} belongs to account "
-                            f"{signature.account!r} and is not shared with {account.id!r}")
+            return fault(code.SMS_SIGNATURE_ID_FORBIDDEN, "signature_forbidden",
+                         signature=signature.id, owner=signature.account, account=account.id)
         if signature.status != ACTIVE:
-            return SmsFault(code.SMS_SIGNATURE_ID_DISABLED,
-                            f"{who}: SMS signature {signature.id!r} is disabled")
+            return fault(code.SMS_SIGNATURE_ID_DISABLED, "signature_disabled",
+                         signature=signature.id)
         template = self.templates.get(sms.template)
         if template is None:
-            return SmsFault(code.SMS_TEMPLATE_UNKNOWN,
-                            f"{who}: SMS template {sms.template!r} does not exist")
+            return fault(code.SMS_TEMPLATE_UNKNOWN, "template_unknown", template=sms.template)
         if not template.usable_by(account.id):
-            return SmsFault(code.SMS_TEMPLATE_ID_FORBIDDEN,
-                            f"{who}: SMS template {template.id!r} belongs to account "
-                            f"{template.account!r} and is not shared with {account.id!r}")
+            return fault(code.SMS_TEMPLATE_ID_FORBIDDEN, "template_forbidden",
+                         template=template.id, owner=template.account, account=account.id)
         if template.status != ACTIVE:
-            return SmsFault(code.SMS_TEMPLATE_ID_DISABLED,
-                            f"{who}: SMS template {template.id!r} is disabled")
+            return fault(code.SMS_TEMPLATE_ID_DISABLED, "template_disabled", template=template.id)
         if signature.account != template.account:
-            return SmsFault(code.SMS_ACCOUNT_MISMATCH,
-                            f"{who}: signature {signature.id!r} is on account "
-                            f"{signature.account!r} but template {template.id!r} is on "
-                            f"{template.account!r}")
+            return fault(code.SMS_ACCOUNT_MISMATCH, "account_mismatch", signature=signature.id,
+                         signature_account=signature.account, template=template.id,
+                         template_account=template.account)
         if signature.type != template.type:
-            return SmsFault(code.SMS_ID_TYPE_MISMATCH,
-                            f"{who}: signature {signature.id!r} is {signature.type} but "
-                            f"template {template.id!r} is {template.type}")
+            return SmsFault(code.SMS_ID_TYPE_MISMATCH, "type_mismatch", (
+                ("domain", repr(domain.name)), ("signature", repr(signature.id)),
+                ("signature_type", signature.type), ("template", repr(template.id)),
+                ("template_type", template.type)))
         return None
 
     def __repr__(self) -> str:

@@ -50,7 +50,6 @@ from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
-from smskit.request import ENDPOINT_PATH
 from smskit.sandbox.domains import DomainTable, SandboxDomain
 from smskit.sandbox.requestlog import SignatureNote
 from smskit.sandbox.state import Delivery, SandboxState
@@ -142,9 +141,6 @@ class Platform:
                                 f"{answer.ext_msg} ({'; '.join(notes)})")
         else:
             answer = self._check(params, problems)
-        log.info("%s userDomain=%r phone=%r codeType=%r -> %d", ENDPOINT_PATH,
-                 params.get("userDomain"), params.get("phone"), params.get("codeType"),
-                 answer.code)
         return answer
 
     # -- the checks, in order --------------------------------------------------------------
@@ -181,7 +177,7 @@ class Platform:
             return self._signature_failed(params, domain, code_type, ts)
         fault = self.domains.sms_fault(domain)
         if fault is not None:
-            return Answer(fault.code, "sms_config", fault.explanation)
+            return Answer(fault.code, "sms_config", fault.explanation(self.lang))
         return self._send(domain, params["internationalCode"], params["phone"], code_type)
 
     def _signature_failed(self, params: Mapping[str, str], domain: SandboxDomain,
@@ -209,12 +205,13 @@ class Platform:
         found = _diagnosis(params, domain)
         if found is None or found.mistake is None:
             return shape
-        return Answer(shape.code, shape.check,
-                      f"{shape.ext_msg} {self._mistake_text(found.mistake)}",
+        recognised = i18n.t("sandbox.recognised_mistake", self.lang,
+                            mistake=self._mistake_text(found.mistake))
+        return Answer(shape.code, shape.check, f"{shape.ext_msg} {recognised}",
                       diagnosis=SignatureNote.of(found))
 
     def _mistake_text(self, mistake: Mistake) -> str:
-        return i18n.t("sandbox.recognised_mistake", self.lang, id=mistake.id,
+        return i18n.t("sandbox.mistake", self.lang, id=mistake.id,
                        title=mistake.title(self.lang), fix=mistake.fix(self.lang))
 
     def _random_and_signature_shape(self, random: str | None,
@@ -282,8 +279,9 @@ class Platform:
         outcome = self.state.send(user_domain=domain.name, international_code=international_code,
                                   phone=phone, code_type=code_type)
         if outcome.refusal is not None:
-            return Answer(PlatformCode.RATE_LIMITED, "rate_limit",
-                          f"phone {phone}: {outcome.refusal.describe()}")
+            return Answer(PlatformCode.RATE_LIMITED, "rate_limit", i18n.t(
+                "sandbox.rate_limited", self.lang, phone=phone,
+                refusal=outcome.refusal.describe(self.lang)))
         if outcome.failed or outcome.delivery is None:
             return Answer(PlatformCode.SEND_FAILED, "provider_failure",
                           i18n.t("sandbox.provider_failed", self.lang))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from smskit import i18n
 from smskit.sandbox.policy import policy_value
 from smskit.timefmt import seconds_text
 
@@ -82,11 +83,14 @@ class RateRefusal:
     window_ms: int
     retry_after_ms: int
 
-    def describe(self) -> str:
-        scope = "phone and codeType" if self.window == "per_code_type" else "phone"
-        return (f"at most {self.max_sends} send(s) per {scope} per "
-                f"{seconds_text(self.window_ms)} (sandbox policy); the next send is possible in "
-                f"{math.ceil(self.retry_after_ms / 100) / 10:.1f} s")
+    def describe(self, lang: str | None = None) -> str:
+        """Which limit refused, and when a send is possible again, in ``lang`` (default:
+        :func:`smskit.i18n.language`)."""
+        scope = (i18n.t("sandbox.rate_scope_code_type", lang) if self.window == "per_code_type"
+                 else i18n.t("sandbox.rate_scope_phone", lang))
+        return i18n.t("sandbox.rate_refusal", lang, max_sends=self.max_sends, scope=scope,
+                      window=seconds_text(self.window_ms),
+                      retry=f"{math.ceil(self.retry_after_ms / 100) / 10:.1f}")
 
 
 class RateLimiter:

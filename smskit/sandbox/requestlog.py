@@ -11,6 +11,9 @@ value) is masked before a record is made. A wrong signature's diagnosis is kept 
 id and titles only, never the right signature (which would sign the request). Each value is
 cut to ``request_log.max_value_chars`` and the log keeps the newest
 ``request_log.max_records`` records (``data/sandbox_policy.json``).
+
+Not recorded: bytes that never became a request (a malformed request line or header, a
+connection refused as busy) and sandbox bugs, which :attr:`Sandbox.internal_errors` counts.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from smskit import i18n
 from smskit.clock import Clock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError
@@ -94,10 +95,11 @@ class Router:
         method = "GET" if request.method == "HEAD" else request.method
         if method not in methods:
             allowed = sorted(methods) + (["HEAD"] if "GET" in methods else [])
-            detail = f"{request.path} accepts {', '.join(allowed)}, not {request.method}"
+            lang = self.platform.lang
+            detail = i18n.t("sandbox.http.method", lang, path=request.path,
+                            allowed=", ".join(allowed), method=request.method)
             if request.path == ENDPOINT_PATH:
-                detail += ("; the platform's own example sends POST with every parameter in "
-                           "the query string and an empty body")
+                detail += i18n.t("sandbox.http.method_endpoint", lang)
             raise HttpProblem(405, detail, headers=(("Allow", ", ".join(allowed)),))
         handler, _ = methods[method]
         response = handler(request)
@@ -124,20 +126,20 @@ class Router:
     def _not_found(self, path: str) -> str:
         near = [known for known in self.routes
                 if known != "/" and (known.lower() == path.rstrip("/").lower())]
-        hint = f"did you mean {near[0]}? (paths are exact) " if near else ""
+        lang = self.platform.lang
+        hint = i18n.t("sandbox.http.did_you_mean", lang, path=near[0]) if near else ""
         listing = "; ".join(f"{'/'.join(sorted(m))} {p}" for p, m in self.routes.items())
-        return f"no such path {path!r}. {hint}Known paths: {listing}"
+        return i18n.t("sandbox.http.not_found", lang, path=repr(path), hint=hint,
+                      listing=listing)
 
     # -- the API ---------------------------------------------------------------------------
 
     def send_phone_sms_code(self, request: Request) -> Response:
         if not request.query and request.body:
             kind = request.content_type or "no Content-Type"
-            raise HttpProblem(400, (
-                f"got a {len(request.body)}-byte request body ({kind}) and no query string. "
-                "This endpoint reads every parameter from the query string and takes an "
-                f"empty body: POST {ENDPOINT_PATH}?codeType=...&internationalCode=...&"
-                "phone=...&random=...&signature=...&ts=...&userDomain=..."))
+            raise HttpProblem(400, i18n.t(
+                "sandbox.http.body_not_query", self.platform.lang, size=len(request.body),
+                kind=kind, path=ENDPOINT_PATH))
         params = parse_query(request.query)
         ignored = [name for name in params if name not in QUERY_ORDER]
         answer = self.platform.send_phone_sms_code(params, ignored_params=ignored,

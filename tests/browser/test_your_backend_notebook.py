@@ -1,0 +1,60 @@
+"""07-your-backend in JupyterLab: a trainee pastes a wrong URL into the checker and sees the
+mistake named."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.lab import LabNotebook
+from tests.browser.servers import ROOT, SCREENSHOTS
+from tests.browser.trainee import assert_no_broken_widgets, assert_secret_not_in_page
+
+pytestmark = pytest.mark.browser
+
+NAME = "07-your-backend.ipynb"
+DOMAINS = json.loads((ROOT / "data" / "sandbox_domains.json").read_text(encoding="utf-8"))
+SECRET = next(row["secret"] for row in DOMAINS["domains"] if row["name"] == "sandbox-demo")
+MISTAKES = {row["id"]: row for row in json.loads(
+    (ROOT / "data" / "signature_mistakes.json").read_text(encoding="utf-8"))["mistakes"]}
+
+
+def _url_signed_without_the_secret() -> str:
+    """What a backend that forgot to append the secret sends (signed here with hashlib)."""
+    phone, code_type, random_text, ts = "13912345678", "2", "Zx81Qw27Er63Ty45", "1795867200000"
+    signature = hashlib.sha256(f"{phone}{code_type}{random_text}{ts}".encode()).hexdigest()
+    query = {"codeType": code_type, "internationalCode": "86", "phone": phone,
+             "random": random_text, "signature": signature, "ts": ts,
+             "userDomain": "sandbox-demo"}
+    return ("https://iot-api.quectelcn.com/v2/sms/enduserapi/v2/sendPhoneSmsCode?"
+            + urlencode(query))
+
+
+def test_a_trainee_pastes_a_wrong_url_and_sees_the_mistake_named(
+        open_notebook: Callable[[str], LabNotebook]) -> None:
+    notebook = open_notebook(NAME)
+    notebook.assert_ran_cleanly(notebook.run_all())
+    page = notebook.page
+    checker = page.locator(".jp-OutputArea-output .smskit-checker").first
+    expect(checker).to_be_visible()
+    assert_no_broken_widgets(page)
+    verdict = checker.locator(".smskit-checker-verdict")
+    # As the notebook leaves it: the log line's uppercase signature, named.
+    expect(verdict).to_have_attribute("data-mistake", "uppercase-hex")
+
+    checker.locator(".smskit-checker-url textarea").fill(_url_signed_without_the_secret())
+    checker.locator(".smskit-checker-secret input").fill(SECRET)
+    checker.locator("button.smskit-checker-check").click()
+    expect(verdict).to_have_attribute("data-mistake", "secret-left-out")
+    expect(verdict).to_have_attribute("data-verdict", "known_mistake")
+    expect(verdict).to_contain_text(MISTAKES["secret-left-out"]["title_en"])
+    expect(verdict).to_contain_text(MISTAKES["secret-left-out"]["fix_en"])
+    expect(verdict).to_contain_text("5420")
+    assert_secret_not_in_page(page, SECRET)
+
+    notebook.screenshot(SCREENSHOTS / f"{NAME.removesuffix('.ipynb')}.png")

@@ -1,0 +1,103 @@
+"""The signature checker widget, driven from code: paste, set the secret, click, read.
+
+Wrong signatures are made here with hashlib; the expected mistake ids and texts are read from
+``data/signature_mistakes.json`` directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import ipywidgets as widgets
+
+from smskit.widgets.checker import SignatureChecker
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MISTAKES = {row["id"]: row for row in json.loads(
+    (DATA / "signature_mistakes.json").read_text(encoding="utf-8"))["mistakes"]}
+CANARY = "canary-checker-5ecret-0x7A11"
+PHONE, CODE_TYPE, RANDOM, TS = "13800138000", "3", "76a6L647F02CAoN9", "1744773894369"
+
+
+def _url(signature: str) -> str:
+    query = {"codeType": CODE_TYPE, "internationalCode": "86", "phone": PHONE,
+             "random": RANDOM, "signature": signature, "ts": TS, "userDomain": "demo"}
+    return "https://iot-api.example.com/v2/sms/enduserapi/v2/sendPhoneSmsCode?" + urlencode(query)
+
+
+def _right(secret: str = CANARY) -> str:
+    return hashlib.sha256(f"{PHONE}{CODE_TYPE}{RANDOM}{TS}{secret}".encode()).hexdigest()
+
+
+def walk(widget: Any) -> Iterator[Any]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from walk(child)
+
+
+def _checked(url: str, secret: str = CANARY, **options: Any) -> SignatureChecker:
+    checker = SignatureChecker(**options)
+    checker.url.value = url
+    checker.secret.value = secret
+    checker.click()
+    return checker
+
+
+def test_an_uppercase_signature_is_named_with_its_fix() -> None:
+    checker = _checked(_url(_right().upper()), lang="en")
+    result = checker.result
+    assert result is not None and result["verdict"] == "known_mistake"
+    assert result["mistake"]["id"] == "uppercase-hex"
+    assert result["mistake"]["fix"] == MISTAKES["uppercase-hex"]["fix_en"]
+    panel = checker.result_html.value
+    assert 'data-verdict="known_mistake"' in panel and 'data-mistake="uppercase-hex"' in panel
+    assert "5420 签名验证失败" in panel
+
+
+def test_a_secret_with_a_newline_is_named_in_chinese() -> None:
+    checker = _checked(f"POST {_url(_right(CANARY + chr(10)))} -> 5420", lang="zh")
+    result = checker.result
+    assert result is not None and result["mistake"]["id"] == "secret-whitespace"
+    assert result["mistake"]["title"] == MISTAKES["secret-whitespace"]["title_zh"]
+    assert MISTAKES["secret-whitespace"]["title_zh"] in checker.result_html.value
+
+
+def test_the_right_signature_and_an_unexplained_one() -> None:
+    assert _checked(_url(_right())).result["verdict"] == "correct"  # type: ignore[index]
+    other = hashlib.sha256(b"nobody signs this").hexdigest()
+    result = _checked(_url(other), lang="en").result
+    assert result is not None and result["verdict"] == "unexplained" and result["checks"]
+
+
+def test_unusable_input_lists_the_problems_without_raising() -> None:
+    result = _checked("not a request at all").result
+    assert result is not None and result["verdict"] == "unusable" and result["problems"]
+    assert _checked(_url(_right()), secret="").result["verdict"] == "unusable"  # type: ignore[index]
+
+
+def test_the_secret_and_the_right_signature_stay_out_of_state_repr_and_panel() -> None:
+    widgets.Widget.close_all()  # other tests' widgets (one pasted the right signature)
+    url = _url(_right().upper())
+    checker = _checked(url)
+    texts = [repr(checker), json.dumps(checker.state(), ensure_ascii=False),
+             checker.result_html.value,
+             json.dumps(widgets.Widget.get_manager_state(), ensure_ascii=False)]
+    texts += [json.dumps(w.get_state(), ensure_ascii=False, default=str)
+              for w in walk(checker.widget)]
+    for text in texts:
+        assert CANARY not in text
+        assert _right() not in text  # the right signature would sign the request
+    assert checker.state()["secret_set"] is True
+    assert repr(checker) == ("SignatureChecker(secret=set, verdict='known_mistake', "
+                             "mistake='uppercase-hex')")
+
+
+def test_before_the_first_click_the_panel_says_what_to_do() -> None:
+    checker = SignatureChecker(lang="en")
+    assert checker.result is None
+    assert "click Check" in checker.result_html.value
