@@ -4,8 +4,9 @@
     python benchmarks/run.py --quick    # fewer repetitions
     python benchmarks/run.py --only signing,import
 
-Sections: signing, import, sandbox, widgets, notebooks, doctor, keystroke (a real browser),
-docs, hub (a real JupyterHub), setup (fresh clones set up with uv and with pip: several minutes).
+Sections: signing, import, sandbox, widgets, notebooks, doctor, classroom, keystroke (a real
+browser), docs, hub (a real JupyterHub), setup (fresh clones set up with uv and with pip:
+several minutes).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ SECTIONS = {
     "notebooks": "benchmarks.bench_notebooks",
     "doctor": "benchmarks.bench_doctor",
     "hub": "benchmarks.bench_hub",
+    "classroom": "benchmarks.bench_classroom",
     "keystroke": "benchmarks.bench_keystroke",
     "setup": "benchmarks.bench_setup",
     "docs": "benchmarks.bench_docs",

@@ -14,16 +14,28 @@ virtual environment). Everything a trainer changes is an environment variable:
 - ``SMSKIT_HUB_STATE``: the hub's database, cookie secret, passwords and the trainees' homes
   (default ``.hub/`` in the repository, ignored by git).
 - ``SMSKIT_HUB_SANDBOX_PORT``: the shared sandbox's loopback port (default 8766).
-- ``SMSKIT_HUB_SANDBOX_COMMAND``: the command that runs the sandbox, with ``{python}`` and
-  ``{port}`` filled in (default ``{python} -m smskit sandbox --port {port}``).
+- ``SMSKIT_HUB_SANDBOX_COMMAND``: the command that runs the sandbox, with ``{python}``,
+  ``{port}``, ``{roster}`` and ``{handout}`` filled in (default: the classroom mode,
+  ``{python} -m smskit classroom --roster {roster} --handout {handout} --port {port} --quiet``).
+
+The sandbox runs in classroom mode: each trainee has their own user domain and secret,
+kept in ``<state>/classroom-roster.json`` (owner-only; made on the first start, kept while
+the trainees stay the same) and put into their server's environment by the pre-spawn hook
+(``SMSKIT_USER_DOMAIN``, ``SMSKIT_USER_DOMAIN_SECRET``), so ``SmsClient.from_env()`` and the
+exercises' progress reach the shared sandbox as that trainee. The admin's server gets
+``SMSKIT_CLASSROOM_URL`` and ``SMSKIT_TRAINER_TOKEN_FILE`` for
+``notebooks/trainer-dashboard.ipynb``. The handout (``<state>/classroom-handout.html``) is
+there for a class that works outside the hub too.
 
 The sandbox is a hub-managed service on a fixed loopback port, not a route of the hub's
 proxy: the sandbox answers the platform's absolute paths (``/v2/sms/...``, ``/_sandbox/...``)
 and would not find them under ``/services/sandbox/``. Trainees' kernels run on this machine
 and reach it at ``SMSKIT_BASE_URL``, which every trainee server gets in its environment.
 
-A local-classroom set-up: every trainee server runs as the hub's own system user (no
-isolation between trainees), and logins share one password. See the README for real
+A local-classroom set-up: every trainee server runs as the hub's own system user, and logins
+share one password. The sandbox keeps trainees apart (nobody reads another's outbox, log or
+progress through it), but the operating system does not: a trainee's code could read the
+roster file or another server's environment. See the README for real
 deployments (system users or containers, an OAuth login, TLS).
 """
 
@@ -41,15 +53,22 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from fresh_notebooks import provide  # noqa: E402 - beside this file, found via sys.path
 
+from smskit.sandbox.classroom import Roster  # noqa: E402 - after the path set-up above
+
 ROOT = HERE.parent
 VENV_BIN = Path(sys.executable).parent
 STATE = Path(os.environ.get("SMSKIT_HUB_STATE") or ROOT / ".hub").resolve()
 ADMIN = os.environ.get("SMSKIT_HUB_ADMIN") or "trainer"
 SANDBOX_PORT = int(os.environ.get("SMSKIT_HUB_SANDBOX_PORT") or 8766)
-#: The one place that says how the sandbox runs (a classroom mode may replace it).
+#: The one place that says how the sandbox runs: the classroom mode, a domain per trainee.
 SANDBOX_COMMAND = (os.environ.get("SMSKIT_HUB_SANDBOX_COMMAND")
-                   or "{python} -m smskit sandbox --port {port}")
+                   or "{python} -m smskit classroom --roster {roster} --handout {handout} "
+                      "--port {port} --quiet")
 SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"
+ROSTER_FILE = STATE / "classroom-roster.json"
+HANDOUT_FILE = STATE / "classroom-handout.html"
+#: Where ``smskit classroom`` writes the trainer token (beside the handout).
+TOKEN_FILE = STATE / "classroom-trainer-token"
 #: configurable-http-proxy as scripts/setup_hub.sh installs it; else whatever is on PATH.
 LOCAL_PROXY = ROOT / ".tools" / "node_modules" / ".bin" / "configurable-http-proxy"
 
@@ -80,16 +99,41 @@ def passwords(state: Path) -> dict[str, str]:
             "file": str(stored)}
 
 
-def fresh_notebooks(spawner: Any) -> None:
-    """Pre-spawn hook: the notebooks a trainee's home lacks, as fresh copies."""
+def classroom_roster(path: Path, names: list[str]) -> Roster:
+    """The class's roster file: kept while the trainees stay the same, else made anew."""
+    if path.exists():
+        roster = Roster.load(path)
+        if [trainee.name for trainee in roster] == names:
+            return roster
+        print(f"smskit hub: the trainees changed; new classroom credentials in {path}",
+              file=sys.stderr, flush=True)
+    roster = Roster.generate(names)
+    roster.save(path)
+    return roster
+
+
+def prepare_server(spawner: Any) -> None:
+    """Pre-spawn hook: the notebooks a home lacks, as fresh copies, and the classroom
+    credentials of whoever starts a server (a trainee's own, or the trainer's view)."""
+    name = spawner.user.name
     copied = provide(Path(spawner.home_dir))
     if copied:
-        spawner.log.info("fresh notebooks for %s: %s", spawner.user.name, ", ".join(copied))
+        spawner.log.info("fresh notebooks for %s: %s", name, ", ".join(copied))
+    extra: dict[str, str] = {}
+    trainee = next((t for t in ROSTER if t.name == name), None)
+    if trainee is not None:
+        extra = {"SMSKIT_USER_DOMAIN": trainee.user_domain,
+                 "SMSKIT_USER_DOMAIN_SECRET": trainee.secret}
+    elif name == ADMIN:
+        extra = {"SMSKIT_CLASSROOM_URL": SANDBOX_URL, "SMSKIT_TRAINER_TOKEN_FILE": str(TOKEN_FILE)}
+    spawner.environment = {**spawner.environment, **extra}  # a copy: never the shared dict
 
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - JupyterHub provides it
 STATE.mkdir(parents=True, exist_ok=True)
 CLASS = passwords(STATE)
+TRAINEES = trainees(os.environ.get("SMSKIT_HUB_TRAINEES") or "20")
+ROSTER = classroom_roster(ROSTER_FILE, TRAINEES)
 
 # -- the hub and its proxy ------------------------------------------------------------------
 c.JupyterHub.ip = os.environ.get("SMSKIT_HUB_IP") or "127.0.0.1"
@@ -102,7 +146,7 @@ if LOCAL_PROXY.exists():
 
 # -- who logs in ----------------------------------------------------------------------------
 c.JupyterHub.authenticator_class = "shared-password"
-c.Authenticator.allowed_users = set(trainees(os.environ.get("SMSKIT_HUB_TRAINEES") or "20"))
+c.Authenticator.allowed_users = set(TRAINEES)
 c.Authenticator.admin_users = {ADMIN}
 c.SharedPasswordAuthenticator.user_password = CLASS["trainees"]
 c.SharedPasswordAuthenticator.admin_password = CLASS["admin"]
@@ -112,7 +156,7 @@ c.JupyterHub.spawner_class = "simple"  # SimpleLocalProcessSpawner: no system us
 c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "homes" / "{username}")
 c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab/tree/01-quickstart.ipynb"
-c.Spawner.pre_spawn_hook = fresh_notebooks
+c.Spawner.pre_spawn_hook = prepare_server
 c.Spawner.environment = {
     "PATH": os.pathsep.join([str(VENV_BIN), "/usr/local/bin", "/usr/bin", "/bin"]),
     "SMSKIT_BASE_URL": SANDBOX_URL,
@@ -123,13 +167,15 @@ if os.geteuid() == 0:  # containers and CI machines run as root
 # -- the shared sandbox ---------------------------------------------------------------------
 c.JupyterHub.services = [{
     "name": "sandbox",
-    "command": shlex.split(SANDBOX_COMMAND.format(python=shlex.quote(sys.executable),
-                                                  port=SANDBOX_PORT)),
+    "command": shlex.split(SANDBOX_COMMAND.format(
+        python=shlex.quote(sys.executable), port=SANDBOX_PORT,
+        roster=shlex.quote(str(ROSTER_FILE)), handout=shlex.quote(str(HANDOUT_FILE)))),
 }]
 
 print(f"smskit hub: {len(c.Authenticator.allowed_users)} trainees, admin {ADMIN!r}; "
       f"passwords in {CLASS['file']} (unless set in the environment); "
-      f"sandbox at {SANDBOX_URL}", file=sys.stderr, flush=True)
+      f"classroom sandbox at {SANDBOX_URL} (credentials in {ROSTER_FILE})",
+      file=sys.stderr, flush=True)
 if os.geteuid() == 0:
     print("smskit hub: warning: trainees' servers run as root, like the hub: their code can "
           "do anything on this machine; a class you do not fully trust needs system users or "

@@ -123,6 +123,8 @@ WRONG: dict[str, list[str]] = {
     "other-order": [hex_("".join(order)) for order in OTHER_ORDERS],
     "other-order-encoded": [hex_("".join(order)).upper() for order in OTHER_ORDERS]
                            + [b64(sha256("".join(order))) for order in OTHER_ORDERS[::7]],
+    "ts-local-time": [hex_(P + C + R + str(TS + hours * 3_600_000) + S) for hours in (8, -8)],
+    "code-type-other": [hex_(P + other + R + T + S) for other in ("1", "2", "4", "5")],
     "ts-differs": [hex_(P + C + R + str(TS + offset) + S)
                    for offset in (-1000, -250, -1, 1, 3, 999, 1000)],
 }

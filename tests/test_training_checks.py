@@ -385,7 +385,7 @@ def test_exercises_are_in_order_and_bilingual() -> None:
     from smskit.training import all_exercises
 
     items = all_exercises()
-    assert [item.id for item in items] == ["E1", "E2", "E3", "E4", "E5", "E6"]
+    assert [item.id for item in items] == ["E1", "E2", "E3", "E4", "E5", "E6", "E7"]
     for item in items:
         assert item.title.zh and item.title.en and item.title.zh != item.title.en
     assert training_secret("E3") not in repr(exercise("E3").inputs)
@@ -398,3 +398,48 @@ def test_sign_agrees_with_the_e2_expectation() -> None:
     assert sha(e2_text()) == sign(phone="13912345678", code_type=2, random="Q7wErT9yUi0PaS2d",
                                   ts=E2_TS, secret=training_secret("E2"))
     assert len(new_random()) == 16
+
+
+# -- E7: the mistake behind a 5420 in a log line ---------------------------------------------
+
+E7_TS = 1_796_120_102_117  # 2026-12-01T10:15:02.117Z
+
+
+def e7_log_line() -> str:
+    """The logged request, its signature made here the wrong way: "+86" signed before phone."""
+    signature = sha(f"+8613912345678" "1" "Lg7Hq2ZpX9cV4bN1" f"{E7_TS}{training_secret('E7')}")
+    return ("2026-12-01 10:15:02.117 WARN  [sms-worker-3] c.e.sms.SmsGateway - POST "
+            "https://iot-api.quectelcn.com/v2/sms/enduserapi/v2/sendPhoneSmsCode?codeType=1"
+            f"&internationalCode=86&phone=13912345678&random=Lg7Hq2ZpX9cV4bN1"
+            f"&signature={signature}&ts={E7_TS}&userDomain=C.DM.7301.2 -> 200 "
+            '{"code":5420,"msg":"签名验证失败","data":null}')
+
+
+def test_e7_log_line_is_the_one_built_here() -> None:
+    assert exercise("E7").inputs.log_line == e7_log_line()
+    right = sha(f"13912345678" f"1" f"Lg7Hq2ZpX9cV4bN1" f"{E7_TS}" f"{training_secret('E7')}")
+    assert right not in e7_log_line()
+
+
+def test_e7_passes_the_mistake_the_line_was_made_with(book: Workbook) -> None:
+    verdict = book.check("E7", "phone-with-country-prefix")
+    assert verdict.passed, verdict.text()
+
+
+@pytest.mark.parametrize(("answer", "mistake", "hint_words"), [
+    ("ts-in-seconds", "wrong_id", ("smskit.sign",)),
+    ("no-such-mistake", "unknown_id", ("smskit.doctor.mistakes()",)),
+    (None, "not_text", (".mistake.id",)),
+])
+def test_e7_names_each_wrong_answer(book: Workbook, answer: Any, mistake: str,
+                                    hint_words: tuple[str, ...]) -> None:
+    verdict = book.check("E7", answer)
+    wrong(verdict, mistake, *hint_words)
+    assert "phone-with-country-prefix" not in verdict.text()
+
+
+def test_e7_hints_escalate_to_smskit_check(book: Workbook) -> None:
+    hints = [book.check("E7", "ts-in-seconds").hint for _ in range(3)]
+    texts = [hint.en for hint in hints if hint is not None]
+    assert "smskit.sign" in texts[0] and "--explain" in texts[1]
+    assert "smskit check -" in texts[2]

@@ -56,7 +56,7 @@ def _checks(path: Path) -> dict[str, str]:
 def test_both_editions_exist_for_each_source() -> None:
     names = sorted(p.stem for p in (EXERCISES / "source").glob("*.py"))
     assert names == [p.stem for p in TRAINEE] == [p.stem for p in SOLUTIONS]
-    assert len(names) == 2
+    assert len(names) == 3
 
 
 def test_built_notebooks_match_their_source() -> None:

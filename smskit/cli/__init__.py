@@ -26,6 +26,7 @@ COMMANDS = {
     "check": ("smskit.cli.check", "diagnose a signature: right, or which mistake made it"),
     "snippet": ("smskit.cli.snippet", "signing code in Java, Go, Node, shell, Python and PHP"),
     "cheatsheet": ("smskit.cli.cheatsheet", "print the one-page A4 cheat sheet as HTML"),
+    "classroom": ("smskit.cli.classroom", "run one sandbox for a class: a domain per trainee"),
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130

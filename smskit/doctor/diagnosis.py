@@ -48,6 +48,8 @@ DETAIL_LABELS = {
     "tsOffsetMs": {"zh": "签名的 ts 与发送的 ts 之差（毫秒）",
                    "en": "signed ts minus sent ts (ms)"},
 }
+#: China's offset from UTC (UTC+8, no daylight saving): a time read in the wrong zone.
+_UTC8_MS = 8 * 3_600_000
 #: The longest signature looked at (Base64 or hex of a SHA-256 is at most 64 characters).
 MAX_SIGNATURE_CHARS = 128
 
@@ -202,7 +204,9 @@ def _values(request: SentRequest) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     values = {"phone": request.phone, "codeType": str(code_type), "random": request.random,
-              "ts": str(ts), "tsSeconds": str(ts // 1000), "signature": request.signature}
+              "ts": str(ts), "tsSeconds": str(ts // 1000),
+              "tsPlus8h": str(ts + _UTC8_MS), "tsMinus8h": str(ts - _UTC8_MS),
+              "signature": request.signature}
     values.update({name: text for name, text in (("internationalCode", request.international_code),
                                                   ("userDomain", request.user_domain))
                    if text is not None})

@@ -31,7 +31,8 @@ DATA_FILE = "signature_mistakes.json"
 #: Template names a recipe may use; the request's values and what derives from them.
 TEMPLATE_NAMES = frozenset({
     "phone", "codeType", "random", "ts", SECRET_FIELD, "internationalCode", "userDomain",
-    "tsSeconds", "codeTypeZh", "codeTypeEn", "codeTypeName", "codeTypeNameLower",
+    "tsSeconds", "tsPlus8h", "tsMinus8h", "codeTypeZh", "codeTypeEn", "codeTypeName",
+    "codeTypeNameLower",
 })
 _TS_MARK = "\x00"  # stands for ts while a ts-offset variant's text is split around it
 

@@ -11,6 +11,10 @@ within 5 minutes" rule, a configurable rate limit (5058) and injectable provider
 - :mod:`~smskit.sandbox.wire`: requests and responses as the layers exchange them, strict
   target and query parsing, transport-level errors;
 - :mod:`~smskit.sandbox.routes`: the endpoint and the ``/_sandbox/`` extras;
+- :mod:`~smskit.sandbox.classroom`: classroom mode (``Sandbox(classroom=Roster...)``): a
+  domain and secret per trainee, who may see what, their exercise progress;
+- :mod:`~smskit.sandbox.classroom_routes`: the trainer's and each trainee's views;
+- :mod:`~smskit.sandbox.dashboard`: per-trainee tallies and the dashboard's rows ("stuck");
 - :mod:`~smskit.sandbox.platform`: the endpoint's checks, in their documented order;
 - :mod:`~smskit.sandbox.state`: outbox, codes and verification, faults, under one lock;
 - :mod:`~smskit.sandbox.ratelimit`: the rate policy (5058) and its sliding windows;
@@ -23,6 +27,7 @@ makes it and in ``data/sandbox_policy.json`` / ``data/scenarios.json``.
 """
 
 from smskit.sandbox.app import Sandbox, SandboxNotRunning
+from smskit.sandbox.classroom import Roster, Trainee
 from smskit.sandbox.domains import DomainTable, SandboxDomain, load_domains, secret_for
 from smskit.sandbox.ratelimit import RatePolicy
 from smskit.sandbox.scenarios import Scenario, load_scenarios, replay
@@ -33,11 +38,13 @@ __all__ = [
     "Delivery",
     "DomainTable",
     "RatePolicy",
+    "Roster",
     "Sandbox",
     "SandboxDomain",
     "SandboxNotRunning",
     "Scenario",
     "ServerLimits",
+    "Trainee",
     "VerificationResult",
     "load_domains",
     "load_scenarios",

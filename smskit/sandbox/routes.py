@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smskit import i18n
 from smskit.clock import Clock
@@ -43,6 +43,9 @@ from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response, parse_query
 from smskit.signing import has_utf8
 
+if TYPE_CHECKING:
+    from smskit.sandbox.classroom_routes import ClassroomRoutes
+
 PREFIX = "/_sandbox"
 _MAX_FAULTS = 1000
 _REQUEST_FILTERS = ("userDomain", "phone", "since", "limit")
@@ -57,8 +60,10 @@ class Router:
     """Dispatch a :class:`Request` to the endpoint or an extra; 404 and 405 as JSON."""
 
     def __init__(self, *, platform: Platform, state: SandboxState, domains: DomainTable,
-                 clock: Clock, log: RequestLog) -> None:
+                 clock: Clock, log: RequestLog, classroom: ClassroomRoutes | None = None) -> None:
         self.platform = platform
+        #: Classroom mode: its views, and the guard in front of the other extras.
+        self.classroom = classroom
         self.state = state
         self.domains = domains
         self.clock = clock
@@ -78,8 +83,12 @@ class Router:
             f"{PREFIX}/requests": {"GET": (self.requests, "the request log "
                                            "(?userDomain=&phone=&since=&limit=)")},
         }
+        if classroom is not None:
+            self.routes.update(classroom.routes())
 
     def handle(self, request: Request) -> Response:
+        if self.classroom is not None:
+            self.classroom.guard(request)
         methods = self.routes.get(request.path)
         if methods is None:
             raise HttpProblem(404, self._not_found(request.path))
@@ -150,6 +159,11 @@ class Router:
         })
 
     def health(self, request: Request) -> Response:
+        if self.classroom is not None:  # nothing of the class: no domains, no faults
+            return Response(200, {"status": "ok", "service": "smskit sandbox (classroom)",
+                                  "nowMs": self.clock.now_ms(),
+                                  "endpoint": f"POST {ENDPOINT_PATH}",
+                                  "ratePolicy": self.state.policy.describe()})
         return Response(200, {
             "status": "ok",
             "service": "smskit sandbox",
@@ -174,7 +188,7 @@ class Router:
         return Response(200, {"nowMs": now, "deliveries": rows})
 
     def verify(self, request: Request) -> Response:
-        body = _json_object(request.body)
+        body = json_object(request.body)
         _only(body, {"phone", "codeType", "code", "internationalCode", "userDomain"})
         phone = _text(body, "phone", required=True)
         code = body.get("code")
@@ -189,7 +203,7 @@ class Router:
         return Response(200, result.to_json())
 
     def faults(self, request: Request) -> Response:
-        body = _json_object(request.body)
+        body = json_object(request.body)
         _only(body, {"userDomain", "phone", "count"})
         count = body.get("count", 1)
         if type(count) is not int or not 1 <= count <= _MAX_FAULTS:
@@ -201,6 +215,8 @@ class Router:
 
     def reset(self, request: Request) -> Response:
         self.state.reset()
+        if self.classroom is not None:
+            self.classroom.classroom.reset()
         return Response(200, {"status": "reset"})
 
     def requests(self, request: Request) -> Response:
@@ -239,7 +255,7 @@ def _lenient_query(query: str) -> dict[str, str]:
         return {}
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
+def json_object(body: bytes) -> dict[str, Any]:
     if not body:
         raise HttpProblem(400, "send a JSON object as the request body")
     try:

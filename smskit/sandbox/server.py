@@ -214,7 +214,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             body = self._read_body()
             self._reader.disarm()
             request = Request(self.command, path, query, body,
-                              self._field("content-type") or None)
+                              self._field("content-type") or None,
+                              self._field("authorization") or None)
             response = self.server.handle(request)
         except HttpProblem as problem:
             self._linger = problem.close

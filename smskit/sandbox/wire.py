@@ -63,6 +63,8 @@ class Request:
     query: str
     body: bytes = b""
     content_type: str | None = None
+    #: The ``Authorization`` header field, for the classroom's guarded views.
+    authorization: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

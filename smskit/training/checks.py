@@ -1,16 +1,14 @@
 """One judge per exercise: the trainee's answer in, a :class:`Judgement` out.
 
-Judges use the library's own judgement (``smskit.sign`` and ``signed_segments`` for what a
-signature should be, ``build_request``/validation for what a request may be, the catalogue
-for what a code means, the sandbox's verification result); they hold no copy of those rules.
-They never put the expected answer into their findings. A mistake is recognised by
-recomputing the signature the way the mistake would (from the library's own segments) and
-comparing.
+Judges use the library's own judgement (``smskit.sign`` for what a signature should be, the
+signature doctor ``smskit.diagnose`` for which mistake made a wrong one, ``build_request``
+and validation for what a request may be, the catalogue for what a code means, the sandbox's
+verification result); they hold no copy of those rules. They never put the expected answer
+into their findings.
 """
 
 from __future__ import annotations
 
-import hmac
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem, ResponseFormatError
 from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, HTTP_METHOD, QUERY_ORDER, build_request
-from smskit.signing import SECRET_FIELD, digest_hex, sign, signed_segments
+from smskit.signing import SECRET_FIELD, sign, verify
 from smskit.training.exercises import (
     Exercise,
     Mistake,
@@ -32,14 +30,11 @@ from smskit.training.exercises import (
     e3_clock,
     exercise,
     label,
+    shared_mistakes,
 )
 from smskit.training.verdict import Text
 
 _HEX = frozenset("0123456789abcdef")
-_SEPARATORS = ("&", ",", " ", "|", "+", "\n")
-#: How far a time read as local (China, UTC+8) instead of UTC moves ``ts``.
-_LOCAL_OFFSET_HOURS = 8
-_MS_PER_HOUR = 3_600_000
 
 
 @dataclass
@@ -80,36 +75,35 @@ def _untouched_part(part: Text) -> Mistake:
 # -- E1, E2: signatures ---------------------------------------------------------------------
 
 
-def _mistaken_signatures(inputs: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, object]]]:
-    """Signatures the common mistakes produce for ``inputs``: digest -> (mistake, details)."""
-    segments = {s.field: s.value for s in signed_segments(**inputs)}
-    order = list(segments)
+def _doctor_keys() -> dict[str, str]:
+    """The doctor's mistake id -> the shared mistake key whose texts the workbook shows."""
+    return {raw["doctor"]: key for key, raw in shared_mistakes().items() if "doctor" in raw}
 
-    def joined(sep: str = "", **changed: str) -> str:
-        return sep.join(changed.get(name, segments[name]) for name in order)
 
-    secret = segments[SECRET_FIELD]
-    unsigned = joined(**{SECRET_FIELD: ""})
-    found: dict[str, tuple[str, dict[str, object]]] = {
-        digest_hex(""): ("empty_input", {}),
-        digest_hex(unsigned): ("no_secret", {}),
-        digest_hex(joined(**{SECRET_FIELD: secret + "\n"})): ("secret_newline", {}),
-        digest_hex("".join(segments[name] for name in sorted(order))): ("sorted_order", {}),
-        digest_hex(joined(ts=str(int(segments["ts"]) // 1000))): ("ts_seconds", {}),
-        hmac.new(secret.encode(), unsigned.encode(), "sha256").hexdigest(): ("hmac", {}),
-    }
-    for sep in _SEPARATORS:
-        found[digest_hex(joined(sep))] = ("separators", {})
-    for sign_of_offset in (1, -1):
-        shifted = int(segments["ts"]) + sign_of_offset * _LOCAL_OFFSET_HOURS * _MS_PER_HOUR
-        found[digest_hex(joined(ts=str(shifted)))] = ("ts_local_time",
-                                                       {"hours": _LOCAL_OFFSET_HOURS})
-    for member in CodeType:
-        if str(member.value) != segments["codeType"]:
-            found[digest_hex(joined(codeType=str(member.value)))] = (
-                "code_type_other",
-                {"number": member.value, "name_zh": member.zh, "name_en": member.en.lower()})
-    return found
+def _diagnosed(item: Exercise, answer: str, inputs: Mapping[str, Any]) -> Mistake:
+    """The mistake behind a well-shaped wrong signature, as the signature doctor finds it.
+
+    A doctor's mistake with a shared key is shown in the workbook's texts (and hints); one
+    without is shown in the doctor's own words; none found is ``unknown``.
+    """
+    from smskit.doctor import diagnose
+
+    sent = {"phone": inputs["phone"], "codeType": str(int(inputs["code_type"])),
+            "random": inputs["random"], "ts": str(inputs["ts"]), "signature": answer}
+    found = diagnose(sent, secret=inputs["secret"]).mistake
+    if found is None:
+        return item.mistake("unknown")
+    key = _doctor_keys().get(found.id)
+    if key == "code_type_other":
+        signed = next(member for member in CodeType
+                      if verify(answer, **{**inputs, "code_type": member}))
+        return item.mistake(key).fill(number=signed.value, name_zh=signed.zh,
+                                      name_en=signed.en.lower())
+    if key is not None:
+        return item.mistake(key)
+    return Mistake(found.id, Text(f"{found.title_zh}：{found.explanation_zh}",
+                                  f"{found.title_en}: {found.explanation_en}"),
+                   (Text(found.fix_zh, found.fix_en), *item.mistake("unknown").hints))
 
 
 def _judge_signature(item: Exercise, answer: Any, inputs: Mapping[str, Any]) -> Judgement:
@@ -135,8 +129,7 @@ def _judge_signature(item: Exercise, answer: Any, inputs: Mapping[str, Any]) -> 
         judgement.add(item.mistake("shape").fill(length=len(answer)))
         return judgement
     judgement.right.append(item.right("shape"))
-    key, details = _mistaken_signatures(inputs).get(answer, ("unknown", {}))
-    judgement.add(item.mistake(key).fill(**details))
+    judgement.add(_diagnosed(item, answer, inputs))
     return judgement
 
 
@@ -385,6 +378,32 @@ def judge_e6(answer: Any) -> Judgement:
     return judgement
 
 
+# -- E7: the mistake behind a 5420 in a log line --------------------------------------------
+
+
+def judge_e7(answer: Any) -> Judgement:
+    """E7: the doctor's mistake id for the logged request; pass when it is the doctor's finding."""
+    from smskit.doctor import diagnose, mistakes
+
+    item = exercise("E7")
+    judgement = Judgement()
+    if not isinstance(answer, str):
+        judgement.add(item.mistake("not_text").fill(kind=_kind(answer)))
+        return judgement
+    known = {mistake.id for mistake in mistakes()}
+    given = answer.strip()
+    if given not in known:
+        judgement.add(item.mistake("unknown_id").fill(answer=repr(given)[:60]))
+        return judgement
+    inputs = item.inputs
+    found = diagnose(inputs.log_line, secret=inputs.secret).mistake
+    if found is not None and given == found.id:
+        judgement.right.append(item.right("found"))
+    else:
+        judgement.add(item.mistake("wrong_id"))
+    return judgement
+
+
 def _codes_text(codes: Sequence[int | str]) -> str:
     return ", ".join(str(code) for code in codes)
 
@@ -392,5 +411,5 @@ def _codes_text(codes: Sequence[int | str]) -> str:
 #: The judge of each exercise, by id.
 JUDGES: Mapping[str, Callable[[Any], Judgement]] = {
     "E1": judge_e1, "E2": judge_e2, "E3": judge_e3, "E4": judge_e4, "E5": judge_e5,
-    "E6": judge_e6,
+    "E6": judge_e6, "E7": judge_e7,
 }

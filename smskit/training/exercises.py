@@ -144,6 +144,12 @@ def verdict_headline(status: str) -> Text:
     return _text(_raw()["verdicts"][status])
 
 
+def shared_mistakes() -> Mapping[str, Any]:
+    """The signature mistakes E1 and E2 share, raw, with the doctor's id of each."""
+    shared: Mapping[str, Any] = _raw()["shared_mistakes"]
+    return shared
+
+
 def label(key: str) -> Text:
     """A fixed label of the verdicts (``"hint"``, ``"attempt"``, ``"placeholder"``)."""
     return _text(_raw()["labels"][key])

@@ -7,10 +7,10 @@ The file is ``SMSKIT_PROGRESS_FILE`` or ``~/.smskit/progress.json``::
                           "last_verdict": "passed", "mistake": null,
                           "time": "2026-12-01T20:15:03.120Z"}}}
 
-Each :class:`ExerciseRecord` is also what a classroom sandbox will receive: a ``sender``
-given to :class:`Progress` is called with every new record after it is saved locally (the
-kit ships no sender yet; networking belongs to the classroom pass). Records hold no answer,
-no input and no secret.
+Each :class:`ExerciseRecord` is also what a classroom sandbox receives: a ``sender`` given
+to :class:`Progress` is called with every new record after it is saved locally
+(:class:`smskit.training.classroom.ClassroomSender` posts it as the trainee). Records hold no
+answer, no input and no secret.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from smskit.training.verdict import Verdict
 PROGRESS_FORMAT = "smskit-training-progress/1"
 PROGRESS_ENV = "SMSKIT_PROGRESS_FILE"
 
-#: Called with each record after it is saved; the classroom pass provides one.
+#: Called with each record after it is saved (``ClassroomSender`` posts it to the class).
 ProgressSender = Callable[["ExerciseRecord"], None]
 
 

@@ -10,16 +10,18 @@ from collections import Counter
 from typing import Any
 
 from smskit.training.checks import JUDGES, untouched
+from smskit.training.classroom import classroom_sender
 from smskit.training.exercises import exercise, label, verdict_headline
 from smskit.training.progress import Progress
 from smskit.training.verdict import Verdict
 
 
 class Workbook:
-    """Checks answers for one trainee and keeps their progress (``Progress()`` by default)."""
+    """Checks answers for one trainee and keeps their progress (by default in the default
+    file, sent on to the classroom sandbox when the environment names one)."""
 
     def __init__(self, progress: Progress | None = None) -> None:
-        self.progress = progress or Progress()
+        self.progress = progress or Progress(sender=classroom_sender())
         self._attempts: Counter[str] = Counter()
 
     def attempts(self, exercise_id: str) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from smskit.widgets.builder import RequestBuilder
 from smskit.widgets.checker import SignatureChecker
 from smskit.widgets.codes import ErrorCodeBrowser
+from smskit.widgets.dashboard import TrainerDashboard
 from smskit.widgets.explorer import SignatureExplorer
 
-__all__ = ["ErrorCodeBrowser", "RequestBuilder", "SignatureChecker", "SignatureExplorer"]
+__all__ = ["ErrorCodeBrowser", "RequestBuilder", "SignatureChecker", "SignatureExplorer",
+           "TrainerDashboard"]

@@ -1,6 +1,7 @@
 """The hub classroom end to end: a real JupyterHub with ``hub/jupyterhub_config.py``, its
 real configurable-http-proxy, three trainees logged in through headless Chromium, each
-running the quickstart in their own JupyterLab and reaching the shared sandbox service.
+running the quickstart in their own JupyterLab and reaching the shared classroom sandbox
+with their own user domain and secret.
 
 Expectations are page facts (code 200 is the platform's success) and what the test itself
 set up (names, ports, passwords); nothing is read back from smskit.
@@ -29,17 +30,14 @@ OK = 200  # the platform's documented success code
 #: One phone per trainee: the sandbox limits sends per phone and codeType.
 PHONES = ["13612345671", "13612345672", "13612345673"]
 
-#: Run in a trainee's kernel, as they would in a cell: the shared sandbox through the URL
-#: their server's environment carries.
+#: Run in a trainee's kernel, as they would in a cell: the shared sandbox with the URL and
+#: credentials their server's environment carries.
 _SEND_THROUGH_SHARED_SANDBOX = """\
-import os, requests
 from smskit import CodeType
 from smskit.client import SmsClient
-from smskit.sandbox import secret_for
-base = os.environ["SMSKIT_BASE_URL"]
-domain = requests.get(base + "/_sandbox/health", timeout=10).json()["demoDomain"]
-client = SmsClient(base_url=base, user_domain=domain, secret=secret_for(domain))
-print("shared sandbox", base, "answered", client.send_code({phone!r}, CodeType.REGISTER).code)
+client = SmsClient.from_env()
+print("shared sandbox", client.base_url, "as", client.user_domain, "answered",
+      client.send_code({phone!r}, CodeType.REGISTER).code)
 """
 
 #: Execute code in the notebook's kernel through JupyterLab's own kernel connection and
@@ -72,7 +70,7 @@ def test_three_trainees_run_the_quickstart_and_reach_the_shared_sandbox(tmp_path
         commands = [" ".join(process.cmdline()) for process in classroom.descendants()]
         # What the leftover check below covers: the proxy, the sandbox, each trainee server.
         assert [c for c in commands if "configurable-http-proxy" in c], commands
-        assert [c for c in commands if "-m smskit sandbox --port" in c], commands
+        assert [c for c in commands if "-m smskit classroom --roster" in c], commands
         trainee_servers = [c for c in commands if "jupyterhub-singleuser" in c]
         assert len(trainee_servers) == TRAINEES, commands
     finally:
@@ -93,6 +91,8 @@ def _run_class_in_chromium(classroom: Classroom) -> None:
 
 
 def _run_class(browser: Browser, classroom: Classroom) -> None:
+    roster = json.loads((classroom.state / "classroom-roster.json").read_text(encoding="utf-8"))
+    domains = {row["name"]: row["userDomain"] for row in roster["trainees"]}
     expected_notebooks = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
     for name, phone in zip(classroom.trainees, PHONES, strict=True):
         context = browser.new_context(viewport=VIEWPORT, locale="en-US")
@@ -111,11 +111,15 @@ def _run_class(browser: Browser, classroom: Classroom) -> None:
             assert sent.count() == 1, "the quickstart's send shows code 200 in the page"
 
             answer = page.evaluate(_EXECUTE, _SEND_THROUGH_SHARED_SANDBOX.format(phone=phone))
-            assert answer.strip() == (f"shared sandbox {classroom.sandbox_url} "
-                                      f"answered {OK}"), answer
+            assert answer.strip() == (f"shared sandbox {classroom.sandbox_url} as "
+                                      f"{domains[name]} answered {OK}"), answer
             notebook.shutdown_kernels()
         finally:
             context.close()
-    outbox = requests.get(f"{classroom.sandbox_url}/_sandbox/outbox", timeout=10).json()
-    assert sorted(row["phone"] for row in outbox["deliveries"]) == PHONES, outbox
+    outbox_url = f"{classroom.sandbox_url}/_sandbox/outbox"
+    assert requests.get(outbox_url, timeout=10).status_code == 401  # the class is private
+    outbox = requests.get(outbox_url, timeout=10, headers={
+        "Authorization": f"Bearer {roster['trainerToken']}"}).json()
+    assert sorted((row["userDomain"], row["phone"]) for row in outbox["deliveries"]) == sorted(
+        zip((domains[name] for name in classroom.trainees), PHONES, strict=True)), outbox
 

@@ -4,6 +4,7 @@ the notebooks that each trainee's home gets. Fast: no hub is started here."""
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 import stat
 import sys
@@ -56,11 +57,52 @@ def test_names_admin_passwords_and_sandbox_come_from_the_environment(
         tmp_path / "homes" / "{username}")
 
 
-def test_the_default_sandbox_command_is_the_kits_cli(monkeypatch: pytest.MonkeyPatch,
-                                                     tmp_path: Path) -> None:
+def test_the_default_sandbox_command_is_the_kits_classroom(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
     (service,) = load(monkeypatch, tmp_path).JupyterHub.services
     assert shlex.join(service["command"]) == shlex.join(
-        [sys.executable, "-m", "smskit", "sandbox", "--port", "8766"])
+        [sys.executable, "-m", "smskit", "classroom", "--roster",
+         str(tmp_path / "classroom-roster.json"), "--handout",
+         str(tmp_path / "classroom-handout.html"), "--port", "8766", "--quiet"])
+
+
+class _Spawner:
+    """What the pre-spawn hook reads and writes of a JupyterHub spawner."""
+
+    def __init__(self, name: str, home: Path, environment: dict[str, str]) -> None:
+        self.user = type("User", (), {"name": name})()
+        self.home_dir = str(home)
+        self.environment = environment
+        self.log = logging.getLogger("test-spawner")
+
+
+def test_each_trainee_server_gets_its_own_classroom_credentials(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config = load(monkeypatch, tmp_path, trainees="ana,bo")
+    roster = tmp_path / "classroom-roster.json"
+    assert stat.S_IMODE(roster.stat().st_mode) == 0o600
+    stored = json.loads(roster.read_text(encoding="utf-8"))
+    assert [row["name"] for row in stored["trainees"]] == ["ana", "bo"]
+    shared = dict(config.Spawner.environment)
+    hook = config.Spawner.pre_spawn_hook
+    servers = {name: _Spawner(name, tmp_path / "homes" / name, config.Spawner.environment)
+               for name in ("ana", "bo", "trainer")}
+    for spawner in servers.values():
+        hook(spawner)
+    for row in stored["trainees"]:
+        env = servers[row["name"]].environment
+        assert env["SMSKIT_USER_DOMAIN"] == row["userDomain"]
+        assert env["SMSKIT_USER_DOMAIN_SECRET"] == row["secret"]
+        assert env["SMSKIT_BASE_URL"] == "http://127.0.0.1:8766"
+    trainer = servers["trainer"].environment
+    assert "SMSKIT_USER_DOMAIN_SECRET" not in trainer
+    assert trainer["SMSKIT_CLASSROOM_URL"] == "http://127.0.0.1:8766"
+    assert dict(config.Spawner.environment) == shared, "the shared dict is never changed"
+    again = load(monkeypatch, tmp_path, trainees="ana,bo")  # a restart keeps the cards valid
+    assert again.Spawner.pre_spawn_hook is not None
+    assert json.loads(roster.read_text(encoding="utf-8")) == stored
+    load(monkeypatch, tmp_path, trainees="ana,bo,chen")
+    assert len(json.loads(roster.read_text(encoding="utf-8"))["trainees"]) == 3
 
 
 def test_a_home_gets_every_notebook_fresh_and_keeps_what_the_trainee_changed(

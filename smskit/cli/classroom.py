@@ -1,0 +1,134 @@
+"""``smskit classroom``: one sandbox for a class, a user domain and secret per trainee.
+
+Writes the handout (an HTML page with one card per trainee, and a plain-text copy), prints
+the trainer's token (and writes it to a file readable by its owner only), then serves until
+Ctrl-C. With ``--roster FILE`` the class survives a restart: the file is read if it exists,
+else written (owner-only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from smskit.cli.sandbox import _configure_logging, _interface_urls, _is_loopback, _set_on_signal
+from smskit.request import ENDPOINT_PATH
+
+if TYPE_CHECKING:
+    from smskit.sandbox import Sandbox
+    from smskit.sandbox.classroom import Roster
+
+DEFAULT_PORT = 8766
+DEFAULT_HANDOUT = Path("classroom-handout.html")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--trainees", type=int, default=None,
+                     help="how many trainees (trainee01 ...; default 20)")
+    who.add_argument("--names", help="trainee names separated by commas (a-z 0-9 _ -)")
+    parser.add_argument("--roster", type=Path,
+                     help="a roster file: read if it exists (same class after a restart), "
+                     "else generated from --trainees/--names and written (owner-only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to bind (0.0.0.0 for a class on the local network)")
+    parser.add_argument("--handout", type=Path, default=DEFAULT_HANDOUT,
+                        help=f"where to write the handout (default {DEFAULT_HANDOUT}; a .txt "
+                        "copy goes beside it); both owner-only")
+    parser.add_argument("--token-file", type=Path, default=None,
+                        help="where to write the trainer token (default: beside the handout, "
+                        "classroom-trainer-token)")
+    parser.add_argument("--base-url", default=None,
+                        help="the URL trainees use, if not the one this machine reports")
+    parser.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true",
+                        help="do not log requests and delivered codes to stderr")
+
+
+def _roster(args: argparse.Namespace) -> Roster:
+    from smskit.sandbox.classroom import Roster
+
+    if args.roster is not None and args.roster.exists():
+        return Roster.load(args.roster)
+    if args.names is not None:
+        names = [name.strip() for name in args.names.split(",") if name.strip()]
+        roster = Roster.generate(names, seed=args.seed)
+    else:
+        roster = Roster.numbered(20 if args.trainees is None else args.trainees, seed=args.seed)
+    if args.roster is not None:
+        roster.save(args.roster)
+    return roster
+
+
+def run(args: argparse.Namespace) -> int:
+    from smskit.private_file import write_private
+    from smskit.sandbox import Sandbox
+    from smskit.training.handout import handout_html, handout_text
+
+    if not 0 <= args.port <= 65535:
+        print(f"smskit classroom: error: --port must be 0-65535, not {args.port}",
+              file=sys.stderr)
+        return 2
+    try:
+        roster = _roster(args)
+    except (ValueError, KeyError, OSError) as error:
+        print(f"smskit classroom: error: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(quiet=args.quiet)
+    sandbox = Sandbox(host=args.host, port=args.port, classroom=roster)
+    try:
+        sandbox.start()
+    except OSError as error:
+        print(f"smskit classroom: cannot listen on {args.host}:{args.port}: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return 1
+    try:
+        base_url = args.base_url or _trainee_url(sandbox, args.host)
+        text_path = args.handout.with_suffix(".txt")
+        token_path = args.token_file or args.handout.with_name("classroom-trainer-token")
+        write_private(args.handout, handout_html(roster, base_url))
+        write_private(text_path, handout_text(roster, base_url))
+        write_private(token_path, roster.trainer_token + "\n")
+    except OSError as error:
+        sandbox.stop()
+        print(f"smskit classroom: cannot write the handout: {error}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, _set_on_signal(stop))
+    try:
+        print("\n".join([
+            f"smskit classroom: {len(roster)} trainees, serving {sandbox.base_url}  "
+            "(Ctrl-C to stop)",
+            f"  trainees use  {base_url}  (API: POST {ENDPOINT_PATH})",
+            f"  handout       {args.handout} and {text_path}  (one card per trainee; "
+            "owner-only: they hold the secrets)",
+            f"  trainer token {roster.trainer_token}",
+            f"                (also in {token_path}, owner-only; send it as "
+            "'Authorization: Bearer <token>')",
+            f"  dashboard     SMSKIT_CLASSROOM_URL={sandbox.base_url} "
+            f"SMSKIT_TRAINER_TOKEN_FILE={token_path} ./kit voila "
+            "notebooks/trainer-dashboard.ipynb",
+        ]), flush=True)
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sandbox.stop()
+    print("smskit classroom: stopped", flush=True)
+    return 0
+
+
+def _trainee_url(sandbox: Sandbox, host: str) -> str:
+    """The URL on the cards: loopback's, or this machine's address on the network."""
+    if _is_loopback(host):
+        return sandbox.base_url
+    urls = _interface_urls(host, sandbox.port)
+    return urls[0] if urls else sandbox.base_url

@@ -1,0 +1,96 @@
+"""``smskit classroom`` as a trainer runs it: a subprocess, a handout, a token, Ctrl-C."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from smskit.clock import SystemClock
+
+URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
+TOKEN = re.compile(r"trainer token (\S+)")
+
+
+def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMSKIT_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smskit", "classroom", "--port", "0", "--quiet",
+         "--handout", str(tmp_path / "cards.html"), *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    url = token = None
+    deadline = time.monotonic() + 30
+    while (url is None or token is None) and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        url = url or (URL.search(line).group(1) if URL.search(line) else None)  # type: ignore[union-attr]
+        token = token or (TOKEN.search(line).group(1) if TOKEN.search(line) else None)  # type: ignore[union-attr]
+    if not (url and token):
+        raise AssertionError(f"no banner: {_stop(process)}")
+    return process, url, token
+
+
+def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
+    process.terminate()
+    _, err = process.communicate(timeout=20)
+    return process.returncode, err
+
+
+def test_classroom_writes_private_handouts_and_serves_each_trainee(tmp_path: Path) -> None:
+    process, url, token = _start(tmp_path, "--names", "ana,bo,chen")
+    try:
+        token_file = tmp_path / "classroom-trainer-token"
+        assert token_file.read_text().strip() == token
+        for path in (tmp_path / "cards.html", tmp_path / "cards.txt", token_file):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        page = (tmp_path / "cards.html").read_text(encoding="utf-8")
+        assert page.count('class="card"') == 3 and "用户域" in page and "userDomain" in page
+        text = (tmp_path / "cards.txt").read_text(encoding="utf-8")
+        cards = re.findall(r"export SMSKIT_BASE_URL=(\S+) SMSKIT_USER_DOMAIN=(\S+) "
+                           r"SMSKIT_USER_DOMAIN_SECRET=(\S+)", text)
+        assert [card[0] for card in cards] == [url] * 3
+        for _, domain, secret in cards:
+            assert html.escape(secret) in page and domain in page
+            ts, nonce = SystemClock().now_ms(), "cardcardcardcard"
+            digest = hashlib.sha256(f"{domain}{ts}{nonce}{secret}".encode()).hexdigest()
+            me = requests.get(url + "/_sandbox/me", timeout=5, headers={
+                "Authorization": f"SmskitTrainee userDomain={domain}, ts={ts}, "
+                                 f"random={nonce}, signature={digest}"})
+            assert me.status_code == 200 and me.json()["userDomain"] == domain
+        roster = requests.get(url + "/_sandbox/class/roster", timeout=5,
+                              headers={"Authorization": f"Bearer {token}"}).json()
+        assert [row["name"] for row in roster["trainees"]] == ["ana", "bo", "chen"]
+        assert requests.get(url + "/_sandbox/class/roster", timeout=5).status_code == 401
+    finally:
+        status, err = _stop(process)
+    assert status == 0
+    assert token not in err
+
+
+def test_roster_file_keeps_the_class_across_restarts(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.json"
+    first, _, token = _start(tmp_path, "--trainees", "2", "--roster", str(roster))
+    _stop(first)
+    assert stat.S_IMODE(roster.stat().st_mode) == 0o600
+    again, _, token_again = _start(tmp_path, "--roster", str(roster))
+    _stop(again)
+    assert token_again == token
+
+
+def test_bad_names_are_one_line_exit_2(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "smskit", "classroom", "--names", "Ana Bo",
+                           "--handout", str(tmp_path / "h.html")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "names" in done.stderr

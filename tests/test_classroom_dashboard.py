@@ -1,0 +1,146 @@
+"""The trainer's dashboard rows and widget, against a classroom sandbox over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from smskit.clock import FixedClock
+from smskit.sandbox import Sandbox
+from smskit.sandbox.classroom import Roster
+from tests.classroom_trainees import EXPECTED, run_class, send, trainee_headers
+
+START_MS = 1_796_000_000_000
+
+
+@pytest.fixture
+def classroom() -> Iterator[tuple[Sandbox, Roster]]:
+    roster = Roster.numbered(6, seed=3)
+    with Sandbox(classroom=roster, clock=FixedClock(START_MS)) as sb:
+        yield sb, roster
+        assert sb.internal_errors == 0
+
+
+def dashboard(sb: Sandbox, roster: Roster) -> list[dict]:  # type: ignore[type-arg]
+    answer = requests.get(sb.base_url + "/_sandbox/class/dashboard", timeout=5,
+                          headers={"Authorization": f"Bearer {roster.trainer_token}"})
+    assert answer.status_code == 200
+    rows: list[dict] = answer.json()["trainees"]  # type: ignore[type-arg]
+    return rows
+
+
+def test_rows_count_what_each_trainee_sent(classroom: tuple[Sandbox, Roster]) -> None:
+    sb, roster = classroom
+    run_class(sb.base_url, roster.trainees, ts=START_MS)
+    rows = dashboard(sb, roster)
+    assert [row["name"] for row in rows] == [t.name for t in roster]
+    for index, (count, codes, passed, stuck) in EXPECTED.items():
+        row = rows[index]
+        assert (row["requests"], row["codes"], row["passed"]) == (count, codes, passed), row
+        assert (row["stuck"] or {}).get("reason") == stuck, row
+    assert rows[1]["stuck"] == {"reason": "same_error", "code": 5420, "count": 3}
+    assert rows[0]["firstSuccessMs"] == START_MS and rows[1]["firstSuccessMs"] is None
+    assert rows[5] == {"name": "trainee06", "userDomain": roster.trainees[5].user_domain,
+                       "requests": 0, "codes": {}, "firstSuccessMs": None, "passed": [],
+                       "lastActivityMs": None, "stuck": None}
+
+
+def test_no_progress_for_the_threshold_is_stuck(classroom: tuple[Sandbox, Roster]) -> None:
+    sb, roster = classroom
+    run_class(sb.base_url, roster.trainees, ts=START_MS)
+    assert isinstance(sb.clock, FixedClock)
+    sb.clock.advance(minutes=9, seconds=59)
+    assert [(row["stuck"] or {}).get("reason") for row in dashboard(sb, roster)] == [
+        None, "same_error", None, None, None, None]
+    sb.clock.advance(seconds=1)  # 10 minutes (data/classroom.json) without progress
+    assert [(row["stuck"] or {}).get("reason") for row in dashboard(sb, roster)] == [
+        "idle", "same_error", "idle", "idle", "idle", None]
+    with requests.Session() as session:  # progress again: a delivered code
+        assert send(session, sb.base_url, roster.trainees[0], ts=sb.clock.now_ms(),
+                    phone="13900139000") == 200
+    assert dashboard(sb, roster)[0]["stuck"] is None
+
+
+def test_a_success_ends_a_run_of_errors(classroom: tuple[Sandbox, Roster]) -> None:
+    sb, roster = classroom
+    trainee = roster.trainees[1]
+    with requests.Session() as session:
+        for _ in range(4):
+            send(session, sb.base_url, trainee, ts=START_MS, right=False)
+        assert dashboard(sb, roster)[1]["stuck"]["count"] == 4
+        send(session, sb.base_url, trainee, ts=START_MS)
+    assert dashboard(sb, roster)[1]["stuck"] is None
+
+
+def test_a_trainee_sees_only_their_own_requests(classroom: tuple[Sandbox, Roster]) -> None:
+    sb, roster = classroom
+    run_class(sb.base_url, roster.trainees, ts=START_MS)
+    mine = requests.get(sb.base_url + "/_sandbox/me/requests", timeout=5,
+                        headers=trainee_headers(roster.trainees[1], START_MS)).json()
+    assert {row["userDomain"] for row in mine["requests"]} == {roster.trainees[1].user_domain}
+    assert [row["code"] for row in mine["requests"]] == [5420, 5420, 5420]
+    assert all(row["diagnosis"]["mistakeId"] == "secret-left-out" for row in mine["requests"])
+    for path in ("/_sandbox/requests", "/_sandbox/class/dashboard"):
+        assert requests.get(sb.base_url + path, timeout=5).status_code == 401
+        assert requests.get(sb.base_url + path, timeout=5, headers=trainee_headers(
+            roster.trainees[1], START_MS)).status_code == 403
+
+
+def test_reset_forgets_tallies_and_progress(classroom: tuple[Sandbox, Roster]) -> None:
+    sb, roster = classroom
+    run_class(sb.base_url, roster.trainees, ts=START_MS)
+    reset = requests.post(sb.base_url + "/_sandbox/reset", timeout=5,
+                          headers={"Authorization": f"Bearer {roster.trainer_token}"})
+    assert reset.status_code == 200
+    assert all(row["requests"] == 0 and row["passed"] == [] for row in dashboard(sb, roster))
+
+
+def test_widget_shows_the_rows_and_keeps_the_token_out_of_its_state(
+        classroom: tuple[Sandbox, Roster]) -> None:
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token)
+    assert board.rows and all(row["requests"] == 0 for row in board.rows)
+    run_class(sb.base_url, roster.trainees, ts=START_MS)
+    board.refresh_button.click()
+    assert [row["requests"] for row in board.rows] == [1, 3, 3, 2, 0, 0]
+    assert 'data-trainee="trainee02"' in board.table_html.value
+    assert 'data-stuck="same_error"' in board.table_html.value
+    assert "5420 × 3 in a row" in board.table_html.value
+    assert "1 stuck" in board.status_html.value
+    everything = repr(board) + repr(board.state()) + repr(
+        [child.get_state() for child in board.widget.children])
+    assert roster.trainer_token not in everything + board.table_html.value
+    assert not any(t.secret in board.table_html.value for t in roster)
+
+
+def test_widget_says_when_the_token_is_wrong(classroom: tuple[Sandbox, Roster]) -> None:
+    from smskit.widgets import TrainerDashboard
+
+    sb, _ = classroom
+    board = TrainerDashboard(base_url=sb.base_url, token="not-the-token")
+    assert board.rows == [] and "403" in board.status_html.value
+
+
+def test_auto_refresh_follows_the_class_until_switched_off(
+        classroom: tuple[Sandbox, Roster]) -> None:
+    import time
+
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token, interval=2)
+    board.auto.value = True
+    try:
+        with requests.Session() as session:
+            send(session, sb.base_url, roster.trainees[0], ts=START_MS)
+        deadline = time.monotonic() + 20
+        while board.rows[0]["requests"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling interval, not a wait for a condition
+        assert board.rows[0]["requests"] == 1
+    finally:
+        board.close()
+    assert board.state()["auto"] is False
