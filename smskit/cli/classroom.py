@@ -9,13 +9,11 @@ else written (owner-only).
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smskit.cli.sandbox import _configure_logging, _interface_urls, _is_loopback, _set_on_signal
+from smskit.cli.sandbox import configure_logging, interface_urls, is_loopback, serve_until_stopped
 from smskit.request import ENDPOINT_PATH
 
 if TYPE_CHECKING:
@@ -80,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, KeyError, OSError) as error:
         print(f"smskit classroom: error: {error}", file=sys.stderr)
         return 2
-    _configure_logging(quiet=args.quiet)
+    configure_logging(quiet=args.quiet)
     sandbox = Sandbox(host=args.host, port=args.port, classroom=roster)
     try:
         sandbox.start()
@@ -99,9 +97,8 @@ def run(args: argparse.Namespace) -> int:
         sandbox.stop()
         print(f"smskit classroom: cannot write the handout: {error}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, _set_on_signal(stop))
-    try:
+
+    def show_banner() -> None:
         print("\n".join([
             f"smskit classroom: {len(roster)} trainees, serving {sandbox.base_url}  "
             "(Ctrl-C to stop)",
@@ -115,20 +112,13 @@ def run(args: argparse.Namespace) -> int:
             f"SMSKIT_TRAINER_TOKEN_FILE={token_path} ./kit voila "
             "notebooks/trainer-dashboard.ipynb",
         ]), flush=True)
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        sandbox.stop()
-    print("smskit classroom: stopped", flush=True)
-    return 0
+
+    return serve_until_stopped(sandbox, "classroom", show_banner)
 
 
 def _trainee_url(sandbox: Sandbox, host: str) -> str:
     """The URL on the cards: loopback's, or this machine's address on the network."""
-    if _is_loopback(host):
+    if is_loopback(host):
         return sandbox.base_url
-    urls = _interface_urls(host, sandbox.port)
+    urls = interface_urls(host, sandbox.port)
     return urls[0] if urls else sandbox.base_url

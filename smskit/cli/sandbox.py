@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print(f"smskit sandbox: error: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
-    _configure_logging(quiet=args.quiet)
+    configure_logging(quiet=args.quiet)
     sandbox = Sandbox(host=args.host, port=args.port, lang=args.lang)
     if not args.quiet:
         sandbox.request_log.subscribe(_printer(sandbox.lang))
@@ -64,10 +64,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit sandbox: cannot listen on {args.host}:{args.port}: "
               f"{error.strerror or error}{hint}", file=sys.stderr)
         return 1
+    return serve_until_stopped(sandbox, "sandbox", lambda: _print_banner(sandbox, args.host))
+
+
+def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[], None]) -> int:
+    """Show the banner, serve until Ctrl-C or SIGTERM, then stop the sandbox; exit status 0."""
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, _set_on_signal(stop))
     try:
-        _print_banner(sandbox, args.host)
+        show_banner()
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         sandbox.stop()
-    print("smskit sandbox: stopped", flush=True)
+    print(f"smskit {command}: stopped", flush=True)
     return 0
 
 
@@ -115,8 +120,8 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
         f"  health       GET  {base}/_sandbox/health   (all sandbox domains, the rate policy)",
         "  " + i18n.t("sandbox.banner.backend", sandbox.lang, base=base, path=ENDPOINT_PATH),
     ]
-    if not _is_loopback(host):
-        others = [url for url in _interface_urls(host, sandbox.port) if url != base]
+    if not is_loopback(host):
+        others = [url for url in interface_urls(host, sandbox.port) if url != base]
         lines += [f"  also at      {url}" for url in others]
         lines.append(f"  warning      bound to {host}: reachable from other machines, for "
                      "development only; the sandbox's secrets are published in the repository")
@@ -126,14 +131,14 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
     print("\n".join(lines), flush=True)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return host == "localhost"
 
 
-def _interface_urls(host: str, port: int) -> list[str]:
+def interface_urls(host: str, port: int) -> list[str]:
     """URLs of this machine's own addresses when bound to all interfaces (``0.0.0.0``, ``::``).
 
     Found without sending anything: the addresses the host name resolves to, and the source
@@ -170,7 +175,7 @@ def _url_host(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return f"[{address}]" if address.version == 6 else str(address)
 
 
-def _configure_logging(*, quiet: bool) -> None:
+def configure_logging(*, quiet: bool) -> None:
     logger = logging.getLogger("smskit.sandbox")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
