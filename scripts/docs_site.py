@@ -3,9 +3,9 @@
     python scripts/docs_site.py [--out site]      (what ``./kit docs`` runs)
 
 Each edition of the table of contents is staged (its pages copied with their repository
-paths, so relative links keep working, plus a generated ``index.md`` with one toctree per
-section) and built by Sphinx with myst-nb from the stored outputs, warnings as errors, into
-``OUT/<edition folder>``. Nothing is executed and nothing is fetched: see ``docs/conf.py``.
+paths, so relative links keep working, plus a generated index page (:data:`INDEX_PAGE`)
+with one toctree per section) and built by Sphinx with myst-nb from the stored outputs,
+warnings as errors, into ``OUT/<edition folder>``. Nothing is executed and nothing is fetched: see ``docs/conf.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Sphinx's root document (``root_doc`` in docs/conf.py): each edition's generated index page.
+ROOT_DOC = "index"
+INDEX_PAGE = f"{ROOT_DOC}.md"
 TOC = ROOT / "docs" / "toc.json"
 CONF_DIR = ROOT / "docs"
 DEFAULT_OUT = ROOT / "_build" / "docs"
@@ -119,7 +122,7 @@ def linked_across_editions(text: str, page: str, folder: str, homes: dict[str, s
 def stage(edition: Edition, staging: Path, root: Path = ROOT,
           homes: dict[str, str] | None = None) -> Path:
     """Copy the edition's pages under ``staging`` with their repository paths and write its
-    ``index.md``; returns the staged source folder. ``homes`` (page -> edition folder, for
+    index page; returns the staged source folder. ``homes`` (page -> edition folder, for
     every edition) lets Markdown pages link to the other editions."""
     source = staging / (edition.folder or "_root")
     if source.exists():
@@ -134,7 +137,7 @@ def stage(edition: Edition, staging: Path, root: Path = ROOT,
                               encoding="utf-8")
         else:
             shutil.copyfile(root / page, target)
-    (source / "index.md").write_text(index_page(edition), encoding="utf-8")
+    (source / INDEX_PAGE).write_text(index_page(edition), encoding="utf-8")
     return source
 
 

@@ -122,7 +122,7 @@ def test_editions_and_sections_are_data(tmp_path: Path) -> None:
     staged = tool.stage(chinese, tmp_path / "staging", tmp_path, homes)
     assert staged == tmp_path / "staging" / "zh"
     assert (staged / "notebooks/zh/01-a.ipynb").is_file()
-    index = (staged / "index.md").read_text(encoding="utf-8")
+    index = (staged / tool.INDEX_PAGE).read_text(encoding="utf-8")
     assert ":caption: 笔记本" in index and "\nnotebooks/zh/01-a\n" in index
     # links across editions point at the other edition's page; links within one stay
     assert (staged / "README.zh-CN.md").read_text(encoding="utf-8") == (
