@@ -5,7 +5,8 @@
 Each edition of the table of contents is staged (its pages copied with their repository
 paths, so relative links keep working, plus a generated index page (:data:`INDEX_PAGE`)
 with one toctree per section) and built by Sphinx with myst-nb from the stored outputs,
-warnings as errors, into ``OUT/<edition folder>``. Nothing is executed and nothing is fetched: see ``docs/conf.py``.
+warnings as errors, into ``OUT/<edition folder>``. Nothing is executed and nothing is
+fetched: see ``docs/conf.py``.
 """
 
 from __future__ import annotations
