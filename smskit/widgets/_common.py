@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from smskit import i18n
 from smskit.errors import Problem
 
 #: Width of every field's description, so the inputs line up.
@@ -166,11 +167,12 @@ def advice_list(items: Sequence[Problem], *, css: str, none_text: str) -> str:
         colour, mark = (ERROR_COLOUR, "✖") if item.severity == "error" else (WARN_COLOUR, "⚠")
         code = ""
         if item.code is not None:
-            message = f" {esc(item.message_zh)} / {esc(item.message_en)}" if item.message_zh \
-                else ""
+            both = item.message_zh if i18n.language() == "zh" else \
+                f"{item.message_zh} / {item.message_en}"
+            message = f" {esc(both)}" if item.message_zh else ""
             code = f' <span style="color:{MUTED}">[{item.code}{message}]</span>'
-        hint = f'<br><span style="color:{MUTED}">Hint: {esc(item.hint)}</span>' \
-            if item.hint else ""
+        hint = (f'<br><span style="color:{MUTED}">'
+                f'{esc(i18n.t("widgets.hint", hint=item.hint))}</span>') if item.hint else ""
         lines.append(
             f'<li class="smskit-advice smskit-advice-{esc(item.severity)}" '
             f'data-field="{esc(item.field)}" data-severity="{esc(item.severity)}">'
