@@ -53,7 +53,7 @@ LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 _chosen: Language | None = None
 
 
-def _as_language(value: str) -> Language:
+def as_language(value: str) -> Language:
     """``value`` as a language code, or a ValueError naming the accepted ones."""
     code = value.strip().lower()
     if code not in LANGUAGES:
@@ -84,7 +84,7 @@ def set_language(lang: str | None) -> None:
     """Write in ``lang`` (``"zh"`` or ``"en"``) from now on; ``None`` returns to the
     environment's choice."""
     global _chosen
-    _chosen = None if lang is None else _as_language(lang)
+    _chosen = None if lang is None else as_language(lang)
 
 
 @contextmanager
@@ -96,7 +96,7 @@ def using_language(lang: str | None) -> Iterator[Language]:
     global _chosen
     previous = _chosen
     if lang is not None:
-        _chosen = _as_language(lang)
+        _chosen = as_language(lang)
     try:
         yield language()
     finally:
@@ -116,13 +116,13 @@ def t(key: str, /, lang: str | None = None, **values: object) -> str:
     An unknown key or a missing placeholder value raises KeyError: both are mistakes in
     the kit's code, which the tests find. ``lang`` cannot be a placeholder's name.
     """
-    edition = language() if lang is None else _as_language(lang)
+    edition = language() if lang is None else as_language(lang)
     return messages()[key][edition].format_map(values)
 
 
 def pick(*, en: str, zh: str, lang: str | None = None) -> str:
     """Of two editions held by some data, the one in ``lang`` (default: :func:`language`)."""
-    edition = language() if lang is None else _as_language(lang)
+    edition = language() if lang is None else as_language(lang)
     return zh if edition == "zh" else en
 
 
@@ -153,7 +153,7 @@ class Text:
     values: tuple[tuple[str, object], ...] = ()
 
     def render(self, lang: str | None = None) -> str:
-        edition = language() if lang is None else _as_language(lang)
+        edition = language() if lang is None else as_language(lang)
         filled = {name: value.render(edition) if isinstance(value, Text | Editions) else value
                   for name, value in self.values}
         return t(self.key, edition, **filled)
