@@ -106,7 +106,8 @@ class ErrorCodeBrowser(BilingualView):
     def static_html(self) -> str:
         """The filter, the matching codes and the selected code's detail as static HTML."""
         with self.speaking():
-            fields = [("category", self.category.label), ("search", self.search.value),
+            fields = [(i18n.t("outcome.row.category"), self.category.label),
+                      (i18n.t("codes_widget.search_label"), self.search.value),
                       ("code", self.code.label or i18n.t("codes_widget.choose"))]
             return static_view(self.widget, "smskit-static-codes", fields,
                                self.table_html.value, self.detail_html.value)
@@ -145,6 +146,8 @@ class ErrorCodeBrowser(BilingualView):
         """The title, the category names and the search hint in the current language."""
         self._heading.value = heading_html(i18n.t("codes_widget.title"),
                                            i18n.t("codes_widget.subtitle"))
+        self.category.description = i18n.t("outcome.row.category")
+        self.search.description = i18n.t("codes_widget.search_label")
         self.search.placeholder = i18n.t("codes_widget.search", chinese="中文", sample="签名")
         self._updating = True  # new labels, the same choice
         try:
