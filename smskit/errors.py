@@ -71,12 +71,21 @@ class Problem:
     @property
     def rule(self) -> str:
         """The rule that was broken, in the kit's language."""
-        return i18n.render(self.rule_text)
+        return self.rule_in()
 
     @property
     def hint(self) -> str | None:
         """What would help, in the kit's language, or ``None``."""
-        return None if self.hint_text is None else i18n.render(self.hint_text)
+        return self.hint_in()
+
+    def rule_in(self, lang: str | None = None) -> str:
+        """The rule in ``lang`` (default: the kit's language); no global switch, so a
+        server thread can answer in its own language."""
+        return i18n.render(self.rule_text, lang)
+
+    def hint_in(self, lang: str | None = None) -> str | None:
+        """The hint in ``lang`` (default: the kit's language), or ``None``."""
+        return None if self.hint_text is None else i18n.render(self.hint_text, lang)
 
     def __repr__(self) -> str:
         return (f"Problem(field={self.field!r}, rule={self.rule!r}, code={self.code!r}, "
@@ -98,15 +107,18 @@ class Problem:
         entry = _catalogue_entry(self.code)
         return entry.en if entry else None
 
-    def describe(self) -> str:
-        """``"phone: must be ... [5019 手机号格式不正确 / Phone number format is incorrect]"``."""
-        text = f"{self.field}: {self.rule}"
+    def describe(self, lang: str | None = None) -> str:
+        """``"phone: must be ... [5019 手机号格式不正确 / Phone number format is incorrect]"``;
+        in Chinese the platform's message alone. ``lang`` defaults to the kit's language."""
+        edition = i18n.language() if lang is None else i18n.as_language(lang)
+        text = f"{self.field}: {self.rule_in(edition)}"
         if self.code is not None:
             zh, en = self.message_zh, self.message_en
-            both = zh if i18n.language() == "zh" else f"{zh} / {en}"
+            both = zh if edition == "zh" else f"{zh} / {en}"
             text += f" [{self.code} {both}]" if zh else f" [{self.code}]"
-        if self.hint:
-            text += i18n.t("errors.hint", hint=self.hint)
+        hint = self.hint_in(edition)
+        if hint:
+            text += i18n.t("errors.hint", edition, hint=hint)
         return text
 
     def as_dict(self) -> dict[str, Any]:

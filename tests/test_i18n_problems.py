@@ -95,3 +95,13 @@ def test_the_response_panel_in_chinese_names_no_row_in_english() -> None:
     shown = re.sub(r"<[^>]+>", " ", chinese)  # the text, not the data-row hooks
     for label in ("Not sent", "send again?", "problems", "Hint:", "Nothing left"):
         assert label not in shown
+
+
+def test_a_finding_written_in_a_given_language_without_the_switch() -> None:
+    """What a server thread uses: no process-wide language change."""
+    (problem,) = _problems(random="short")
+    assert problem.describe("zh").startswith("random: " + MESSAGES[
+        "validation.random.length"]["zh"].format(length=16, got=5))
+    assert problem.hint_in("zh") == MESSAGES["validation.random.use_new"]["zh"]
+    assert problem.rule_in("en") == "must be exactly 16 characters (got 5)"
+    assert i18n.language() == "en" and problem.describe() == problem.describe("en")
