@@ -1,7 +1,7 @@
 """Build the Chinese edition of each notebook from the English one and its translated text.
 
-    python scripts/editions.py build   [NAME ...]   write notebooks/zh/NAME.ipynb (no outputs)
-    python scripts/editions.py execute [NAME ...]   build, then run it and store its outputs
+    python scripts/editions.py execute [NAME ...]   build notebooks/zh/NAME.ipynb, run it, store
+                                                    its outputs (all NAMEs with a text file)
     python scripts/editions.py check   [NAME ...]   exit 1 if an edition is stale or missing
 
 One source: the English notebook ``notebooks/NAME.ipynb`` holds the code; the Chinese
@@ -69,7 +69,9 @@ def built(name: str) -> dict[str, Any]:
         if cell["cell_type"] == "markdown":
             wanted.add(cell["id"])
             if cell["id"] not in chinese:
-                raise StaleTranslation(f"{name}: {cell['id']} has no translation")
+                raise StaleTranslation(f"{name}: {cell['id']} has no translation (add a "
+                                       f"section <!-- {cell['id']} en:"
+                                       f"{source_hash(_text(cell))} -->)")
             expected_hash, text = chinese[cell["id"]]
             if expected_hash != source_hash(_text(cell)):
                 raise StaleTranslation(f"{name}: the English of {cell['id']} changed; update "
@@ -100,7 +102,7 @@ def _without_outputs(notebook: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "execute", "check"}:
+    if not argv or argv[0] not in {"execute", "check"}:
         print(__doc__, file=sys.stderr)
         return 2
     command, stale = argv[0], []
@@ -117,9 +119,8 @@ def main(argv: list[str]) -> int:
                              f"(run: python scripts/editions.py execute {name})")
             continue
         write(path, edition)
-        if command == "execute":
-            execute(path)
-        print(f"built {path}" if command == "build" else f"executed {path}")
+        execute(path)
+        print(f"executed {path}")
     for problem in stale:
         print(problem, file=sys.stderr)
     return 1 if stale else 0
