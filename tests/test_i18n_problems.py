@@ -105,3 +105,19 @@ def test_a_finding_written_in_a_given_language_without_the_switch() -> None:
     assert problem.hint_in("zh") == MESSAGES["validation.random.use_new"]["zh"]
     assert problem.rule_in("en") == "must be exactly 16 characters (got 5)"
     assert i18n.language() == "en" and problem.describe() == problem.describe("en")
+
+
+def test_the_catalogue_table_in_chinese() -> None:
+    from smskit import frames
+
+    english = frames.catalogue_table()._repr_html_()
+    with i18n.using_language("zh"):
+        chinese = frames.catalogue_table()._repr_html_()
+    assert "retry safe" in english and "codes: " in english
+    codes = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))["codes"]
+    page = sum(1 for row in codes if row["source"] == "page")
+    assert MESSAGES["frames.catalogue.caption"]["zh"].format(
+        total=len(codes), page=page, wider=len(codes) - page) in chinese
+    for english_text in ("retry safe", "verbatim", "from the endpoint", ">yes<", ">no<"):
+        assert english_text not in chinese
+    assert ">是<" in chinese and ">否<" in chinese
