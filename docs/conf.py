@@ -22,3 +22,16 @@ myst_heading_anchors = 3
 nb_execution_mode = "off"
 nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 nb_mime_priority_overrides = [("*", "application/vnd.jupyter.widget-view+json", None)]
+
+
+def _search_language(_app: object, config: object) -> None:
+    """The Chinese edition's search page uses Sphinx's English search code: Sphinx 9.0 names
+    a ``ChineseStemmer`` that its pages never define, so the zh search page fails with a
+    script error (https://github.com/sphinx-doc/sphinx/issues/14229). Latin words (API names,
+    codes) are found; Chinese words would need jieba in any case."""
+    if str(getattr(config, "language", "")).startswith("zh"):
+        config.html_search_language = "en"  # type: ignore[attr-defined]
+
+
+def setup(app: object) -> None:
+    app.connect("config-inited", _search_language)  # type: ignore[attr-defined]

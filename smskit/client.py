@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from smskit import environment, regions, skew, transport
+from smskit import environment, i18n, regions, skew, transport
 from smskit.clock import Clock, SystemClock
 from smskit.errors import ConnectionFailed, InputError, Problem, ResponseFormatError
+from smskit.i18n import Message
 from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, SmsCodeRequest, build_request
 from smskit.responses import RawResponse, SendResult, excerpt, interpret
@@ -121,7 +122,7 @@ class SmsClient:
         """
         values = {name: environment.read(name, environ) for name in
                   (environment.BASE_URL_VAR, environment.USER_DOMAIN_VAR, environment.SECRET_VAR)}
-        missing = [Problem(name, "is not set", hint=_env_hint(name))
+        missing = [Problem(name, i18n.text("client.not_set"), hint=_env_hint(name))
                    for name, value in values.items() if value is None]
         if missing:
             raise InputError(missing)
@@ -253,18 +254,13 @@ class SmsClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-_ENV_HINTS = {
-    environment.BASE_URL_VAR: "the platform's URL for your data centre, or a region name",
-    environment.USER_DOMAIN_VAR: "the userDomain issued with your app in the platform console",
-    environment.SECRET_VAR: "the userDomainSecret issued with the user domain",
-}
-
-
-def _env_hint(name: str) -> str:
-    if name != environment.BASE_URL_VAR:
-        return _ENV_HINTS[name]
+def _env_hint(name: str) -> Message:
+    if name == environment.USER_DOMAIN_VAR:
+        return i18n.text("validation.user_domain.what")
+    if name == environment.SECRET_VAR:
+        return i18n.text("client.secret.what")
     known = ", ".join(f"{r.name} ({r.base_url})" for r in regions.regions().values())
-    return f"export {name}=<url or region>; regions: {known}"
+    return i18n.text("client.base_url.export", name=name, known=known)
 
 
 def _outcome(error: BaseException) -> str:
@@ -277,28 +273,30 @@ def _setting_problems(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if (base_url is None) == (region is None):
-        problems.append(Problem("base_url", "give exactly one of base_url or region",
-                                hint="region='china' or 'europe', or base_url='https://...'"))
+        problems.append(Problem("base_url", i18n.text("client.base_url.one_of"),
+                                hint=i18n.text("client.base_url.one_of_hint")))
     elif base_url is not None:
         problems += base_url_problems(base_url)
     elif isinstance(region, str) and (control := control_problem("region", region)):
         problems.append(control)
     elif not isinstance(region, str) or region.strip().casefold() not in regions.regions():
-        problems.append(Problem("region", f"{region!r} is not a known region; known: "
-                                + ", ".join(regions.regions()), hint="or give base_url"))
+        problems.append(Problem("region", i18n.text(
+            "client.region.unknown", region=repr(region), known=", ".join(regions.regions())),
+            hint=i18n.text("client.region.unknown_hint")))
     if not isinstance(user_domain, str) or not user_domain.strip():
-        problems.append(Problem("userDomain", "is required", PlatformCode.DOMAIN_MISSING,
-                                hint=f"set {environment.USER_DOMAIN_VAR}"))
+        problems.append(Problem("userDomain", i18n.text("validation.required"),
+                                PlatformCode.DOMAIN_MISSING,
+                                hint=i18n.text("client.set", name=environment.USER_DOMAIN_VAR)))
     else:
         problems += text_problems("userDomain", user_domain, PlatformCode.DOMAIN_MISSING,
-                                  "the userDomain issued with your app in the platform console")
+                                  i18n.text("validation.user_domain.what"))
     if not isinstance(secret, str) or not secret:
-        problems.append(Problem("userDomainSecret", "is required",
-                                hint=f"set {environment.SECRET_VAR}"))
+        problems.append(Problem("userDomainSecret", i18n.text("validation.required"),
+                                hint=i18n.text("client.set", name=environment.SECRET_VAR)))
     else:
         problems += secret_problems(secret)
     if type(connect_retries) is not int or not 0 <= connect_retries <= 10:
-        problems.append(Problem("connect_retries", "must be an integer from 0 to 10"))
+        problems.append(Problem("connect_retries", i18n.text("client.connect_retries")))
     return problems
 
 
@@ -307,7 +305,5 @@ def _timeout_problems(timeout: Any) -> list[Problem]:
     parts = timeout if isinstance(timeout, tuple) and len(timeout) == 2 else (timeout,)
     if all(type(part) in (int, float) and 0 < part < math.inf for part in parts):
         return []
-    return [Problem("timeout", f"must be seconds > 0 and finite, or a (connect, read) pair of "
-                    f"them; got {timeout!r}",
-                    hint="None would wait forever; the default is "
-                    f"{DEFAULT_TIMEOUT!r}")]
+    return [Problem("timeout", i18n.text("client.timeout", timeout=repr(timeout)),
+                    hint=i18n.text("client.timeout_hint", default=repr(DEFAULT_TIMEOUT)))]

@@ -26,7 +26,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from smskit import skew
+from smskit import i18n, skew
+from smskit.i18n import Message
 
 if TYPE_CHECKING:
     from smskit.catalogue import ErrorCode
@@ -40,22 +41,59 @@ OUTCOME_KEYS = ("outcome", "ok", "error", "code", "msg", "msg_zh", "msg_en", "ex
                 "elapsed_ms", "detail", "problems", "request")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Problem:
-    """One broken rule: the field (as the API names it), the rule, and what would help."""
+    """One broken rule: the field (as the API names it), the rule, and what would help.
+
+    The rule and hint are kept as :class:`~smskit.i18n.Text` (a key and its values) and
+    written in the kit's language when read, so one finding reads in English or Chinese.
+    """
 
     #: API parameter name, e.g. ``"phone"`` or ``"ts"``.
     field: str
-    #: The rule that was broken, in English.
-    rule: str
+    #: The rule that was broken, as given (keyed text or a plain string).
+    rule_text: Message
     #: The platform code the server would answer, where the page or platform names one.
-    code: int | None = None
+    code: int | None
     #: A concrete suggestion for the common mistake behind it, if we recognised one.
-    hint: str | None = None
+    hint_text: Message | None
     #: ``"error"``: the page's rules refuse the value. ``"warning"``: only the
     #: ``phonenumbers`` judgement doubts it (it may be stricter than the platform); it still
     #: stops a send unless ``allow_unverified_phone=True``, which skips that judgement.
-    severity: Severity = "error"
+    severity: Severity
+
+    def __init__(self, field: str, rule: Message, code: int | None = None,
+                 hint: Message | None = None, severity: Severity = "error") -> None:
+        for name, value in (("field", field), ("rule_text", rule), ("code", code),
+                            ("hint_text", hint), ("severity", severity)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def rule(self) -> str:
+        """The rule that was broken, in the kit's language."""
+        return self.rule_in()
+
+    @property
+    def hint(self) -> str | None:
+        """What would help, in the kit's language, or ``None``."""
+        return self.hint_in()
+
+    def rule_in(self, lang: str | None = None) -> str:
+        """The rule in ``lang`` (default: the kit's language); no global switch, so a
+        server thread can answer in its own language."""
+        return i18n.render(self.rule_text, lang)
+
+    def hint_in(self, lang: str | None = None) -> str | None:
+        """The hint in ``lang`` (default: the kit's language), or ``None``."""
+        return None if self.hint_text is None else i18n.render(self.hint_text, lang)
+
+    def __repr__(self) -> str:
+        return (f"Problem(field={self.field!r}, rule={self.rule!r}, code={self.code!r}, "
+                f"hint={self.hint!r}, severity={self.severity!r})")
+
+    def with_hint(self, hint: Message) -> Problem:
+        """The same problem with another hint."""
+        return Problem(self.field, self.rule_text, self.code, hint, self.severity)
 
     @property
     def message_zh(self) -> str | None:
@@ -69,14 +107,18 @@ class Problem:
         entry = _catalogue_entry(self.code)
         return entry.en if entry else None
 
-    def describe(self) -> str:
-        """``"phone: must be ... [5019 手机号格式不正确 / Phone number format is incorrect]"``."""
-        text = f"{self.field}: {self.rule}"
+    def describe(self, lang: str | None = None) -> str:
+        """``"phone: must be ... [5019 手机号格式不正确 / Phone number format is incorrect]"``;
+        in Chinese the platform's message alone. ``lang`` defaults to the kit's language."""
+        edition = i18n.language() if lang is None else i18n.as_language(lang)
+        text = f"{self.field}: {self.rule_in(edition)}"
         if self.code is not None:
             zh, en = self.message_zh, self.message_en
-            text += f" [{self.code} {zh} / {en}]" if zh else f" [{self.code}]"
-        if self.hint:
-            text += f". Hint: {self.hint}"
+            both = zh if edition == "zh" else f"{zh} / {en}"
+            text += f" [{self.code} {both}]" if zh else f" [{self.code}]"
+        hint = self.hint_in(edition)
+        if hint:
+            text += i18n.t("errors.hint", edition, hint=hint)
         return text
 
     def as_dict(self) -> dict[str, Any]:
@@ -144,8 +186,8 @@ class InputError(SmskitError, ValueError):
     def __str__(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0].describe()
-        listed = "; ".join(p.describe() for p in self.problems)
-        return f"{len(self.problems)} problems: {listed}"
+        listed = i18n.t("errors.separator").join(p.describe() for p in self.problems)
+        return i18n.t("errors.problems", count=len(self.problems), listed=listed)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self.problems)!r})"
@@ -153,7 +195,7 @@ class InputError(SmskitError, ValueError):
     def as_dict(self) -> dict[str, Any]:
         """The refusal in the shape of a send outcome: ``outcome`` ``"not_sent"``."""
         return outcome_dict(outcome="not_sent", ok=False, error=type(self).__name__,
-                            retry_safe=True, detail=f"Nothing was sent: {self}",
+                            retry_safe=True, detail=i18n.t("errors.nothing_sent", error=self),
                             problems=self.problems)
 
 
@@ -250,11 +292,13 @@ class ApiError(SendError):
 
     @property
     def cause(self) -> str | None:
-        return self.entry.cause if self.entry else None
+        """The catalogue's cause, in the kit's language."""
+        return self.entry.cause_in() if self.entry else None
 
     @property
     def remedy(self) -> str | None:
-        return self.entry.remedy if self.entry else None
+        """The catalogue's remedy, in the kit's language."""
+        return self.entry.remedy_in() if self.entry else None
 
     @property
     def retry_safe(self) -> bool:
@@ -268,15 +312,18 @@ class ApiError(SendError):
                 "clock_skew_ms": self.clock_skew_ms}
 
     def __str__(self) -> str:
+        """``code msg (English)``, extMsg, the clock and the remedy, in the kit's language; the
+        platform's ``msg`` verbatim in both."""
+        lang = i18n.language()
         head = f"{self.code} {self.msg or self.msg_zh}"
-        if self.msg_en:
+        if self.msg_en and lang == "en":
             head += f" ({self.msg_en})"
         if self.ext_msg:
             head += f" - {self.ext_msg}"
         if self.clock_skew_ms is not None:
-            head += f". Your clock is {skew.describe(self.clock_skew_ms)} the server's"
+            head += i18n.t("errors.your_clock", offset=skew.describe(self.clock_skew_ms, lang))
         if self.remedy:
-            head += f". {self.remedy}"
+            head += i18n.t("errors.remedy", remedy=self.remedy)
         return head
 
     def __repr__(self) -> str:

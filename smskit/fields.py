@@ -12,79 +12,77 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from smskit import i18n
 from smskit.errors import InputError, Problem
+from smskit.i18n import Message
 from smskit.platform_codes import PlatformCode
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 MS_TIMESTAMP_DIGITS = 13  # 2001-09-09 .. 2286-11-20 in milliseconds
 MAX_DIGITS = 19  # an int64, the platform's widest integer type; also keeps int() cheap
 _UNIT_BY_DIGITS = {9: "seconds", 10: "seconds", 16: "microseconds", 19: "nanoseconds"}
+_CODE_TYPE_WHAT = i18n.text("fields.code_type.what")
+_TS_WHAT = i18n.text("fields.ts.what")
 
 
 def parse_code_type(value: Any) -> int:
     """Return ``codeType`` as an int; accepts an int, a :class:`CodeType` or digit text."""
-    return _parse_int("codeType", value, code=None, what="an integer from 1 to 5")
+    return _parse_int("codeType", value, code=None, what=_CODE_TYPE_WHAT)
 
 
 def parse_timestamp_ms(value: Any) -> int:
     """Return ``ts`` as an int of epoch milliseconds; refuses seconds and other units."""
-    number = _parse_int(
-        "ts", value, code=PlatformCode.TIMESTAMP_FORMAT, what="an integer of epoch milliseconds"
-    )
+    number = _parse_int("ts", value, code=PlatformCode.TIMESTAMP_FORMAT, what=_TS_WHAT)
     digits = len(str(number))
     if digits != MS_TIMESTAMP_DIGITS:
         unit = _UNIT_BY_DIGITS.get(digits)
         if unit == "seconds":
-            hint = f"{number} looks like seconds: multiply by 1000 (e.g. {number * 1000})"
+            hint = i18n.text("fields.ts.seconds", number=number, example=number * 1000)
         elif unit:
-            hint = f"{number} looks like {unit}: convert to milliseconds"
+            hint = i18n.text("fields.ts.unit", number=number,
+                             unit=i18n.text(f"fields.unit.{unit}"))
         else:
-            hint = "use the current time in ms, e.g. smskit.now_ms()"
-        raise InputError(
-            [
-                Problem(
-                    "ts",
-                    f"must be epoch milliseconds, {MS_TIMESTAMP_DIGITS} digits (got {digits})",
-                    PlatformCode.TIMESTAMP_FORMAT,
-                    hint,
-                )
-            ]
-        )
+            hint = i18n.text("fields.ts.use_now")
+        raise InputError([Problem(
+            "ts", i18n.text("fields.ts.digits", expected=MS_TIMESTAMP_DIGITS, digits=digits),
+            PlatformCode.TIMESTAMP_FORMAT, hint)])
     return number
 
 
-def _parse_int(field: str, value: Any, *, code: int | None, what: str) -> int:
+def _parse_int(field: str, value: Any, *, code: int | None, what: Message) -> int:
     if isinstance(value, bool):
-        raise InputError([Problem(field, f"must be {what}, not a bool", code)])
+        raise InputError([Problem(field, i18n.text("fields.not_bool", what=what), code)])
     if isinstance(value, int):
         if value < 0:
-            raise InputError([Problem(field, f"must be {what}, not negative", code)])
+            raise InputError([Problem(field, i18n.text("fields.negative", what=what), code)])
         return int(value)  # drops IntEnum-ness: CodeType.REGISTER -> 3
     if isinstance(value, float):
-        hint = f"pass int({value!r})" if value.is_integer() else None
-        raise InputError([Problem(field, f"must be {what}, not a float", code, hint)])
+        hint = i18n.text("fields.float_hint", value=repr(value)) if value.is_integer() else None
+        raise InputError([Problem(field, i18n.text("fields.float", what=what), code, hint)])
     if isinstance(value, str):
         stripped = value.strip()
         if stripped and _ASCII_DIGITS.fullmatch(stripped):
             if len(stripped) > MAX_DIGITS:
-                raise InputError([Problem(field, f"must be {what}; {len(stripped)} digits is "
-                                          f"more than an int64 holds ({MAX_DIGITS})", code)])
+                raise InputError([Problem(field, i18n.text(
+                    "fields.too_many_digits", what=what, digits=len(stripped), most=MAX_DIGITS),
+                    code)])
             if stripped != value:
                 raise InputError(
-                    [Problem(field, "must not have leading or trailing whitespace", code,
-                             f"send {stripped!r}")]
+                    [Problem(field, i18n.text("validation.whitespace"), code,
+                             i18n.text("validation.send", value=repr(stripped)))]
                 )
             return int(stripped)
         if not stripped:
-            raise InputError([Problem(field, "is required", code)])
-        raise InputError([Problem(field, f"must be {what}, given as digits 0-9", code,
+            raise InputError([Problem(field, i18n.text("validation.required"), code)])
+        raise InputError([Problem(field, i18n.text("fields.digits", what=what), code,
                                   _text_hint(field, stripped))])
     if value is None:
-        raise InputError([Problem(field, "is required", code)])
-    raise InputError([Problem(field, f"must be {what}, not {type(value).__name__}", code)])
+        raise InputError([Problem(field, i18n.text("validation.required"), code)])
+    raise InputError([Problem(field, i18n.text("fields.not_type", what=what,
+                                               type=type(value).__name__), code)])
 
 
-def _text_hint(field: str, text: str) -> str | None:
+def _text_hint(field: str, text: str) -> Message | None:
     if field != "codeType":
         return None
     from smskit.codetypes import CodeType
@@ -93,6 +91,6 @@ def _text_hint(field: str, text: str) -> str | None:
     for member in CodeType:
         names = {member.name.casefold().replace("_", " "), member.en.casefold(), member.zh}
         if folded in names:
-            return (f"{text!r} is code type {member.value}: "
-                    f"pass {member.value} or CodeType.{member.name}")
-    return "pass 1-5 or a smskit.CodeType member"
+            return i18n.text("fields.code_type.is", text=repr(text), value=member.value,
+                             name=member.name)
+    return i18n.text("fields.code_type.pass")

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from smskit import i18n
 from smskit.catalogue import all_codes, categories, lookup
 from smskit.platform_codes import PlatformCode
 from smskit.timefmt import utc_text
@@ -56,14 +57,15 @@ _CATALOGUE_COLUMNS = ("msg (中文, verbatim)", "English", "category", "source",
 
 
 def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return i18n.t("common.yes" if value else "common.no")
 
 
 def catalogue_frame() -> pd.DataFrame:
     """Every catalogued code: both messages, category, source and retry safety; index code."""
     import pandas as pd
 
-    labels = {key: f"{c.en} ({c.zh})" for key, c in categories().items()}
+    other = "en" if i18n.language() == "zh" else "zh"
+    labels = {key: f"{c.name_in()} ({c.name_in(other)})" for key, c in categories().items()}
     rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category), e.source,
              _yes_no(e.retry_safe)) for e in all_codes()]
     frame = pd.DataFrame(rows, columns=["code", *_CATALOGUE_COLUMNS])
@@ -115,8 +117,9 @@ def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
     frame = catalogue_frame()
     keys = [entry.category for entry in all_codes()]
     page = sum(1 for entry in all_codes() if entry.source == "page")
-    caption = (f"{len(frame)} codes: {page} from the endpoint's page, "
-               f"{len(frame) - page} from the platform's wider list")
+    caption = i18n.t("frames.catalogue.caption", total=len(frame), page=page,
+                     wider=len(frame) - page)
+    yes = i18n.t("common.yes")
 
     def colours(table: pd.DataFrame) -> pd.DataFrame:
         import pandas as pd
@@ -124,12 +127,16 @@ def catalogue_table(uuid: str = CATALOGUE_UUID) -> StyledTable:
         css = pd.DataFrame("", index=table.index, columns=table.columns)
         css["category"] = [f"background-color: {CATEGORY_TINTS.get(key, 'transparent')}; "
                            "color: #1a1a1a" for key in keys]  # readable on dark themes too
-        css["retry safe"] = ["color: #2e7d32" if value == "yes" else "color: #c62828"
+        css["retry safe"] = ["color: #2e7d32" if value == yes else "color: #c62828"
                              for value in table["retry safe"]]
         return css
 
     table = styled(frame, uuid=uuid, caption=caption)
     table.styler.apply(colours, axis=None)
+    table.styler.relabel_index([i18n.t("frames.catalogue.column.msg", chinese="中文"),
+                                i18n.t("outcome.row.en"), i18n.t("outcome.row.category"),
+                                i18n.t("codes_widget.source"),
+                                i18n.t("codes_widget.column.retry_safe")], axis="columns")
     return table
 
 

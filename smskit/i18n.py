@@ -36,8 +36,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from smskit._data import load_json
 
@@ -123,3 +124,53 @@ def pick(*, en: str, zh: str, lang: str | None = None) -> str:
     """Of two editions held by some data, the one in ``lang`` (default: :func:`language`)."""
     edition = language() if lang is None else as_language(lang)
     return zh if edition == "zh" else en
+
+
+@dataclass(frozen=True)
+class Editions:
+    """A value that carries its own two editions (a code type's name), filled into a text."""
+
+    en: str
+    zh: str
+
+    def render(self, lang: str | None = None) -> str:
+        return pick(en=self.en, zh=self.zh, lang=lang)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+@dataclass(frozen=True)
+class Text:
+    """A keyed text not yet written: rendered in the language current when it is read.
+
+    A :class:`~smskit.errors.Problem` holds its rule and hint as ``Text``, so one finding
+    reads in English or Chinese, whichever the reader has chosen (a widget's toggle).
+    Values that are themselves ``Text`` or :class:`Editions` are rendered in the same language.
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str | None = None) -> str:
+        edition = language() if lang is None else as_language(lang)
+        filled = {name: value.render(edition) if isinstance(value, Text | Editions) else value
+                  for name, value in self.values}
+        return t(self.key, edition, **filled)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+#: A kit text: keyed (both editions) or a plain string (the same in every language).
+Message: TypeAlias = str | Text
+
+
+def text(key: str, /, **values: object) -> Text:
+    """The text ``key`` with its placeholder values, written when it is read (see :class:`Text`)."""
+    return Text(key, tuple(values.items()))
+
+
+def render(message: Message, lang: str | None = None) -> str:
+    """``message`` written in ``lang`` (default: :func:`language`); a plain string as it is."""
+    return message if isinstance(message, str) else message.render(lang)

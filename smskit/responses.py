@@ -140,14 +140,15 @@ class SendResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The success as plain data (JSON-ready, never the secret), in the shape of
-        :meth:`smskit.errors.SendError.as_dict`."""
+        :meth:`smskit.errors.SendError.as_dict`; cause and remedy in the kit's language."""
         entry = self.entry
         return outcome_dict(
             outcome="sent", ok=self.ok, code=self.code, msg=self.msg,
             msg_zh=entry.zh if entry else None, msg_en=self.msg_en, ext_msg=self.ext_msg,
             data=self.data, category=entry.category if entry else None,
-            cause=entry.cause if entry else None, remedy=entry.remedy if entry else None,
-            retry_safe=False, http_status=self.http_status, clock_skew_ms=self.clock_skew_ms,
+            cause=entry.cause_in() if entry else None,
+            remedy=entry.remedy_in() if entry else None, retry_safe=False,
+            http_status=self.http_status, clock_skew_ms=self.clock_skew_ms,
             elapsed_ms=self.elapsed_ms, request=self.request,
             detail=TEMPLATE_NOTE if self.template_code else None)
 

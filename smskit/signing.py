@@ -13,6 +13,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
+from smskit import i18n
 from smskit.errors import InputError, Problem, SignatureMismatch
 from smskit.fields import parse_code_type, parse_timestamp_ms
 
@@ -23,8 +24,7 @@ SECRET_MASK = "•" * 8
 _TS_MIN, _TS_MAX = 10**12, 10**13 - 1  # 13-digit epoch milliseconds
 _sha256 = hashlib.sha256
 #: The rule broken by text that cannot be hashed or sent (validation reports it too).
-NO_UTF8 = ("must be text with a UTF-8 form (it contains a lone surrogate, e.g. from "
-           "undecodable bytes)")
+NO_UTF8 = i18n.text("validation.not_utf_eight")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def _normalise(*, phone: Any, code_type: Any, random: Any, ts: Any, secret: Any)
         problems.extend(error.problems)
     for field, value in (("phone", phone), ("random", random), (SECRET_FIELD, secret)):
         if not isinstance(value, str):
-            problems.append(Problem(field, f"must be text, not {type(value).__name__}"))
+            problems.append(Problem(field, i18n.text("validation.not_text",
+                                                     type=type(value).__name__)))
     if problems:
         order = {name: index for index, name in enumerate(SIGNED_FIELDS)}
         raise InputError(sorted(problems, key=lambda p: order[p.field]))

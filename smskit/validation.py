@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from smskit import i18n
 from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.i18n import Editions, Message
 from smskit.nonce import RANDOM_ALPHABET, RANDOM_LENGTH, now_ms
 from smskit.platform_codes import PlatformCode
 from smskit.signing import NO_UTF8, SECRET_FIELD, has_utf8
@@ -36,6 +37,9 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 #: trailing CR, a pasted NUL).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PHONE_FORMAT = PlatformCode.PHONE_FORMAT
+_NEW_RANDOM = i18n.text("validation.random.use_new")
+_WHITESPACE = i18n.text("validation.whitespace")
+_SECRET_WHITESPACE = i18n.text("validation.secret.whitespace")
 
 #: The fields a signature covers, plus ``internationalCode`` (which decides whether the
 #: phone is a valid number): what :func:`signing_problems` reports on.
@@ -74,7 +78,7 @@ def validate_fields(
         problems += _signature_problems(signature)
     problems += _ts_problems(ts, clock if check_clock_window else None, check_clock_window)
     problems += text_problems("userDomain", user_domain, PlatformCode.DOMAIN_MISSING,
-                              "the userDomain issued with your app in the platform console")
+                              i18n.text("validation.user_domain.what"))
     if check_secret:
         problems += secret_problems(secret)
     values = {"phone": phone, "codeType": code_type, "internationalCode": international_code,
@@ -108,7 +112,7 @@ def signing_problems(
 def base_url_problems(base_url: Any) -> list[Problem]:
     """Problems with a base URL setting (field ``base_url``); the client and forms share it."""
     if not isinstance(base_url, str) or not base_url.strip():
-        return [Problem("base_url", "must be a URL such as https://iot-api.quectelcn.com")]
+        return [Problem("base_url", i18n.text("validation.base_url.not_url"))]
     control = control_problem("base_url", base_url)
     if control:
         return [control]
@@ -116,15 +120,16 @@ def base_url_problems(base_url: Any) -> list[Problem]:
         parts = urlsplit(base_url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as error:
-        return [Problem("base_url", f"is not a usable URL ({error})")]
+        return [Problem("base_url", i18n.text("validation.base_url.unusable", error=str(error)))]
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [Problem("base_url", "must start with https:// (or http://) and name a host",
-                        hint="or use a region name: china, europe")]
+        return [Problem("base_url", i18n.text("validation.base_url.scheme"),
+                        hint=i18n.text("validation.base_url.scheme_hint"))]
     if parts.username or parts.password:
-        return [Problem("base_url", "must not contain credentials")]
+        return [Problem("base_url", i18n.text("validation.base_url.credentials"))]
     if parts.query or parts.fragment:
-        return [Problem("base_url", "must not have a query or fragment",
-                        hint=f"use {parts.scheme}://{parts.netloc}{parts.path}")]
+        return [Problem("base_url", i18n.text("validation.base_url.query"),
+                        hint=i18n.text("validation.use", value=f"{parts.scheme}://{parts.netloc}"
+                                  f"{parts.path}"))]
     return []
 
 
@@ -134,27 +139,29 @@ def _code_type_problems(value: Any) -> list[Problem]:
     except InputError as error:
         return list(error.problems)
     if number not in {member.value for member in CodeType}:
-        choices = ", ".join(f"{m.value} {m.en.lower()}" for m in CodeType)
-        return [Problem("codeType", f"must be one of 1-5 ({choices}); got {number}")]
+        choices = Editions(en=", ".join(f"{m.value} {m.en.lower()}" for m in CodeType),
+                           zh="，".join(f"{m.value}-{m.zh}" for m in CodeType))
+        return [Problem("codeType", i18n.text("validation.code_type.choices", choices=choices,
+                                         number=number))]
     return []
 
 
-def control_problem(field: str, text: str, *, show: bool = True) -> Problem | None:
+def control_problem(field: str, value: str, *, show: bool = True) -> Problem | None:
     """A problem if ``text`` holds a control character (CR, LF, NUL, any C0/C1, DEL).
 
     ``show=False`` (the secret) names neither the character nor where it is.
     """
-    found = _CONTROL.search(text)
+    found = _CONTROL.search(value)
     if found is None:
         return None
     if not show:
-        return Problem(field, "must not contain control characters (CR, LF, NUL, ...)",
-                       hint="a newline or carriage return copied with the value is the usual "
-                       "cause")
-    where = "at the end" if found.start() == len(text) - 1 else f"at position {found.start()}"
-    return Problem(field, f"must not contain control characters; found "
-                   f"{found.group()!r} {where}",
-                   hint="a carriage return from a Windows .env file is a common cause")
+        return Problem(field, i18n.text("validation.control.hidden"),
+                       hint=i18n.text("validation.control.hidden_hint"))
+    where = (i18n.text("validation.control.at_end") if found.start() == len(value) - 1
+             else i18n.text("validation.control.at_position", position=found.start()))
+    return Problem(field, i18n.text("validation.control.found", char=repr(found.group()),
+                               where=where),
+                   hint=i18n.text("validation.control.found_hint"))
 
 
 def _international_code_problems(value: Any, allow_unverified: bool) -> list[Problem]:
@@ -165,8 +172,8 @@ def _international_code_problems(value: Any, allow_unverified: bool) -> list[Pro
     text: str = value
     stripped = text.strip()
     if stripped != text:
-        return [Problem("internationalCode", "must not have leading or trailing whitespace",
-                        hint=f"send {stripped!r}")]
+        return [Problem("internationalCode", _WHITESPACE,
+                        hint=i18n.text("validation.send", value=repr(stripped)))]
     control = control_problem("internationalCode", text)
     if control:
         return [control]
@@ -174,15 +181,16 @@ def _international_code_problems(value: Any, allow_unverified: bool) -> list[Pro
     if bare.startswith("00") and _DIGITS.fullmatch(bare):
         bare = bare[2:]
     if bare and bare != stripped:
-        return [Problem("internationalCode", "must be the country calling code as digits, "
-                        "without + or 00", hint=f"send {bare!r}, not {stripped!r}")]
+        return [Problem("internationalCode", i18n.text("validation.international_code.prefix"),
+                        hint=i18n.text("validation.send_not", value=repr(bare),
+                                       given=repr(stripped)))]
     if not _DIGITS.fullmatch(stripped) or len(stripped) > 3:
-        return [Problem("internationalCode", "must be 1-3 digits (a country calling code)",
-                        hint="e.g. 86 for mainland China")]
+        return [Problem("internationalCode", i18n.text("validation.international_code.digits"),
+                        hint=i18n.text("validation.international_code.digits_hint"))]
     if not allow_unverified and _region_for(stripped) is None:
         return [Problem("internationalCode",
-                        f"{stripped} is not a country calling code known to phonenumbers",
-                        hint="check the code, or pass allow_unverified_phone=True if you are sure",
+                        i18n.text("validation.international_code.unknown", code=stripped),
+                        hint=i18n.text("validation.international_code.unknown_hint"),
                         severity="warning")]
     return []
 
@@ -193,56 +201,55 @@ def _phone_problems(value: Any, calling_code: str | None, allow_unverified: bool
         return [missing]
     text: str = value.strip()
     if text != value:
-        return [Problem("phone", "must not have leading or trailing whitespace", _PHONE_FORMAT,
-                        hint=f"send {text!r}")]
+        return [Problem("phone", _WHITESPACE, _PHONE_FORMAT,
+                        hint=i18n.text("validation.send", value=repr(text)))]
     control = control_problem("phone", text)
     if control:
-        return [Problem("phone", control.rule, _PHONE_FORMAT, control.hint)]
+        return [Problem("phone", control.rule_text, _PHONE_FORMAT, control.hint_text)]
     if text.startswith(("+", "00")):
-        return [Problem("phone", "must be the national number, without a country prefix",
-                        _PHONE_FORMAT, hint="put the country code in internationalCode "
-                        "(e.g. internationalCode=86, phone=13800138000)")]
+        return [Problem("phone", i18n.text("validation.phone.prefix"), _PHONE_FORMAT,
+                        hint=i18n.text("validation.phone.prefix_hint"))]
     cleaned = _SEPARATORS.sub("", text)
     if cleaned != text and _DIGITS.fullmatch(cleaned):
-        return [Problem("phone", "must contain digits only", _PHONE_FORMAT,
-                        hint=f"remove spaces, dashes and brackets: {cleaned}")]
+        return [Problem("phone", i18n.text("validation.phone.digits_only"), _PHONE_FORMAT,
+                        hint=i18n.text("validation.phone.separators_hint", cleaned=cleaned))]
     if not _DIGITS.fullmatch(text):
-        return [Problem("phone", "must contain digits 0-9 only", _PHONE_FORMAT)]
+        return [Problem("phone", i18n.text("validation.phone.digits"), _PHONE_FORMAT)]
     if len(calling_code or "") + len(text) > MAX_E164_DIGITS:
-        return [Problem("phone", f"is too long: an international number has at most "
-                        f"{MAX_E164_DIGITS} digits", _PHONE_FORMAT)]
+        return [Problem("phone", i18n.text("validation.phone.too_long", most=MAX_E164_DIGITS),
+                        _PHONE_FORMAT)]
     if allow_unverified or calling_code is None:
         return []  # judged by the user, or nothing to judge against (reported on its field)
     significant = _national_significant_number(calling_code, text)
     if significant == text:
         return []
     if significant is not None:  # valid, but sent with a national trunk prefix
-        return [Problem("phone", "must be the national significant number, without a trunk "
-                        "prefix", _PHONE_FORMAT, hint=f"send {significant}", severity="warning")]
-    hint = "check the number, or pass allow_unverified_phone=True if the platform accepts it"
+        return [Problem("phone", i18n.text("validation.phone.trunk"), _PHONE_FORMAT,
+                        hint=i18n.text("validation.send", value=significant),
+                        severity="warning")]
+    hint = i18n.text("validation.phone.check_hint")
     without_code = text[len(calling_code):]
     if text.startswith(calling_code) and _national_significant_number(
         calling_code, without_code
     ) == without_code:
-        hint = f"drop the country code from the phone: send {without_code}"
-    return [Problem("phone", f"is not a valid number for international code {calling_code} "
-                    "(judged by phonenumbers)", _PHONE_FORMAT, hint=hint, severity="warning")]
+        hint = i18n.text("validation.phone.drop_code", number=without_code)
+    return [Problem("phone", i18n.text("validation.phone.invalid", code=calling_code),
+                    _PHONE_FORMAT, hint=hint, severity="warning")]
 
 
 def _random_problems(value: Any) -> list[Problem]:
     missing = _missing_text_problem("random", value, None)
     if missing:
-        return [Problem("random", missing.rule, hint="use smskit.new_random()")]
+        return [missing.with_hint(_NEW_RANDOM)]
     text: str = value
     control = control_problem("random", text)
     if control and text.strip() == text:
-        return [Problem("random", control.rule, hint="use smskit.new_random()")]
+        return [control.with_hint(_NEW_RANDOM)]
     if len(text) != RANDOM_LENGTH:
-        return [Problem("random", f"must be exactly {RANDOM_LENGTH} characters (got {len(text)})",
-                        hint="use smskit.new_random()")]
+        return [Problem("random", i18n.text("validation.random.length", length=RANDOM_LENGTH,
+                                            got=len(text)), hint=_NEW_RANDOM)]
     if any(char not in RANDOM_ALPHABET for char in text):
-        return [Problem("random", "must be ASCII letters and digits (the platform's examples "
-                        "use only these)", hint="use smskit.new_random()")]
+        return [Problem("random", i18n.text("validation.random.alphabet"), hint=_NEW_RANDOM)]
     return []
 
 
@@ -255,10 +262,10 @@ def _ts_problems(value: Any, clock: Clock | None, check_window: bool) -> list[Pr
         return []
     offset = ts - now_ms(clock)
     if abs(offset) > CLOCK_WINDOW_MS:
-        direction = "ahead of" if offset > 0 else "behind"
-        return [Problem("ts", "must be within 10 minutes of the server's time; it is "
-                        f"{abs(offset) / MILLIS_PER_MINUTE:.1f} min {direction} this clock",
-                        hint="use the current time: smskit.now_ms()")]
+        direction = i18n.text("validation.ts.ahead" if offset > 0 else "validation.ts.behind")
+        return [Problem("ts", i18n.text("validation.ts.window", direction=direction,
+                                        minutes=abs(offset) / MILLIS_PER_MINUTE),
+                        hint=i18n.text("validation.ts.use_now"))]
     return []
 
 
@@ -270,39 +277,41 @@ def _signature_problems(value: Any) -> list[Problem]:
     if _HEX64.fullmatch(text):
         return []
     if _HEX64.fullmatch(text.lower()):
-        return [Problem("signature", "must be lowercase hex", hint="lowercase it")]
-    return [Problem("signature", "must be 64 lowercase hex characters (a SHA-256 digest)",
-                    hint="use smskit.sign()")]
+        return [Problem("signature", i18n.text("validation.signature.lowercase"),
+                        hint=i18n.text("validation.signature.lowercase_hint"))]
+    return [Problem("signature", i18n.text("validation.signature.format"),
+                    hint=i18n.text("validation.signature.format_hint"))]
 
 
 def secret_problems(value: Any) -> list[Problem]:
     """Problems with a ``userDomainSecret``, described by shape only, never by value."""
     field = SECRET_FIELD
     if value is None or (isinstance(value, str) and not value):
-        return [Problem(field, "is required",
-                        hint="set SMSKIT_USER_DOMAIN_SECRET or type it in the password field")]
+        return [Problem(field, i18n.text("validation.required"),
+                        hint=i18n.text("validation.secret.required_hint"))]
     if not isinstance(value, str):
-        return [Problem(field, f"must be text, not {type(value).__name__}")]
+        return [Problem(field, i18n.text("validation.not_text", type=type(value).__name__))]
     if not has_utf8(value):
         return [Problem(field, NO_UTF8)]
     if value.strip() != value:
-        return [Problem(field, "has leading or trailing whitespace",
-                        hint="a newline copied with the secret is the usual cause")]
+        return [Problem(field, _SECRET_WHITESPACE,
+                        hint=i18n.text("validation.secret.whitespace_hint"))]
     control = control_problem(field, value, show=False)
     return [control] if control else []  # the secret's value is never described, only its shape
 
 
-def text_problems(field: str, value: Any, code: int | None, what: str) -> list[Problem]:
+def text_problems(field: str, value: Any, code: int | None, what: Message) -> list[Problem]:
     """Problems with a required text field such as ``userDomain``."""
     missing = _missing_text_problem(field, value, code)
     if missing:
-        return [Problem(field, missing.rule, code, hint=f"send {what}")]
+        return [Problem(field, missing.rule_text, code,
+                        hint=i18n.text("validation.send", value=what))]
     text: str = value
     if not has_utf8(text):
         return [Problem(field, NO_UTF8)]
     if text.strip() != text:
-        return [Problem(field, "must not have leading or trailing whitespace",
-                        hint=f"send {text.strip()!r}")]
+        return [Problem(field, _WHITESPACE,
+                        hint=i18n.text("validation.send", value=repr(text.strip())))]
     control = control_problem(field, text)
     return [control] if control else []
 
@@ -313,16 +322,17 @@ def _padding_hint(problem: Problem, value: Any) -> Problem:
     if not isinstance(value, str):
         return problem
     stripped = value.strip()
-    if not stripped or stripped == value or "whitespace" in problem.rule:
+    if not stripped or stripped == value or problem.rule_text in (_WHITESPACE,
+                                                                   _SECRET_WHITESPACE):
         return problem
-    return replace(problem, hint=f"remove the whitespace around the value: {stripped!r}")
+    return problem.with_hint(i18n.text("validation.padded_hint", value=repr(stripped)))
 
 
 def _missing_text_problem(field: str, value: Any, code: int | None) -> Problem | None:
     if value is None or (isinstance(value, str) and not value.strip()):
-        return Problem(field, "is required", code)
+        return Problem(field, i18n.text("validation.required"), code)
     if not isinstance(value, str):
-        return Problem(field, f"must be text, not {type(value).__name__}", code)
+        return Problem(field, i18n.text("validation.not_text", type=type(value).__name__), code)
     return None
 
 

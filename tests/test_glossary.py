@@ -1,9 +1,9 @@
 """Every Chinese text of the kit uses the platform's own terms (data/glossary.json).
 
 The texts checked: every string with Chinese characters in ``data/*.json`` (the platform's
-verbatim messages included, so the glossary cannot contradict the platform), and
-``README.zh-CN.md``. A later text that writes 用户域名 for userDomain or 区号 for
-internationalCode fails here.
+verbatim messages included, so the glossary cannot contradict the platform),
+``README.zh-CN.md`` and the Chinese notebooks' text (``notebooks/zh/text/*.md``). A later
+text that writes 用户域名 for userDomain or 区号 for internationalCode fails here.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ def chinese_texts() -> list[tuple[str, str]]:
         parsed = json.loads(path.read_text(encoding="utf-8"))
         texts += [(where, text) for where, text in strings(parsed, f"{path.name}:")
                   if CJK.search(text)]
-    for name in CHINESE_DOCS:
+    notebook_texts = sorted(path.relative_to(ROOT).as_posix()
+                            for path in (ROOT / "notebooks" / "zh" / "text").glob("*.md"))
+    for name in (*CHINESE_DOCS, *notebook_texts):
         for number, line in enumerate((ROOT / name).read_text(encoding="utf-8").splitlines(), 1):
             if CJK.search(line):
                 texts.append((f"{name}:{number}", line))
@@ -54,7 +56,7 @@ def chinese_texts() -> list[tuple[str, str]]:
 def test_the_texts_checked_include_every_edition() -> None:
     places = {where.split(":")[0] for where, _ in chinese_texts()}
     assert {"messages.json", "error_codes.json", "worked_example.json",
-            "README.zh-CN.md"} <= places
+            "README.zh-CN.md", "notebooks/zh/text/02-signature.md"} <= places
 
 
 @pytest.mark.parametrize("term", TERMS, ids=[term["zh"] for term in TERMS])

@@ -20,7 +20,15 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def _requests(sb: Sandbox) -> list[tuple[int, dict[str, str]]]:
     """(expected code, query) for each check whose extMsg the sandbox writes itself."""
     upper = signed_query(sb)
+    without = {name: {key: value for key, value in signed_query(sb).items() if key != name}
+               for name in ("phone", "userDomain", "internationalCode")}
     return [
+        (5021, without["phone"]),
+        (5023, without["userDomain"]),
+        (5116, without["internationalCode"]),
+        (5019, signed_query(sb, phone="12")),
+        (5145, {**signed_query(sb), "ts": "1744773894"}),
+        (5000, {**signed_query(sb), "codeType": "9"}),
         (5145, signed_query(sb, offset_ms=600_001)),
         (5421, {**signed_query(sb), "random": "short"}),
         (5421, {**signed_query(sb), "signature": "abc"}),
@@ -80,3 +88,13 @@ def test_the_mistakes_a_backend_makes_over_http_are_explained_in_its_language(
     for answer in answers:
         found = CJK.search(answer.json()["extMsg"])
         assert bool(found) == (lang == "zh"), answer.json()
+
+
+def test_the_sandbox_keeps_its_language_whatever_the_process_speaks(
+        make_sandbox: Callable[..., Sandbox]) -> None:
+    """A notebook switched to Chinese does not change an English sandbox's answers."""
+    sb = make_sandbox(lang="en")
+    with i18n.using_language("zh"):
+        answers = [post_api(sb, query) for _, query in _requests(sb)]
+    for answer in answers:
+        assert not CJK.search(answer["extMsg"].replace(answer["msg"], "")), answer

@@ -15,43 +15,30 @@ from importlib import import_module
 
 from smskit import i18n
 from smskit.errors import InputError, SmskitError
+from smskit.request import ENDPOINT_PATH
 
-#: Subcommand name -> (module, one-line help).
+#: Subcommand name -> module; its one-line help is the text ``cli.command.<name>``.
 COMMANDS = {
-    "sign": ("smskit.cli.sign", "print the signature of a request (secret from the environment)"),
-    "example": ("smskit.cli.example", "reproduce the page's worked signature example"),
-    "codes": ("smskit.cli.codes", "list the error-code catalogue, or explain one code"),
-    "sandbox": ("smskit.cli.sandbox", "run the local sandbox platform on loopback"),
-    "send": ("smskit.cli.send", "send a verification code (to the sandbox or the platform)"),
-    "check": ("smskit.cli.check", "diagnose a signature: right, or which mistake made it"),
-    "snippet": ("smskit.cli.snippet", "signing code in Java, Go, Node, shell, Python and PHP"),
-    "cheatsheet": ("smskit.cli.cheatsheet", "print the one-page A4 cheat sheet as HTML"),
-    "classroom": ("smskit.cli.classroom", "run one sandbox for a class: a domain per trainee"),
+    "sign": "smskit.cli.sign",
+    "example": "smskit.cli.example",
+    "codes": "smskit.cli.codes",
+    "sandbox": "smskit.cli.sandbox",
+    "send": "smskit.cli.send",
+    "check": "smskit.cli.check",
+    "snippet": "smskit.cli.snippet",
+    "cheatsheet": "smskit.cli.cheatsheet",
+    "classroom": "smskit.cli.classroom",
 }
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-#: What ``smskit --help`` opens with: for users, not for the kit's developers.
-DESCRIPTION = """\
-Sign, check and send the platform's "send phone SMS verification code" request
-(发送手机短信验证码, POST /v2/sms/enduserapi/v2/sendPhoneSmsCode), explain its error codes
-(错误码), and run a local sandbox to try it without sending real SMS."""
-EPILOG = """\
-examples / 示例:
-  smskit send --sandbox --phone 13800138000 --code-type 2
-      send a code to an embedded sandbox and show what it delivered
-  SMSKIT_USER_DOMAIN_SECRET=... smskit sign --phone 13800138000 --code-type 3 \\
-      --random 76a6L647F02CAoN9 --ts 1744773894369 --explain
-      print the signature (签名) and each signed segment, the secret masked
-
-Bad input exits 2, an API or network failure 1. `smskit COMMAND --help` for each command."""
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line on stderr, exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, i18n.t("cli.error", prog=self.prog, error=message) + "\n")
 
 
 def add_language_option(parser: argparse.ArgumentParser) -> None:
@@ -61,10 +48,14 @@ def add_language_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="smskit", description=DESCRIPTION, epilog=EPILOG,
+    """The parser, its help texts in the kit's language (``SMSKIT_LANG=zh smskit --help``)."""
+    parser = _Parser(prog="smskit", description=i18n.t(
+                         "cli.description", title="发送手机短信验证码", path=ENDPOINT_PATH),
+                     epilog=i18n.t("cli.epilog"),
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, (module_name, help_text) in COMMANDS.items():
+    for name, module_name in COMMANDS.items():
+        help_text = i18n.t(f"cli.command.{name}")
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         import_module(module_name).configure(sub)
         sub.set_defaults(_module=module_name)
@@ -83,13 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = import_module(args._module).run(args)
     except InputError as error:
-        print(f"smskit {args.command}: error: {error}", file=sys.stderr)
+        print(i18n.t("cli.error", prog=f"smskit {args.command}", error=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except SmskitError as error:
         print(f"smskit {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print(f"smskit {args.command}: interrupted", file=sys.stderr)
+        print(i18n.t("cli.interrupted", prog=f"smskit {args.command}"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # `smskit codes | head`: the reader left; not an error of ours
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit

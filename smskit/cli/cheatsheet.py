@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from smskit import i18n
 from smskit.training.cheatsheet import LANGUAGES, render
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default="zh",
-                        help="the sheet's language (default zh)")
-    parser.epilog = "Print it from a browser (A4, one page): smskit cheatsheet > cheat.html"
+                        help=i18n.t("cli.cheatsheet.lang"))
+    parser.epilog = i18n.t("cli.cheatsheet.epilog")
 
 
 def run(args: argparse.Namespace) -> int:

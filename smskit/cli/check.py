@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from smskit import environment
+from smskit import environment, i18n
 from smskit.doctor import Diagnosis, diagnose
 from smskit.doctor.sent import MAX_INPUT_CHARS, SentRequest
 from smskit.errors import InputError, Problem
@@ -26,15 +26,15 @@ FIELD_OPTIONS = (("--phone", "phone"), ("--code-type", "codeType"), ("--random",
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", nargs="?", metavar="-",
-                        help="read a URL or curl command from standard input")
-    parser.add_argument("--url", help="the request URL as sent (or a log line holding it)")
-    parser.add_argument("--curl", help="the curl command as logged (quoted, multi-line, -X, -H)")
+                        help=i18n.t("cli.check.source"))
+    parser.add_argument("--url", help=i18n.t("cli.check.url"))
+    parser.add_argument("--curl", help=i18n.t("cli.check.curl"))
     for option, name in FIELD_OPTIONS:
-        parser.add_argument(option, dest=name, metavar="TEXT", help=f"the sent {name}"
-                            + (" (default 86)" if name == "internationalCode" else ""))
-    parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
-    parser.epilog = (f"The secret is read from ${environment.SECRET_VAR}, never from arguments, "
-                     "and never printed. Exit status: 0 right, 1 wrong, 2 unusable input.")
+        parser.add_argument(option, dest=name, metavar="TEXT", help=i18n.t(
+            "cli.check.field", name=name) + (i18n.t("cli.check.default_code")
+                                             if name == "internationalCode" else ""))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.check.json"))
+    parser.epilog = i18n.t("cli.check.epilog", name=environment.SECRET_VAR)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,15 +60,16 @@ def _sent(args: argparse.Namespace) -> str | SentRequest:
     given = [text for text in (args.source and "-", args.url and "--url",
                                args.curl and "--curl", fields and "--signature ...") if text]
     if len(given) != 1:
-        rule = ("needs one of: -, --url, --curl, or the fields with --signature" if not given
-                else f"takes one input, not {' and '.join(given)}")
+        rule = (i18n.text("cli.check.needs_one") if not given else i18n.text(
+            "cli.check.one_input", given=i18n.t("cli.check.and").join(given)))
         raise InputError([Problem("request", rule)])
     if fields:  # as `smskit send` does, 86 unless told: prefix mistakes need the code
         return SentRequest.from_mapping({"internationalCode": "86", **fields})
     if args.source is not None:
         if args.source != "-":
-            raise InputError([Problem("request", f"the argument must be - (standard input), "
-                                      f"not {args.source[:40]!r}", hint="use --url or --curl")])
+            raise InputError([Problem("request", i18n.text("cli.check.dash",
+                                                           given=repr(args.source[:40])),
+                                      hint=i18n.text("cli.check.dash_hint"))])
         return _stdin_text()
     text: str = args.url if args.url is not None else args.curl
     return text
@@ -77,19 +78,19 @@ def _sent(args: argparse.Namespace) -> str | SentRequest:
 def _stdin_text() -> str:
     data = sys.stdin.buffer.read(4 * MAX_INPUT_CHARS + 1)
     if len(data) > 4 * MAX_INPUT_CHARS:
-        raise InputError([Problem("request", "standard input is too long: paste one request")])
+        raise InputError([Problem("request", i18n.text("cli.check.too_long"))])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError([Problem("request", "standard input is not UTF-8 text")]) from None
+        raise InputError([Problem("request", i18n.text("cli.check.not_utf_eight"))]) from None
 
 
 def _secret() -> str:
     secret = environment.read(environment.SECRET_VAR)
     if secret is None:
-        raise InputError([Problem("userDomainSecret", "is required",
-                                  hint=f"export {environment.SECRET_VAR}=... (the right secret "
-                                       "of this userDomain)")])
+        raise InputError([Problem("userDomainSecret", i18n.text("validation.required"),
+                                  hint=i18n.text("cli.check.secret_hint",
+                                                 name=environment.SECRET_VAR))])
     return secret
 
 

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from smskit import environment, regions
+from smskit import environment, i18n, regions
 from smskit.codetypes import CodeType
 from smskit.errors import ApiError, SendError
 from smskit.responses import TEMPLATE_NOTE
@@ -24,19 +24,19 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--phone", required=True, help="national number, digits only")
+    parser.add_argument("--phone", required=True, help=i18n.t("cli.option.phone"))
     parser.add_argument("--code-type", required=True,
                         help="; ".join(member.label for member in CodeType))
     parser.add_argument("--international-code", default="86",
-                        help="country calling code without + (default 86)")
+                        help=i18n.t("cli.send.international_code"))
     parser.add_argument("--allow-unverified-phone", action="store_true",
-                        help="skip the phonenumbers validity judgement (digits-only still applies)")
+                        help=i18n.t("cli.send.allow_unverified"))
     parser.add_argument("--sandbox", action="store_true",
-                        help="send to an embedded local sandbox instead (ignores the environment)")
-    parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
-    names = ", ".join(regions.regions())
-    parser.epilog = (f"Credentials: ${environment.BASE_URL_VAR} (URL or region: {names}), "
-                     f"${environment.USER_DOMAIN_VAR}, ${environment.SECRET_VAR}.")
+                        help=i18n.t("cli.send.sandbox"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.send.json"))
+    parser.epilog = i18n.t("cli.send.epilog", base_url=environment.BASE_URL_VAR,
+                           names=", ".join(regions.regions()),
+                           user_domain=environment.USER_DOMAIN_VAR, secret=environment.SECRET_VAR)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,12 +71,12 @@ def _send(client: Any, args: argparse.Namespace, sandbox: Any = None) -> int:
         return EXIT_OK
     request = result.request
     entry = result.entry
-    print(f"Sent: code {result.code} {entry.zh} ({entry.en}), HTTP {result.http_status}, "
-          f"{result.elapsed_ms} ms")
+    print(i18n.t("cli.send.sent", code=result.code, zh=entry.zh, en=entry.en,
+                 status=result.http_status, elapsed=result.elapsed_ms))
     if result.template_code:
-        print(f"Note: {TEMPLATE_NOTE}.")
-    print(f"  to          +{request.international_code} {request.phone}, "
-          f"codeType {CodeType(request.code_type).label}")
+        print(i18n.t("cli.send.note", note=TEMPLATE_NOTE))
+    print(i18n.t("cli.send.to", international_code=request.international_code,
+                 phone=request.phone, label=CodeType(request.code_type).label))
     print(f"  random      {request.random}")
     print(f"  ts          {request.ts}")
     print(f"  signature   {request.signature}")
@@ -94,19 +94,21 @@ def _report_error(error: SendError, *, as_json: bool) -> None:
     if isinstance(error, ApiError):
         lines.append(f"smskit send: {name}: {error.code} {error.msg or error.msg_zh}")
         if error.entry and error.msg and error.msg != error.entry.zh:
-            lines.append(f"  Catalogue:  {error.entry.zh}")
-        lines.append(f"  English:    {error.msg_en or '(code not in the catalogue)'}")
+            lines.append(i18n.t("cli.send.catalogue", zh=error.entry.zh))
+        lines.append(i18n.t("cli.send.english",
+                            en=error.msg_en or i18n.t("cli.send.not_in_catalogue")))
         if error.ext_msg:
             lines.append(f"  extMsg:     {error.ext_msg}")
         if error.clock_skew_ms is not None:
-            lines.append(f"  Clock skew: {error.clock_skew_ms} ms (local minus server)")
+            lines.append(i18n.t("cli.send.clock_skew", ms=error.clock_skew_ms))
         if error.cause:
-            lines.append(f"  Cause:      {error.cause}")
-        lines.append(f"  Remedy:     {error.remedy or 'see the platform documentation'}")
+            lines.append(i18n.t("cli.send.cause", cause=error.cause))
+        lines.append(i18n.t("cli.send.remedy",
+                            remedy=error.remedy or i18n.t("cli.send.see_docs")))
     else:
         lines.append(f"smskit send: {name}: {error}")
-    safe = "yes" if error.retry_safe else "no (the SMS may have been sent)"
-    lines.append(f"  Retry safe: {safe}")
+    safe = i18n.t("common.yes") if error.retry_safe else i18n.t("cli.send.retry_unsafe")
+    lines.append(i18n.t("cli.send.retry_safe", answer=safe))
     print("\n".join(lines), file=sys.stderr)
 
 
@@ -117,6 +119,7 @@ def _delivery_fields(delivery: Any) -> dict[str, Any]:
 
 def _describe_delivery(delivery: Any) -> str:
     if delivery is None:
-        return "Sandbox delivered nothing to this phone."
-    return (f"Sandbox delivered code {delivery.code} to +{delivery.international_code} "
-            f"{delivery.phone}, valid until {utc_text(delivery.expires_at_ms)}")
+        return i18n.t("cli.send.nothing_delivered")
+    return i18n.t("cli.send.delivered", code=delivery.code,
+                  international_code=delivery.international_code, phone=delivery.phone,
+                  until=utc_text(delivery.expires_at_ms))

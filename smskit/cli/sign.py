@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from smskit import environment
+from smskit import environment, i18n
 from smskit.errors import InputError
 from smskit.signing import sign, signed_segments
 from smskit.validation import signing_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--phone", required=True, help="national number, digits only")
-    parser.add_argument("--code-type", required=True, help="1-5 (see `smskit codes`)")
-    parser.add_argument("--random", required=True, help="the request's 16-character random")
-    parser.add_argument("--ts", required=True, help="the request's timestamp, epoch ms")
-    parser.add_argument("--explain", action="store_true",
-                        help="also show each signed segment on stderr (secret masked)")
-    parser.epilog = f"The secret is read from ${environment.SECRET_VAR}, never from arguments."
+    parser.add_argument("--phone", required=True, help=i18n.t("cli.option.phone"))
+    parser.add_argument("--code-type", required=True, help=i18n.t("cli.sign.code_type"))
+    parser.add_argument("--random", required=True, help=i18n.t("cli.sign.random"))
+    parser.add_argument("--ts", required=True, help=i18n.t("cli.sign.ts"))
+    parser.add_argument("--explain", action="store_true", help=i18n.t("cli.sign.explain"))
+    parser.epilog = i18n.t("cli.secret_epilog", name=environment.SECRET_VAR)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,12 +34,13 @@ def run(args: argparse.Namespace) -> int:
               "ts": args.ts, "secret": secret}
     signature = sign(**fields)
     if args.explain:
-        width = max(len(name) for name in ("signed string", "userDomainSecret"))
+        signed_string = i18n.t("cli.sign.signed_string")
+        width = max(len(name) for name in (signed_string, "userDomainSecret"))
         segments = signed_segments(**fields)
         for segment in segments:
             print(f"{segment.field:<{width}}  {segment.shown}", file=sys.stderr)
         joined = "".join(segment.shown for segment in segments)
-        print(f"{'signed string':<{width}}  {joined}", file=sys.stderr)
+        print(f"{signed_string:<{width}}  {joined}", file=sys.stderr)
         print(f"{'SHA-256 (hex)':<{width}}  {signature}", file=sys.stderr)
     print(signature)
     return 0

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import argparse
 
-from smskit import snippets
+from smskit import i18n, snippets
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", metavar="LANG",
-                        help="print this language's snippet: " + ", ".join(snippets.languages()))
-    parser.epilog = ("Each snippet reads SMSKIT_BASE_URL (a URL), SMSKIT_USER_DOMAIN and "
-                     "SMSKIT_USER_DOMAIN_SECRET from the environment.")
+                        help=i18n.t("cli.snippet.lang",
+                                    languages=", ".join(snippets.languages())))
+    parser.epilog = i18n.t("cli.snippet.epilog")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +24,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for item in snippets.all_snippets():
         print(f"{item.language:<7} {item.title:<22} {item.file_name:<18} {item.send_command()}")
-    print("Print one with `smskit snippet --lang LANG`; "
-          f"`{snippets.SIGN_ARGUMENTS}` prints only the signature.")
+    print(i18n.t("cli.snippet.footer", sign=snippets.SIGN_ARGUMENTS))
     return 0

@@ -128,7 +128,7 @@ class Platform:
         answer: the endpoint reads the seven parameters from the query string and nothing else.
         """
         problems = self._field_problems(params)
-        answer = _missing(problems)
+        answer = _missing(problems, self.lang)
         if answer is not None:
             notes = []
             if ignored_params:
@@ -150,16 +150,18 @@ class Platform:
         for field, check in (("phone", "phone_format"),
                              ("internationalCode", "international_code_format")):
             if field in problems:
-                return Answer(PlatformCode.PHONE_FORMAT, check, problems[field].describe())
+                return Answer(PlatformCode.PHONE_FORMAT, check,
+                              problems[field].describe(self.lang))
         if "ts" in problems:
-            return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format", problems["ts"].describe())
+            return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format",
+                          problems["ts"].describe(self.lang))
         ts = parse_timestamp_ms(params["ts"])
         window = self._clock_window(ts)
         if window is not None:
             return window
         if "codeType" in problems:
             return Answer(PlatformCode.SERVICE_ERROR, "code_type",
-                          f"{problems['codeType'].describe()} "
+                          f"{problems['codeType'].describe(self.lang)} "
                           f"{i18n.t('sandbox.assumption', self.lang)}")
         shape = self._random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
@@ -290,11 +292,11 @@ class Platform:
         return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 
-def _missing(problems: Mapping[str, Problem]) -> Answer | None:
+def _missing(problems: Mapping[str, Problem], lang: i18n.Language) -> Answer | None:
     for field, code, check in PRESENCE:
         problem = problems.get(field)
         if problem is not None and problem.code == code:
-            return Answer(code, check, problem.describe())
+            return Answer(code, check, problem.describe(lang))
     return None
 
 

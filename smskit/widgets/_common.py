@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import ipywidgets as widgets
 
+from smskit import i18n
 from smskit.errors import Problem
 
 #: Width of every field's description, so the inputs line up.
@@ -48,9 +50,63 @@ class WidgetView(ABC):
         """The current state as static, deterministic HTML (the secret as masked dots)."""
 
 
-#: Placeholders of the secret field: whether a secret is set is all the browser learns.
-SECRET_EMPTY_PLACEHOLDER = "the user domain's secret (never shown)"  # noqa: S105
-SECRET_SET_PLACEHOLDER = "•••••••• set (hidden); type here to replace it"  # noqa: S105
+#: The language toggle's choices: each language named in itself.
+LANGUAGE_CHOICES = (("中文", "zh"), ("English", "en"))
+
+
+def language_toggle(lang: str) -> widgets.ToggleButtons:
+    """A small 中文 / English switch (CSS class ``smskit-language``) whose value is the code."""
+    toggle = widgets.ToggleButtons(options=LANGUAGE_CHOICES, value=i18n.as_language(lang),
+                                   tooltips=["中文界面", "English interface"],
+                                   style={"button_width": "5.5em"})
+    toggle.add_class("smskit-language")
+    return toggle
+
+
+class BilingualView(WidgetView):
+    """A widget whose labels, placeholders, messages and panels follow its own language.
+
+    :attr:`language` starts as the kit's (``smskit.set_language``, ``SMSKIT_LANG``) and is
+    switched live by :attr:`language_toggle` or from code (``w.language = "zh"``): the
+    widget calls :meth:`_relabel`, which rewrites its texts and panels inside
+    :meth:`speaking`; what was typed stays. A subclass calls :meth:`_init_language` first
+    in ``__init__``, shows :attr:`language_toggle`, and renders its texts inside
+    ``with self.speaking():``.
+    """
+
+    #: The 中文 / English switch; its value is :attr:`language`.
+    language_toggle: widgets.ToggleButtons
+
+    def _init_language(self, lang: str | None) -> None:
+        self.language_toggle = language_toggle(i18n.language() if lang is None else lang)
+        self.language_toggle.observe(self._on_language, names="value")
+
+    @property
+    def language(self) -> i18n.Language:
+        """``"zh"`` or ``"en"``: the language this widget writes in."""
+        return i18n.as_language(self.language_toggle.value)
+
+    @language.setter
+    def language(self, lang: str) -> None:
+        self.language_toggle.value = i18n.as_language(lang)
+
+    def speaking(self) -> AbstractContextManager[i18n.Language]:
+        """A ``with`` block in which the kit's texts come out in this widget's language."""
+        return i18n.using_language(self.language)
+
+    def _on_language(self, _change: Any) -> None:
+        with self.speaking():
+            self._relabel()
+
+    @abstractmethod
+    def _relabel(self) -> None:
+        """Rewrite every label, placeholder and panel in the current language."""
+
+
+#: Placeholders of the secret field (English editions): whether a secret is set is all the
+#: browser learns.
+SECRET_EMPTY_PLACEHOLDER = i18n.t("widgets.secret.empty", "en")
+SECRET_SET_PLACEHOLDER = i18n.t("widgets.secret.set", "en")
 
 
 class SecretField(widgets.Password):  # type: ignore[misc]  # ipywidgets is untyped
@@ -69,7 +125,7 @@ class SecretField(widgets.Password):  # type: ignore[misc]  # ipywidgets is unty
 
     def show_whether_set(self) -> None:
         """Say in the placeholder whether a secret is set (the browser cannot see it)."""
-        self.placeholder = SECRET_SET_PLACEHOLDER if self.value else SECRET_EMPTY_PLACEHOLDER
+        self.placeholder = i18n.t("widgets.secret.set" if self.value else "widgets.secret.empty")
 
 
 #: How a static rendering shows a secret that is set: neither its value nor its length.
@@ -78,7 +134,8 @@ SECRET_MASK = "••••••••"  # noqa: S105
 
 def secret_shown(value: str) -> str:
     """The secret field as a static rendering shows it."""
-    return f"{SECRET_MASK} (set, hidden)" if value else "(empty)"
+    return i18n.t("widgets.secret.shown", mask=SECRET_MASK) if value else i18n.t(
+        "widgets.empty")
 
 
 def static_view(box: widgets.Box, css: str, fields: Sequence[tuple[str, str]],
@@ -90,8 +147,7 @@ def static_view(box: widgets.Box, css: str, fields: Sequence[tuple[str, str]],
     return (f'<div class="smskit-static {esc(css)}" style="border:1px solid {BORDER};'
             f'padding:4px 8px;margin:4px 0">'
             f"{box.children[0].value}"
-            f'<div style="color:{MUTED};font-size:90%">A snapshot of the widget when '
-            "this cell ran; run the notebook to use it live.</div>"
+            f'<div style="color:{MUTED};font-size:90%">{esc(i18n.t("widgets.snapshot"))}</div>'
             f"{table((), rows, css='smskit-static-fields')}{''.join(panels)}</div>")
 
 
@@ -166,11 +222,12 @@ def advice_list(items: Sequence[Problem], *, css: str, none_text: str) -> str:
         colour, mark = (ERROR_COLOUR, "✖") if item.severity == "error" else (WARN_COLOUR, "⚠")
         code = ""
         if item.code is not None:
-            message = f" {esc(item.message_zh)} / {esc(item.message_en)}" if item.message_zh \
-                else ""
+            both = item.message_zh if i18n.language() == "zh" else \
+                f"{item.message_zh} / {item.message_en}"
+            message = f" {esc(both)}" if item.message_zh else ""
             code = f' <span style="color:{MUTED}">[{item.code}{message}]</span>'
-        hint = f'<br><span style="color:{MUTED}">Hint: {esc(item.hint)}</span>' \
-            if item.hint else ""
+        hint = (f'<br><span style="color:{MUTED}">'
+                f'{esc(i18n.t("widgets.hint", hint=item.hint))}</span>') if item.hint else ""
         lines.append(
             f'<li class="smskit-advice smskit-advice-{esc(item.severity)}" '
             f'data-field="{esc(item.field)}" data-severity="{esc(item.severity)}">'
@@ -182,8 +239,13 @@ def advice_list(items: Sequence[Problem], *, css: str, none_text: str) -> str:
 
 
 def heading(title: str, subtitle: str = "") -> widgets.HTML:
+    return widgets.HTML(value=heading_html(title, subtitle))
+
+
+def heading_html(title: str, subtitle: str = "") -> str:
+    """A widget's title (bold) and its subtitle (muted)."""
     sub = f' <span style="color:{MUTED}">{esc(subtitle)}</span>' if subtitle else ""
-    return widgets.HTML(value=f"<b>{esc(title)}</b>{sub}")
+    return f"<b>{esc(title)}</b>{sub}"
 
 
 def text_of(value: Any) -> str:

@@ -16,24 +16,25 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from smskit import i18n
 from smskit.clock import Clock, SystemClock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem, SendError
 from smskit.nonce import new_random, now_ms
-from smskit.request import SmsCodeRequest, assess_request
+from smskit.request import ENDPOINT_PATH, SmsCodeRequest, assess_request
 from smskit.validation import base_url_problems
 from smskit.widgets._common import (
     DESCRIPTION_WIDTH,
     FIELD_WIDTH,
     MUTED,
-    SECRET_EMPTY_PLACEHOLDER,
+    BilingualView,
     SecretField,
-    WidgetView,
     advice_list,
     button,
     esc,
     field_style,
     heading,
+    heading_html,
     html_box,
     secret_shown,
     static_view,
@@ -47,12 +48,13 @@ LOGGER = logging.getLogger("smskit.widgets.builder")
 LOGGER.addHandler(logging.NullHandler())
 
 
-class RequestBuilder(WidgetView):
+class RequestBuilder(BilingualView):
     """Build, inspect, export and send one sendPhoneSmsCode request.
 
     Drive it from code: set ``.value`` on the fields, ``.click()`` :attr:`regenerate`,
     :attr:`now` or :attr:`send`; read :attr:`problems`, :attr:`request`,
-    :attr:`curl_command`, :attr:`last_result` or :meth:`state`.
+    :attr:`curl_command`, :attr:`last_result` or :meth:`state`. ``language``
+    (``"zh"``/``"en"``) switches its texts live, as its 中文 / English toggle does.
     """
 
     def __init__(
@@ -69,9 +71,12 @@ class RequestBuilder(WidgetView):
         allow_unverified_phone: bool = False,
         clock: Clock | None = None,
         random_source: _random.Random | None = None,
+        language: str | None = None,
     ) -> None:
         """``random`` and ``ts`` default to fresh values from ``random_source`` and ``clock``
-        (pass a seeded ``random.Random`` and a ``FixedClock`` for repeatable output)."""
+        (pass a seeded ``random.Random`` and a ``FixedClock`` for repeatable output).
+        ``language`` defaults to the kit's (:func:`smskit.language`)."""
+        self._init_language(language)
         self._clock: Clock = clock or SystemClock()
         self._random_source = random_source
         if random is None:
@@ -80,71 +85,64 @@ class RequestBuilder(WidgetView):
             ts = now_ms(self._clock)
 
         #: Where requests go: the sandbox's URL in the notebooks.
-        self.base_url = text_field(widgets.Text, value=base_url, description="base URL",
+        self.base_url = text_field(widgets.Text, value=base_url, description="",
                                    placeholder="https://iot-api.quectelcn.com",
                                    css="smskit-builder-base-url")
         #: userDomain, issued with the app.
         self.user_domain = text_field(widgets.Text, value=user_domain,
                                       description="userDomain",
-                                      placeholder="the app's user domain",
+                                      placeholder="",
                                       css="smskit-builder-user-domain")
         #: userDomainSecret: the only widget that holds the secret, kernel-side only.
         self.secret = text_field(SecretField, value=secret,
                                  description="userDomainSecret",
-                                 placeholder=SECRET_EMPTY_PLACEHOLDER,
-                                 css="smskit-builder-secret")
+                                 placeholder="", css="smskit-builder-secret")
         #: codeType, chosen from the five labelled values.
         self.code_type = widgets.Dropdown(
-            options=[(member.label, member.value) for member in CodeType],
+            options=_code_type_options(),
             value=int(code_type), description="codeType", style=field_style(),
             layout=widgets.Layout(width=FIELD_WIDTH))
         self.code_type.add_class("smskit-builder-code-type")
         #: internationalCode, digits without ``+``.
         self.international_code = text_field(
             widgets.Text, value=international_code, description="internationalCode",
-            placeholder="country calling code without +, e.g. 86",
+            placeholder="",
             css="smskit-builder-international-code")
         #: The national phone number.
         self.phone = text_field(widgets.Text, value=phone, description="phone",
-                                placeholder="national number, digits only, e.g. 13800138000",
-                                css="smskit-builder-phone")
+                                placeholder="", css="smskit-builder-phone")
         #: random: 16 letters and digits.
         self.random = text_field(widgets.Text, value=random, description="random",
-                                 placeholder="16 letters and digits",
-                                 css="smskit-builder-random", width="30em")
+                                 placeholder="", css="smskit-builder-random", width="30em")
         #: Puts a fresh random into :attr:`random`.
-        self.regenerate = button("Regenerate", css="smskit-builder-regenerate",
-                                 tooltip="a fresh 16-character random", icon="refresh")
+        self.regenerate = button("", css="smskit-builder-regenerate", tooltip="", icon="refresh")
         #: ts: epoch milliseconds.
         self.ts = text_field(widgets.Text, value=text_of(ts), description="ts",
-                             placeholder="epoch milliseconds, 13 digits",
-                             css="smskit-builder-ts", width="30em")
+                             placeholder="", css="smskit-builder-ts", width="30em")
         #: Puts the clock's current time into :attr:`ts`.
-        self.now = button("Now", css="smskit-builder-now",
-                          tooltip="the current time in epoch milliseconds", icon="clock-o")
+        self.now = button("", css="smskit-builder-now", tooltip="", icon="clock-o")
         #: The documented override for numbers ``phonenumbers`` does not know.
         self.allow_unverified_phone = widgets.Checkbox(
-            value=allow_unverified_phone, description="allow unverified phone",
-            indent=False, tooltip="send even if phonenumbers does not know the number")
+            value=allow_unverified_phone, description="", indent=False)
         self.allow_unverified_phone.layout.margin = f"0 0 0 {DESCRIPTION_WIDTH}"
         self.allow_unverified_phone.add_class("smskit-builder-allow-unverified")
         #: Sends the request once.
-        self.send = button("Send", css="smskit-builder-send", icon="paper-plane",
-                           tooltip="send this request once (never retried)")
+        self.send = button("", css="smskit-builder-send", icon="paper-plane", tooltip="")
         #: Live validation: every problem, naming its field.
         self.problems_html = html_box("smskit-builder-problems")
         #: The curl command for the current request (no secret in it).
         self.curl = widgets.Textarea(
             value="", description="curl", disabled=False, rows=4, style=field_style(),
-            placeholder="fix the problems listed above to get the curl command",
+            placeholder="",
             layout=widgets.Layout(width="100%", max_width="60em"))
         self.curl.add_class("smskit-builder-curl")
         #: The last response and its explanation.
         self.response_html = html_box("smskit-builder-response")
 
+        self._heading = heading("")
         self.widget = widgets.VBox([
-            heading("Request builder", "POST /v2/sms/enduserapi/v2/sendPhoneSmsCode"),
-            self.base_url, self.user_domain, self.secret, self.code_type,
+            self._heading, self.language_toggle, self.base_url, self.user_domain, self.secret,
+            self.code_type,
             self.international_code, self.phone,
             widgets.HBox([self.random, self.regenerate]),
             widgets.HBox([self.ts, self.now]),
@@ -156,12 +154,16 @@ class RequestBuilder(WidgetView):
         self._request: SmsCodeRequest | None = None
         self._problems: list[Problem] = []
         self._last_result: dict[str, Any] | None = None
+        self._outcome: InputError | SendError | Any = None
         self._curl_command: str | None = None
+        self._holding = False
         for field in self._fields():
             field.observe(self._on_change, names="value")
         self.regenerate.on_click(self._on_regenerate)
         self.now.on_click(self._on_now)
         self.send.on_click(self._on_send)
+        with self.speaking():
+            self._label()
         self.refresh()
         self._render_result()
 
@@ -219,14 +221,19 @@ class RequestBuilder(WidgetView):
     def static_html(self) -> str:
         """The fields, validation, curl command and last response as static HTML; the
         secret as masked dots (it is not in the curl command either)."""
-        fields = [("base URL", self.base_url.value), ("userDomain", self.user_domain.value),
+        with self.speaking():
+            return self._static_html()
+
+    def _static_html(self) -> str:
+        fields = [(i18n.t("builder.base_url"), self.base_url.value),
+                  ("userDomain", self.user_domain.value),
                   ("userDomainSecret", secret_shown(self.secret.value)),
                   ("codeType", self.code_type.label),
                   ("internationalCode", self.international_code.value),
                   ("phone", self.phone.value), ("random", self.random.value),
                   ("ts", self.ts.value),
-                  ("allow unverified phone", "yes" if self.allow_unverified_phone.value
-                   else "no")]
+                  (i18n.t("builder.allow_unverified"),
+                   i18n.t("common.yes" if self.allow_unverified_phone.value else "common.no"))]
         curl = (f'<pre class="smskit-static-curl" style="white-space:pre-wrap;'
                 f'word-break:break-all">{esc(self._curl_command)}</pre>'
                 if self._curl_command else "")
@@ -237,6 +244,12 @@ class RequestBuilder(WidgetView):
 
     def refresh(self) -> None:
         """Re-validate and rebuild the request and curl command (done on every change)."""
+        with self.speaking():
+            self._revalidate()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _revalidate(self) -> None:
         values: dict[str, Any] = {
             "phone": self.phone.value, "code_type": self.code_type.value,
             "international_code": self.international_code.value, "random": self.random.value,
@@ -256,9 +269,40 @@ class RequestBuilder(WidgetView):
         self.secret.show_whether_set()
         self.problems_html.value = advice_list(
             self._problems, css="smskit-builder-advice",
-            none_text="Every parameter is valid: ready to send.")
+            none_text=i18n.t("builder.ready"))
 
-    # -- internals -----------------------------------------------------------------------
+    def _label(self) -> None:
+        """The title, descriptions, placeholders and buttons in the current language."""
+        self._heading.value = heading_html(i18n.t("builder.title"), f"POST {ENDPOINT_PATH}")
+        self.base_url.description = i18n.t("builder.base_url")
+        self.user_domain.placeholder = i18n.t("builder.placeholder.user_domain")
+        self.international_code.placeholder = i18n.t("builder.placeholder.international_code")
+        self.phone.placeholder = i18n.t("widgets.placeholder.phone")
+        self.random.placeholder = i18n.t("widgets.placeholder.random")
+        self.ts.placeholder = i18n.t("widgets.placeholder.ts")
+        self.regenerate.description = i18n.t("builder.regenerate")
+        self.regenerate.tooltip = i18n.t("builder.regenerate_tip")
+        self.now.description = i18n.t("builder.now")
+        self.now.tooltip = i18n.t("builder.now_tip")
+        self.allow_unverified_phone.description = i18n.t("builder.allow_unverified")
+        self.allow_unverified_phone.tooltip = i18n.t("builder.allow_unverified_tip")
+        self.send.description = i18n.t("builder.send")
+        self.send.tooltip = i18n.t("builder.send_tip")
+        self.curl.placeholder = i18n.t("builder.curl_placeholder")
+        self._holding = True  # new option labels, the same chosen value
+        try:
+            chosen = self.code_type.value
+            self.code_type.options = _code_type_options()
+            self.code_type.value = chosen
+        finally:
+            self._holding = False
+
+    def _relabel(self) -> None:
+        self._label()
+        self._revalidate()
+        if self._outcome is not None:  # the same outcome, told in the new language
+            self._last_result = self._outcome.as_dict()
+        self._render_result()
 
     def _fields(self) -> tuple[widgets.ValueWidget, ...]:
         return (self.base_url, self.user_domain, self.secret, self.code_type,
@@ -266,7 +310,8 @@ class RequestBuilder(WidgetView):
                 self.allow_unverified_phone)
 
     def _on_change(self, _change: Any) -> None:
-        self.refresh()
+        if not self._holding:
+            self.refresh()
 
     def _on_regenerate(self, _button: Any = None) -> None:
         self.random.value = new_random(self._random_source)
@@ -279,18 +324,22 @@ class RequestBuilder(WidgetView):
         self.refresh()
         request = self._request
         if self._problems or request is None:
-            self._last_result = InputError(self._problems).as_dict()
-            self._render_result()
-            return
-        self.send.disabled = True
-        self.response_html.value = f'<span style="color:{MUTED}">Sending…</span>'
-        try:
-            self._last_result = self._send_once(request)
-        finally:
-            self.send.disabled = False
+            self._outcome = InputError(self._problems)
+        else:
+            self.send.disabled = True
+            with self.speaking():
+                sending = i18n.t("builder.sending")
+            self.response_html.value = f'<span style="color:{MUTED}">{esc(sending)}</span>'
+            try:
+                self._outcome = self._send_once(request)
+            finally:
+                self.send.disabled = False
+        with self.speaking():
+            self._last_result = self._outcome.as_dict()
         self._render_result()
 
-    def _send_once(self, request: SmsCodeRequest) -> dict[str, Any]:
+    def _send_once(self, request: SmsCodeRequest) -> Any:
+        """The ``SendResult``, or the error that stopped the send (each has ``as_dict``)."""
         from smskit.client import SmsClient
 
         try:
@@ -298,10 +347,16 @@ class RequestBuilder(WidgetView):
                            secret=self.secret.value, clock=self._clock,
                            random_source=self._random_source, logger=LOGGER) as client:
                 return client.send_prepared(
-                    request, allow_unverified_phone=bool(self.allow_unverified_phone.value)
-                ).as_dict()
+                    request, allow_unverified_phone=bool(self.allow_unverified_phone.value))
         except (InputError, SendError) as error:
-            return error.as_dict()
+            return error
 
     def _render_result(self) -> None:
-        self.response_html.value = render_outcome(self._last_result)
+        with self.speaking():
+            self.response_html.value = render_outcome(self._last_result)
+
+
+def _code_type_options() -> list[tuple[str, int]]:
+    """The five code types, labelled in the current language (API value first)."""
+    return [(i18n.pick(en=member.label, zh=f"{member.value} - {member.zh} ({member.en})"),
+             member.value) for member in CodeType]

@@ -10,16 +10,18 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from smskit import i18n
 from smskit.catalogue import ErrorCode, all_codes, categories, lookup, search
 from smskit.widgets._common import (
     ERROR_COLOUR,
     FIELD_WIDTH,
     MUTED,
     OK_COLOUR,
-    WidgetView,
+    BilingualView,
     esc,
     field_style,
     heading,
+    heading_html,
     html_box,
     static_view,
     table,
@@ -28,45 +30,44 @@ from smskit.widgets._common import (
 
 #: The category filter's value that shows every code.
 ALL = "all"
-_NO_CODE_LABEL = "(choose a code)"
-_SOURCES = {"page": "listed on the endpoint's page",
-            "platform": "from the platform's wider code list"}
 
 
-class ErrorCodeBrowser(WidgetView):
+class ErrorCodeBrowser(BilingualView):
     """Browse the catalogue: :attr:`category` and :attr:`search` filter, :attr:`code` selects.
 
-    Read :attr:`visible_codes`, :attr:`selected` or :meth:`state`.
+    Read :attr:`visible_codes`, :attr:`selected` or :meth:`state`. ``language``
+    (``"zh"``/``"en"``) switches its texts live, as its 中文 / English toggle does.
     """
 
     def __init__(self, *, category: str = ALL, search: str = "",
-                 selected: int | None = None) -> None:
+                 selected: int | None = None, language: str | None = None) -> None:
+        self._init_language(language)
         known = categories()
         if category != ALL and category not in known:
             raise ValueError(f"category must be {ALL!r} or one of: {', '.join(known)}")
         #: Category filter: ``"all"`` or a category key such as ``"slow_down"``.
+        with self.speaking():
+            options = _category_options()
         self.category = widgets.Dropdown(
-            options=[("All categories", ALL)]
-            + [(f"{c.en} ({c.zh})", key) for key, c in known.items()],
-            value=category, description="category", style=field_style(),
+            options=options, value=category, description="category", style=field_style(),
             layout=widgets.Layout(width=FIELD_WIDTH))
         self.category.add_class("smskit-codes-category")
         #: Free-text search: a code number, Chinese or English.
         self.search = text_field(widgets.Text, value=search, description="search",
-                                 placeholder="code, 中文 or English, e.g. 5420, 签名, signature",
-                                 css="smskit-codes-search")
+                                 placeholder="", css="smskit-codes-search")
         #: The matching codes as a table.
         self.table_html = html_box("smskit-codes-table")
         #: Picks the code whose detail is shown (``None``: none).
-        self.code = widgets.Dropdown(options=[(_NO_CODE_LABEL, None)], value=None,
+        self.code = widgets.Dropdown(options=[("", None)], value=None,
                                      description="code", style=field_style(),
                                      layout=widgets.Layout(width=FIELD_WIDTH))
         self.code.add_class("smskit-codes-code")
         #: Cause, remedy and retry safety of the selected code.
         self.detail_html = html_box("smskit-codes-detail")
+        self._heading = heading("")
         self.widget = widgets.VBox([
-            heading("Error codes", "what each code means and what to do next"),
-            self.category, self.search, self.table_html, self.code, self.detail_html,
+            self._heading, self.language_toggle, self.category, self.search, self.table_html,
+            self.code, self.detail_html,
         ])
         self.widget.add_class("smskit-codes")
 
@@ -75,6 +76,8 @@ class ErrorCodeBrowser(WidgetView):
         self.category.observe(self._on_filter, names="value")
         self.search.observe(self._on_filter, names="value")
         self.code.observe(self._on_select, names="value")
+        with self.speaking():
+            self._label()
         self.refresh()
         if selected is not None:
             self.select(selected)
@@ -102,10 +105,12 @@ class ErrorCodeBrowser(WidgetView):
 
     def static_html(self) -> str:
         """The filter, the matching codes and the selected code's detail as static HTML."""
-        fields = [("category", self.category.label), ("search", self.search.value),
-                  ("code", self.code.label or _NO_CODE_LABEL)]
-        return static_view(self.widget, "smskit-static-codes", fields,
-                           self.table_html.value, self.detail_html.value)
+        with self.speaking():
+            fields = [(i18n.t("outcome.row.category"), self.category.label),
+                      (i18n.t("codes_widget.search_label"), self.search.value),
+                      ("code", self.code.label or i18n.t("codes_widget.choose"))]
+            return static_view(self.widget, "smskit-static-codes", fields,
+                               self.table_html.value, self.detail_html.value)
 
     # -- driving -------------------------------------------------------------------------
 
@@ -118,27 +123,52 @@ class ErrorCodeBrowser(WidgetView):
 
     def refresh(self) -> None:
         """Re-apply the filter and search (done on every change)."""
+        with self.speaking():
+            self._refilter()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _refilter(self) -> None:
         category = self.category.value
         pool = [e for e in all_codes() if category == ALL or e.category == category]
         self._visible = tuple(search(self.search.value, pool))
         keep = self.code.value if self.code.value in self.visible_codes else None
         self._updating = True
         try:
-            self.code.options = [(_NO_CODE_LABEL, None)] + [
+            self.code.options = [(i18n.t("codes_widget.choose"), None)] + [
                 (f"{e.code} {e.zh} / {e.en}", e.code) for e in self._visible]
             self.code.value = keep
         finally:
             self._updating = False
         self._render()
 
-    # -- internals -----------------------------------------------------------------------
+    def _label(self) -> None:
+        """The title, the category names and the search hint in the current language."""
+        self._heading.value = heading_html(i18n.t("codes_widget.title"),
+                                           i18n.t("codes_widget.subtitle"))
+        self.category.description = i18n.t("outcome.row.category")
+        self.search.description = i18n.t("codes_widget.search_label")
+        self.search.placeholder = i18n.t("codes_widget.search", chinese="中文", sample="签名")
+        self._updating = True  # new labels, the same choice
+        try:
+            chosen = self.category.value
+            self.category.options = _category_options()
+            self.category.value = chosen
+        finally:
+            self._updating = False
+
+    def _relabel(self) -> None:
+        self._label()
+        self._refilter()
 
     def _on_filter(self, _change: Any) -> None:
-        self.refresh()
+        if not self._updating:
+            self.refresh()
 
     def _on_select(self, _change: Any) -> None:
         if not self._updating:
-            self._render()
+            with self.speaking():
+                self._render()
 
     def _render(self) -> None:
         self.table_html.value = self._table_markup()
@@ -147,8 +177,9 @@ class ErrorCodeBrowser(WidgetView):
     def _table_markup(self) -> str:
         total = len(all_codes())
         if not self._visible:
-            return (f'<div class="smskit-codes-none" style="color:{MUTED}">No code matches '
-                    f"{self.search.value.strip()!r} in this category (0 of {total}).</div>")
+            none = i18n.t("codes_widget.none", search=repr(self.search.value.strip()),
+                          total=total)
+            return f'<div class="smskit-codes-none" style="color:{MUTED}">{esc(none)}</div>'
         known = categories()
         rows = []
         for entry in self._visible:
@@ -159,35 +190,48 @@ class ErrorCodeBrowser(WidgetView):
             category = known.get(entry.category)
             rows.append((attributes, [
                 str(entry.code), esc(entry.zh), esc(entry.en),
-                esc(category.en if category else entry.category),
-                "yes" if entry.retry_safe else "no",
+                esc(category.name_in() if category else entry.category),
+                esc(i18n.t("common.yes" if entry.retry_safe else "common.no")),
             ]))
-        return table(["code", "msg (中文, verbatim)", "English", "category", "retry safe"],
-                     rows, css="smskit-codes-list",
-                     caption=f"{len(self._visible)} of {total} codes")
+        headers = ["code", "msg " + i18n.t("codes_widget.column.msg", chinese="中文"),
+                   i18n.t("outcome.row.en"), i18n.t("outcome.row.category"),
+                   i18n.t("codes_widget.column.retry_safe")]
+        return table(headers, rows, css="smskit-codes-list", caption=i18n.t(
+            "codes_widget.caption", shown=len(self._visible), total=total))
 
     def _detail_markup(self) -> str:
         entry = self.selected
         if entry is None:
             return (f'<div class="smskit-code-detail-empty" style="color:{MUTED}">'
-                    "Choose a code to see its cause and remedy.</div>")
+                    f"{esc(i18n.t('codes_widget.detail_empty'))}</div>")
         category = categories().get(entry.category)
         colour = OK_COLOUR if entry.is_success else ERROR_COLOUR
-        retry = ("yes: nothing was handed to the SMS provider" if entry.retry_safe
-                 else "no: an SMS may already have gone out" if not entry.is_success
-                 else "sending again sends another SMS")
+        retry = i18n.t("codes_widget.retry.safe" if entry.retry_safe
+                       else "codes_widget.retry.unsafe" if not entry.is_success
+                       else "codes_widget.retry.success")
+        other = "en" if i18n.language() == "zh" else "zh"
         rows = [
             ({"data-row": "zh"}, ["中文", esc(entry.zh)]),
-            ({"data-row": "en"}, ["English", esc(entry.en)]),
-            ({"data-row": "category"}, ["category", esc(
-                f"{category.en} ({category.zh}): {category.next_step}" if category
-                else entry.category)]),
-            ({"data-row": "cause"}, ["cause", esc(entry.cause)]),
-            ({"data-row": "remedy"}, ["remedy", esc(entry.remedy)]),
-            ({"data-row": "retry"}, ["retry safe", esc(retry)]),
-            ({"data-row": "source"}, ["source", esc(_SOURCES.get(entry.source, entry.source))]),
+            ({"data-row": "en"}, [esc(i18n.t("outcome.row.en")), esc(entry.en)]),
+            ({"data-row": "category"}, [esc(i18n.t("outcome.row.category")), esc(
+                i18n.t("codes_widget.category", name=category.name_in(),
+                       other=category.name_in(other), next_step=category.next_step_in())
+                if category else entry.category)]),
+            ({"data-row": "cause"}, [esc(i18n.t("outcome.row.cause")), esc(entry.cause_in())]),
+            ({"data-row": "remedy"}, [esc(i18n.t("outcome.row.remedy")),
+                                      esc(entry.remedy_in())]),
+            ({"data-row": "retry"}, [esc(i18n.t("codes_widget.column.retry_safe")), esc(retry)]),
+            ({"data-row": "source"}, [esc(i18n.t("codes_widget.source")),
+                                      esc(i18n.t(f"codes_widget.source.{entry.source}"))]),
         ]
         return (f'<div class="smskit-code-detail" data-code="{entry.code}" '
                 f'style="border-left:4px solid {colour};padding:2px 8px;margin:4px 0">'
                 f'<b style="color:{colour}">{entry.code} {esc(entry.zh)}</b>'
                 + table((), rows, css="smskit-code-detail-table") + "</div>")
+
+
+def _category_options() -> list[tuple[str, str]]:
+    """"All categories", then each category named in the current language and the other."""
+    other = "en" if i18n.language() == "zh" else "zh"
+    return [(i18n.t("codes_widget.all"), ALL)] + [
+        (f"{c.name_in()} ({c.name_in(other)})", key) for key, c in categories().items()]

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from smskit import i18n
 from smskit.clock import Clock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem
@@ -22,12 +23,12 @@ from smskit.widgets._common import (
     BORDER,
     DESCRIPTION_WIDTH,
     MUTED,
-    SECRET_EMPTY_PLACEHOLDER,
+    BilingualView,
     SecretField,
-    WidgetView,
     advice_list,
     esc,
     heading,
+    heading_html,
     html_box,
     secret_shown,
     static_view,
@@ -45,15 +46,17 @@ _TINTS = {
     "ts": "rgba(76,175,80,0.25)",
     "userDomainSecret": "rgba(128,128,128,0.30)",
 }
-_CODE_TYPE_LEGEND = " · ".join(f"{m.value} {m.en} ({m.zh})" for m in CodeType)
+_CODE_TYPE_LEGEND = i18n.Editions(en=" · ".join(f"{m.value} {m.en} ({m.zh})" for m in CodeType),
+                                  zh=" · ".join(f"{m.value} {m.zh} ({m.en})" for m in CodeType))
 
 
-class SignatureExplorer(WidgetView):
+class SignatureExplorer(BilingualView):
     """Explore how a signature is computed; every change recomputes everything.
 
     Drive it from code by setting ``.value`` on :attr:`phone`, :attr:`code_type`,
     :attr:`random`, :attr:`ts` and :attr:`secret` (or calling :meth:`update`), then read
-    :attr:`signature`, :attr:`warnings` or :meth:`state`.
+    :attr:`signature`, :attr:`warnings` or :meth:`state`. ``language`` (``"zh"``/``"en"``)
+    switches its texts live, as its 中文 / English toggle does.
     """
 
     def __init__(
@@ -66,46 +69,42 @@ class SignatureExplorer(WidgetView):
         secret: str = "",
         international_code: str = "86",
         clock: Clock | None = None,
+        language: str | None = None,
     ) -> None:
         """``international_code`` is not signed; it only decides whether the phone is a
-        valid number. With a ``clock`` the 10-minute ``ts`` rule is checked too."""
+        valid number. With a ``clock`` the 10-minute ``ts`` rule is checked too.
+        ``language`` defaults to the kit's (:func:`smskit.language`)."""
+        self._init_language(language)
         self._international_code = international_code
         self._clock = clock
         #: The national phone number (a text field).
         self.phone = text_field(widgets.Text, value=text_of(phone), description="phone",
-                                placeholder="national number, digits only, e.g. 13800138000",
-                                css="smskit-explorer-phone")
+                                placeholder="", css="smskit-explorer-phone")
         #: The code type as typed: digits 1-5 (text, so that mistakes can be shown).
         self.code_type = text_field(widgets.Text, value=text_of(code_type),
                                     description="codeType",
-                                    placeholder="1-5, e.g. 3 for registration",
-                                    tooltip=_CODE_TYPE_LEGEND, css="smskit-explorer-code-type")
+                                    placeholder="", css="smskit-explorer-code-type")
         #: The request's random.
         self.random = text_field(widgets.Text, value=text_of(random), description="random",
-                                 placeholder="16 letters and digits",
-                                 css="smskit-explorer-random")
+                                 placeholder="", css="smskit-explorer-random")
         #: The timestamp as typed.
         self.ts = text_field(widgets.Text, value=text_of(ts), description="ts",
-                             placeholder="epoch milliseconds, 13 digits",
-                             css="smskit-explorer-ts")
+                             placeholder="", css="smskit-explorer-ts")
         #: The userDomainSecret: the only widget that holds it, kernel-side only.
         self.secret = text_field(SecretField, value=secret,
                                  description="userDomainSecret",
-                                 placeholder=SECRET_EMPTY_PLACEHOLDER,
-                                 css="smskit-explorer-secret")
+                                 placeholder="", css="smskit-explorer-secret")
         #: The segments table and the joined signed string (secret masked).
         self.segments_html = html_box("smskit-explorer-segments")
         #: The SHA-256 hex digest.
         self.digest_html = html_box("smskit-explorer-digest")
         #: The advice list.
         self.warnings_html = html_box("smskit-explorer-warnings")
-        legend = widgets.HTML(value=f'<span style="color:{MUTED}">{esc(_CODE_TYPE_LEGEND)}'
-                              "</span>",
-                              layout=widgets.Layout(margin=f"0 0 0 {DESCRIPTION_WIDTH}"))
+        self._legend = widgets.HTML(layout=widgets.Layout(margin=f"0 0 0 {DESCRIPTION_WIDTH}"))
+        self._heading = heading("")
         self.widget = widgets.VBox([
-            heading("Signature explorer",
-                    "signature = SHA256(phone + codeType + random + ts + userDomainSecret)"),
-            self.phone, self.code_type, legend, self.random, self.ts, self.secret,
+            self._heading, self.language_toggle,
+            self.phone, self.code_type, self._legend, self.random, self.ts, self.secret,
             self.segments_html, self.digest_html, self.warnings_html,
         ])
         self.widget.add_class("smskit-explorer")
@@ -118,6 +117,8 @@ class SignatureExplorer(WidgetView):
         self._holding = False
         for field in self._fields():
             field.observe(self._on_change, names="value")
+        with self.speaking():
+            self._label()
         self.refresh()
 
     @classmethod
@@ -182,9 +183,10 @@ class SignatureExplorer(WidgetView):
         fields = [("phone", self.phone.value), ("codeType", self.code_type.value),
                   ("random", self.random.value), ("ts", self.ts.value),
                   ("userDomainSecret", secret_shown(self.secret.value))]
-        return static_view(self.widget, "smskit-static-explorer", fields,
-                           self.segments_html.value, self.digest_html.value,
-                           self.warnings_html.value)
+        with self.speaking():
+            return static_view(self.widget, "smskit-static-explorer", fields,
+                               self.segments_html.value, self.digest_html.value,
+                               self.warnings_html.value)
 
     # -- driving -------------------------------------------------------------------------
 
@@ -207,6 +209,12 @@ class SignatureExplorer(WidgetView):
 
     def refresh(self) -> None:
         """Recompute the segments, signature and advice from the fields (done on every change)."""
+        with self.speaking():
+            self._recompute()
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _recompute(self) -> None:
         values = {"phone": self.phone.value, "code_type": self.code_type.value,
                   "random": self.random.value, "ts": self.ts.value, "secret": self.secret.value}
         self._warnings = signing_problems(**values, international_code=self._international_code,
@@ -223,7 +231,20 @@ class SignatureExplorer(WidgetView):
         self.secret.show_whether_set()
         self._render()
 
-    # -- internals -----------------------------------------------------------------------
+    def _label(self) -> None:
+        """The title, placeholders and code-type legend in the current language."""
+        self._heading.value = heading_html(i18n.t("explorer.title"), i18n.t("explorer.formula"))
+        self.phone.placeholder = i18n.t("widgets.placeholder.phone")
+        self.code_type.placeholder = i18n.t("widgets.placeholder.code_type")
+        self.code_type.tooltip = _CODE_TYPE_LEGEND.render()
+        self.random.placeholder = i18n.t("widgets.placeholder.random")
+        self.ts.placeholder = i18n.t("widgets.placeholder.ts")
+        self._legend.value = f'<span style="color:{MUTED}">{esc(_CODE_TYPE_LEGEND)}</span>'
+
+    def _relabel(self) -> None:
+        self._label()
+        self.secret.show_whether_set()
+        self._render()
 
     def _fields(self) -> tuple[widgets.Text, ...]:
         return (self.phone, self.code_type, self.random, self.ts, self.secret)
@@ -235,31 +256,34 @@ class SignatureExplorer(WidgetView):
     def _render(self) -> None:
         self.segments_html.value = self._segments_markup()
         if self._signature is None:
-            digest = f'<span style="color:{MUTED}">no signature: fix the fields marked ✖</span>'
+            digest = f'<span style="color:{MUTED}">{esc(i18n.t("explorer.no_signature"))}</span>'
         else:
             digest = f'<code class="smskit-signature">{esc(self._signature)}</code>'
         self.digest_html.value = f"<b>SHA-256 (hex):</b> {digest}"
         self.warnings_html.value = advice_list(
             self._warnings, css="smskit-explorer-advice",
-            none_text="No common mistakes found in these values.")
+            none_text=i18n.t("explorer.no_mistakes"))
 
     def _segments_markup(self) -> str:
         if not self._segments:
             fields = ", ".join(dict.fromkeys(p.field for p in self._problems))
             return (f'<div class="smskit-explorer-unsigned" style="color:{MUTED}">'
-                    f"Cannot build the signed string: {esc(fields)} cannot be signed.</div>")
+                    f"{esc(i18n.t('explorer.unsigned', fields=fields))}</div>")
         rows = [
             ({"data-field": s.field},
              [str(index), f"<b>{esc(s.field)}</b>",
               f'<code style="background:{_TINTS[s.field]}">{esc(s.shown)}</code>',
-              "hidden" if s.is_secret else str(len(s.value))])
+              esc(i18n.t("explorer.hidden")) if s.is_secret else str(len(s.value))])
             for index, s in enumerate(self._segments, start=1)
         ]
         joined = "".join(
             f'<span data-field="{esc(s.field)}" style="background:{_TINTS[s.field]}">'
             f"{esc(s.shown)}</span>" for s in self._segments)
-        return (table(["#", "field", "value as signed", "length"], rows,
-                      css="smskit-segments-table")
-                + f'<div><b>Signed string</b> <span style="color:{MUTED}">(secret masked)</span>'
-                f':<br><code class="smskit-masked-string" style="word-break:break-all;'
+        headers = ["#", i18n.t("explorer.column.field"), i18n.t("explorer.column.value"),
+                   i18n.t("explorer.column.length")]
+        return (table(headers, rows, css="smskit-segments-table")
+                + f'<div><b>{esc(i18n.t("explorer.signed_string"))}</b> <span style="color:'
+                f'{MUTED}">{esc(i18n.t("explorer.secret_masked"))}</span>'
+                f'{esc(i18n.t("widgets.colon"))}<br><code class="smskit-masked-string" '
+                f'style="word-break:break-all;'
                 f'border:1px solid {BORDER};padding:2px">{joined}</code></div>')

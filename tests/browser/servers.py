@@ -84,14 +84,15 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def copy_notebooks(target: Path) -> Path:
-    """Copy ``notebooks/*.ipynb`` into ``target`` without outputs or execution counts.
+def copy_notebooks(target: Path, source_dir: Path = NOTEBOOK_DIR) -> Path:
+    """Copy ``notebooks/*.ipynb`` (or ``source_dir``'s, the Chinese edition's say) into
+    ``target`` without outputs or execution counts.
 
     The committed files are never opened by a server (JupyterLab autosaves), and every
     output the tests see was produced in the browser session, not stored in the file.
     """
     target.mkdir(parents=True, exist_ok=True)
-    for source in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+    for source in sorted(source_dir.glob("*.ipynb")):
         notebook = json.loads(source.read_text(encoding="utf-8"))
         for cell in notebook["cells"]:
             if cell["cell_type"] == "code":

@@ -1,0 +1,130 @@
+"""Build the Chinese edition of each notebook from the English one and its translated text.
+
+    python scripts/editions.py execute [NAME ...]   build notebooks/zh/NAME.ipynb, run it, store
+                                                    its outputs (all NAMEs with a text file)
+    python scripts/editions.py check   [NAME ...]   exit 1 if an edition is stale or missing
+
+One source: the English notebook ``notebooks/NAME.ipynb`` holds the code; the Chinese
+markdown is ``notebooks/zh/text/NAME.md``, one section per markdown cell, each opened by
+``<!-- cell-NN en:HASH -->`` (the cell's id and the first 12 hex digits of the SHA-256 of its
+English text). The Chinese edition is the English notebook with each markdown cell replaced
+by its translation and one setup cell, tagged ``language-setup``, before the first code
+cell: ``smskit.set_language("zh")``, so that what the kit prints is Chinese too. The code
+cells are copied, so the two editions cannot drift; a changed English cell makes its
+translation stale (the hash no longer matches) and the build refuses until it is updated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import NOTEBOOK_DIR, cleaned, execute, read, write
+
+EDITION_DIR = NOTEBOOK_DIR / "zh"
+TEXT_DIR = EDITION_DIR / "text"
+SETUP_TAG = "language-setup"
+SETUP_SOURCE = ('import smskit\n\n'
+                'smskit.set_language("zh")  # 中文版：工具包输出的说明、提示和错误信息也用中文')
+_HEADER = re.compile(r"^<!-- (cell-\d\d) en:([0-9a-f]{12}) -->\n", re.MULTILINE)
+
+
+class StaleTranslation(Exception):
+    """A translation that no longer matches its English notebook."""
+
+
+def source_hash(text: str) -> str:
+    """The first 12 hex digits of the SHA-256 of a cell's English text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _text(cell: dict[str, Any]) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def translations(name: str) -> dict[str, tuple[str, str]]:
+    """Cell id -> (English hash, Chinese text) from ``notebooks/zh/text/NAME.md``."""
+    text = (TEXT_DIR / f"{name}.md").read_text(encoding="utf-8")
+    parts = _HEADER.split(text)
+    if parts[0].strip():
+        raise StaleTranslation(f"{name}.md: text before the first cell header")
+    found = {}
+    for index in range(1, len(parts), 3):
+        found[parts[index]] = (parts[index + 1], parts[index + 2].strip("\n"))
+    return found
+
+
+def built(name: str) -> dict[str, Any]:
+    """The Chinese edition of ``notebooks/NAME.ipynb`` without outputs."""
+    english = read(NOTEBOOK_DIR / f"{name}.ipynb")
+    chinese = translations(name)
+    cells: list[dict[str, Any]] = []
+    wanted = set()
+    for cell in english["cells"]:
+        if cell["cell_type"] == "markdown":
+            wanted.add(cell["id"])
+            if cell["id"] not in chinese:
+                raise StaleTranslation(f"{name}: {cell['id']} has no translation (add a "
+                                       f"section <!-- {cell['id']} en:"
+                                       f"{source_hash(_text(cell))} -->)")
+            expected_hash, text = chinese[cell["id"]]
+            if expected_hash != source_hash(_text(cell)):
+                raise StaleTranslation(f"{name}: the English of {cell['id']} changed; update "
+                                       f"its translation and its hash ({source_hash(_text(cell))})")
+            cells.append({"cell_type": "markdown", "id": cell["id"], "metadata": {},
+                          "source": text.splitlines(keepends=True)})
+            continue
+        if not any(c["cell_type"] == "code" for c in cells):
+            cells.append({"cell_type": "code", "id": "setup", "metadata": {"tags": [SETUP_TAG]},
+                          "source": SETUP_SOURCE.splitlines(keepends=True), "outputs": [],
+                          "execution_count": None})
+        cells.append({**cell, "outputs": [], "execution_count": None})
+    extra = set(chinese) - wanted
+    if extra:
+        raise StaleTranslation(f"{name}: translations of cells that are not markdown: "
+                               f"{sorted(extra)}")
+    return cleaned({**english, "cells": cells})
+
+
+def names(args: list[str]) -> list[str]:
+    return args or sorted(path.stem for path in TEXT_DIR.glob("*.md"))
+
+
+def _without_outputs(notebook: dict[str, Any]) -> dict[str, Any]:
+    return {**notebook, "cells": [{**cell, "outputs": [], "execution_count": None}
+                                  if cell["cell_type"] == "code" else cell
+                                  for cell in notebook["cells"]]}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"execute", "check"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, stale = argv[0], []
+    for name in names(argv[1:]):
+        path = EDITION_DIR / f"{name}.ipynb"
+        try:
+            edition = built(name)
+        except StaleTranslation as error:
+            stale.append(str(error))
+            continue
+        if command == "check":
+            if not path.exists() or _without_outputs(read(path)) != edition:
+                stale.append(f"{path} is not built from its source "
+                             f"(run: python scripts/editions.py execute {name})")
+            continue
+        write(path, edition)
+        execute(path)
+        print(f"executed {path}")
+    for problem in stale:
+        print(problem, file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
