@@ -291,7 +291,8 @@ def regions_frame() -> pd.DataFrame:
 
     from smskit.regions import regions
 
-    rows = [(r.name, r.data_centre, r.base_url) for r in regions().values()]
+    rows = [(r.name, i18n.pick(en=r.data_centre, zh=r.data_centre_zh), r.base_url)
+            for r in regions().values()]
     frame = pd.DataFrame(rows, columns=["region", "data centre", "base URL"])
     return headed(frame.set_index("region"))
 

@@ -239,6 +239,9 @@ def test_tables_show_chinese_headers_and_keep_their_english_names(make_sandbox: 
     assert rules.loc["one-time use", "source"] == _zh("lifecycle.source.page")
     assert list(regions.columns) == [_zh("frames.column.data_centre"),
                                      _zh("frames.column.base_url")]
+    rows = {row["name"]: row for row in _data("regions.json")["regions"]}
+    assert regions.iloc[:, 0].to_dict() == {name: row["data_centre_zh"]
+                                            for name, row in rows.items()}
     assert first == _zh("golive.checklist.secret.title")
     assert first in checklist and f">{_zh('frames.column.why')}</th>" in checklist
     assert _zh("golive.checklist.rate_limit.title", rate_limited=5058, msg="短信发送超出频率") \
