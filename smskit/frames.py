@@ -101,12 +101,37 @@ _TABLE_STYLES: list[CSSDict] = [
 ]
 
 
+#: Column and index names shown in the kit's language (``frames.column.<name>``, lower case,
+#: spaces as ``_``); the frames keep these English names, which code reads.
+KEYED_COLUMNS = frozenset({
+    "scenario", "code", "title", "request", "sandbox assumption", "documented code",
+    "observed code", "documented msg", "observed msg", "English", "observed extMsg", "match",
+    "rule", "statement", "source", "region", "data centre", "base URL", "check", "why", "how",
+})
+
+
+def header(name: str) -> str:
+    """A column's or index's name as shown: keyed names in the kit's language."""
+    if name in KEYED_COLUMNS:
+        return i18n.t(f"frames.column.{name.replace(' ', '_').lower()}")
+    return name
+
+
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for display, its column and index names in the kit's language."""
+    shown = frame.rename(columns=lambda name: header(name) if isinstance(name, str) else name)
+    index = frame.index.name
+    return shown.rename_axis(index=header(index)) if isinstance(index, str) else shown
+
+
 def styled(frame: pd.DataFrame, *, uuid: str, caption: str = "") -> StyledTable:
-    """``frame`` shown whole: every cell's full text (HTML-escaped), wrapped, left aligned.
+    """``frame`` shown whole: every cell's full text (HTML-escaped), wrapped, left aligned,
+    its headers in the kit's language.
 
     ``uuid`` fixes the HTML ids (``T_<uuid>``) so the output is the same every run.
     """
-    styler = frame.style.set_uuid(uuid).format(escape="html").set_table_styles(_TABLE_STYLES)
+    styler = headed(frame).style.set_uuid(uuid).format(escape="html")
+    styler = styler.set_table_styles(_TABLE_STYLES)
     if caption:
         styler = styler.set_caption(caption)
     return StyledTable(styler, caption, len(frame))
@@ -251,20 +276,25 @@ def rules_frame(sandbox: Sandbox) -> pd.DataFrame:
     """:func:`smskit.lifecycle.rules` of ``sandbox`` as a table."""
     import pandas as pd
 
-    from smskit.lifecycle import rules
+    from smskit.lifecycle import PAGE, rules
 
-    rows = [(rule.key, rule.statement, rule.source) for rule in rules(sandbox)]
+    rows = [(rule.key, rule.statement, i18n.t(
+        "lifecycle.source.page" if rule.source == PAGE else "lifecycle.source.assumption"))
+            for rule in rules(sandbox)]
     return pd.DataFrame(rows, columns=["rule", "statement", "source"]).set_index("rule")
 
 
 def regions_frame() -> pd.DataFrame:
-    """The platform's documented regions: name, data centre, base URL."""
+    """The platform's documented regions: name, data centre, base URL (headers in the kit's
+    language: the notebook shows this frame as it is)."""
     import pandas as pd
 
     from smskit.regions import regions
 
-    rows = [(r.name, r.data_centre, r.base_url) for r in regions().values()]
-    return pd.DataFrame(rows, columns=["region", "data centre", "base URL"]).set_index("region")
+    rows = [(r.name, i18n.pick(en=r.data_centre, zh=r.data_centre_zh), r.base_url)
+            for r in regions().values()]
+    frame = pd.DataFrame(rows, columns=["region", "data centre", "base URL"])
+    return headed(frame.set_index("region"))
 
 
 def checklist_frame() -> pd.DataFrame:

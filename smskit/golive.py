@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from smskit import environment, regions
+from smskit import environment, i18n, regions
+from smskit.catalogue import lookup
 from smskit.platform_codes import PlatformCode as Code
 
 #: The phone that receives a real SMS when the going-live notebook sends one. Opt-in: without
@@ -99,58 +100,49 @@ def _describe_base_url(value: str | None) -> str:
 
 @dataclass(frozen=True)
 class ChecklistItem:
-    """One thing to get right before going live."""
+    """One thing to get right before going live, in the kit's language when read."""
 
-    title: str
-    why: str
-    #: What in smskit helps (or what to do).
-    how: str
+    #: Its key in ``data/messages.json`` (``golive.checklist.<key>.title``, ``.why``, ``.how``).
+    key: str
+    #: Values of the texts' placeholders (the platform's codes).
+    values: tuple[tuple[str, object], ...] = ()
+
+    def _text(self, part: str) -> str:
+        return i18n.t(f"golive.checklist.{self.key}.{part}", None, **dict(self.values))
+
+    @property
+    def title(self) -> str:
+        return self._text("title")
+
+    @property
+    def why(self) -> str:
+        return self._text("why")
+
+    @property
+    def how(self) -> str:
+        """What in smskit helps (or what to do)."""
+        return self._text("how")
 
     def describe(self) -> str:
         return f"{self.title}\n    why: {self.why}\n    how: {self.how}"
 
 
+def platform_msg(code: Code) -> str:
+    """The platform's own Chinese ``msg`` for ``code`` (verbatim, in every language)."""
+    entry = lookup(code)
+    return entry.zh if entry else ""
+
+
 CHECKLIST: tuple[ChecklistItem, ...] = (
-    ChecklistItem(
-        "Keep userDomainSecret out of code, logs, notebooks and command lines",
-        "Whoever has it can send SMS in your name and at your cost.",
-        "Read it from SMSKIT_USER_DOMAIN_SECRET (SmsClient.from_env); the client, its errors "
-        "and its curl export never show it. Never print it, not even to check it."),
-    ChecklistItem(
-        "Never resend a request that may have reached the platform",
-        "Sending an SMS is not idempotent: a resend after a timeout can deliver a second code, "
-        "and only the newest code is valid.",
-        f"DeliveryUnknown and {Code.SEND_FAILED} have retry_safe == False: let the end user "
-        "ask again. Only ConnectionFailed (nothing left) is safe to retry; the client never "
-        "retries by itself."),
-    ChecklistItem(
-        f"Respect {Code.RATE_LIMITED} 短信发送超出频率 (SMS sending rate exceeded)",
-        "The platform limits sends per phone and does not publish the numbers.",
-        "Catch RateLimited, show the end user a countdown (60 s is common) and do not resend; "
-        "the last code sent stays valid for 5 minutes."),
-    ChecklistItem(
-        "Keep the clock in sync (NTP)",
-        "ts must be within 10 minutes of the platform's time, or every request is refused.",
-        "ClockSkewError carries clock_skew_ms; SmsClient.measure_clock_skew() measures it "
-        "without sending an SMS."),
-    ChecklistItem(
-        "Use the region where the user domain was created",
-        f"A user domain exists in one data centre; the other answers {Code.DOMAIN_UNKNOWN} "
-        "用户域不存在 (user domain does not exist).",
-        "SMSKIT_BASE_URL=china or europe (or the full URL); smskit.regions lists them."),
-    ChecklistItem(
-        "Validate input before sending",
-        "A bad phone or codeType costs a round trip and shows the end user a platform error.",
-        "build_request / SmsClient.prepare raise InputError naming every bad field; nothing is "
-        "sent then."),
-    ChecklistItem(
-        "Send only to phones that asked for a code, and tell the user what happened",
-        "Every send is a real SMS to a real person, and it is billed.",
-        "Send on an explicit user action; turn errors into their remedy (ApiError.remedy, in "
-        "English, with the platform's Chinese msg kept verbatim)."),
-    ChecklistItem(
-        f"Fix {Code.SMS_SIGNATURE_ID_MISSING}-{Code.SMS_ID_TYPE_MISMATCH} in the platform "
-        "console, not in code",
-        "They concern the SMS account, signature and template configured for the user domain.",
-        "SmsConfigError: send the remedy to whoever administers the user domain."),
+    ChecklistItem("secret"),
+    ChecklistItem("no_resend", (("send_failed", int(Code.SEND_FAILED)),)),
+    ChecklistItem("rate_limit", (("rate_limited", int(Code.RATE_LIMITED)),
+                                 ("msg", platform_msg(Code.RATE_LIMITED)))),
+    ChecklistItem("clock"),
+    ChecklistItem("region", (("domain_unknown", int(Code.DOMAIN_UNKNOWN)),
+                             ("msg", platform_msg(Code.DOMAIN_UNKNOWN)))),
+    ChecklistItem("validate"),
+    ChecklistItem("consent"),
+    ChecklistItem("console", (("first", int(Code.SMS_SIGNATURE_ID_MISSING)),
+                              ("last", int(Code.SMS_ID_TYPE_MISMATCH)))),
 )

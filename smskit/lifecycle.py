@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from smskit import i18n
 from smskit.errors import ApiError
 from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
@@ -33,12 +34,17 @@ class Rule:
 
     #: Short key, e.g. ``"validity"``.
     key: str
-    #: The rule in English, with the sandbox's numbers.
-    statement: str
+    #: The rule with the sandbox's numbers, written when read (:attr:`statement`).
+    wording: i18n.Text
     #: ``"page"`` when the provider's page states it, ``"sandbox assumption"`` otherwise.
     source: Source
     #: Where the rule comes from or why the sandbox chose it (from the data file).
     note: str
+
+    @property
+    def statement(self) -> str:
+        """The rule in the kit's language (:func:`smskit.set_language`)."""
+        return self.wording.render()
 
     def describe(self) -> str:
         """``"[page] A code is valid for 5 min after it is sent."``."""
@@ -56,31 +62,27 @@ def rules(sandbox: Sandbox) -> list[Rule]:
     policy = sandbox.policy
     rate_source = ASSUMPTION if rate["assumption"] else PAGE
     found: list[Rule] = [
-        Rule("validity", f"A code is valid for {duration_text(valid_ms)} after it is sent "
-             f"(from the millisecond it is sent, until {duration_text(valid_ms)} later, "
-             "exclusive).",
+        Rule("validity", i18n.text("lifecycle.rule.validity", valid=duration_text(valid_ms)),
              ASSUMPTION if codes["valid_assumption"] else PAGE, codes["valid_why"]),
-        Rule("last code", "Only the most recently sent code is valid: a newer send for the "
-             "same userDomain, internationalCode, phone and codeType supersedes the older "
-             "code.", PAGE, codes["scope"]),
-        Rule("one-time use", "A code verifies once: verifying it uses it up.", PAGE,
+        Rule("last code", i18n.text("lifecycle.rule.last_code"), PAGE, codes["scope"]),
+        Rule("one-time use", i18n.text("lifecycle.rule.one_time"), PAGE,
              "The page: only a code that has not been used (没有被使用的) is valid."),
     ]
     if policy.per_code_type_max is not None:
         found.append(Rule(
             "rate limit per phone and codeType",
-            f"At most {policy.per_code_type_max} accepted send(s) per phone and codeType "
-            f"within {duration_text(policy.per_code_type_window_ms)}; more answer "
-            f"{PlatformCode.RATE_LIMITED}.",
+            i18n.text("lifecycle.rule.per_code_type", most=policy.per_code_type_max,
+                      window=duration_text(policy.per_code_type_window_ms),
+                      code=int(PlatformCode.RATE_LIMITED)),
             rate_source, rate["why"]))
     if policy.per_phone_max is not None:
         found.append(Rule(
             "rate limit per phone",
-            f"At most {policy.per_phone_max} accepted send(s) per phone (all codeTypes) "
-            f"within {duration_text(policy.per_phone_window_ms)}; more answer "
-            f"{PlatformCode.RATE_LIMITED}.",
+            i18n.text("lifecycle.rule.per_phone", most=policy.per_phone_max,
+                      window=duration_text(policy.per_phone_window_ms),
+                      code=int(PlatformCode.RATE_LIMITED)),
             rate_source, rate["why"]))
-    found.append(Rule("digits", f"Codes have {digits} digits.",
+    found.append(Rule("digits", i18n.text("lifecycle.rule.digits", digits=digits),
                       ASSUMPTION if codes["digits_assumption"] else PAGE, codes["digits_why"]))
     return found
 

@@ -25,6 +25,8 @@ class Region:
     base_url: str
     #: Which data centre it is, in English.
     data_centre: str
+    #: The same in Chinese.
+    data_centre_zh: str
 
 
 @cache

@@ -94,3 +94,34 @@ def test_bad_names_are_one_line_exit_2(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "names" in done.stderr
+
+
+def test_lang_zh_writes_the_start_up_text_in_chinese(tmp_path: Path) -> None:
+    import json
+
+    messages = json.loads((Path(__file__).resolve().parents[1] / "data" / "messages.json")
+                          .read_text(encoding="utf-8"))["messages"]
+    zh = {key[len("classroom.banner."):]: row["zh"] for key, row in messages.items()
+          if key.startswith("classroom.banner.")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMSKIT_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smskit", "classroom", "--port", "0", "--quiet", "--lang", "zh",
+         "--names", "ana,bo", "--handout", str(tmp_path / "cards.html")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    lines: list[str] = []
+    try:
+        while not any("./kit voila" in line for line in lines):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+    finally:
+        status, err = _stop(process)
+    banner = "".join(lines)
+    token = (tmp_path / "classroom-trainer-token").read_text().strip()
+    assert zh["token"].format(token=token) in banner
+    assert zh["serving"].split("{count}")[0] in banner and "trainees, serving" not in banner
+    assert "./kit voila notebooks/zh/trainer-dashboard.ipynb" in banner
+    assert status == 0 and token not in err

@@ -144,3 +144,30 @@ def test_auto_refresh_follows_the_class_until_switched_off(
     finally:
         board.close()
     assert board.state()["auto"] is False
+
+
+def test_widget_switches_to_chinese_and_keeps_the_rows(classroom: tuple[Sandbox, Roster]) -> None:
+    import json
+    from pathlib import Path
+
+    from smskit.widgets import TrainerDashboard
+
+    messages = json.loads((Path(__file__).resolve().parents[1] / "data" / "messages.json")
+                          .read_text(encoding="utf-8"))["messages"]
+    sb, roster = classroom
+    run_class(sb.base_url, roster.trainees, ts=START_MS)
+    board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token, language="en")
+    rows = board.rows
+    board.language = "zh"
+    assert board.rows == rows
+    assert board.refresh_button.description == messages["dashboard.refresh"]["zh"]
+    assert board.auto.description == messages["dashboard.auto"]["zh"].format(interval=15)
+    table = board.table_html.value
+    for column in ("trainee", "requests", "codes", "first_success", "passed", "status"):
+        assert f">{messages[f'dashboard.column.{column}']['zh']}</th>" in table
+    assert messages["dashboard.stuck.same_error"]["zh"].format(code=5420, count=3) in table
+    assert "in a row" not in table and "stuck" not in board.status_html.value
+    snapshot = board.static_html()
+    assert messages["dashboard.title"]["zh"] in snapshot and roster.trainer_token not in snapshot
+    board.language_toggle.value = "en"
+    assert "5420 × 3 in a row" in board.table_html.value and "1 stuck" in board.status_html.value

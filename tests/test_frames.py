@@ -212,3 +212,37 @@ def test_styled_escapes_cell_text() -> None:
 
     markup = frames.styled(pd.DataFrame({"a": ["<b>x</b> & y"]}), uuid="e")._repr_html_()
     assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in markup and "<b>x</b>" not in markup
+
+
+# -- the kit's language --------------------------------------------------------------------
+
+def _zh(key: str, **values: Any) -> str:
+    return str(_data("messages.json")["messages"][key]["zh"]).format(**values)
+
+
+def test_tables_show_chinese_headers_and_keep_their_english_names(make_sandbox: Any) -> None:
+    from smskit import i18n
+    from smskit.golive import CHECKLIST
+
+    with i18n.using_language("zh"):
+        scenarios = frames.scenario_frame()
+        shown = frames.styled(scenarios, uuid="zh-scenarios")._repr_html_()
+        rules = frames.rules_frame(make_sandbox())
+        regions = frames.regions_frame()
+        checklist = frames.styled(frames.checklist_frame(), uuid="zh-checklist")._repr_html_()
+        first = CHECKLIST[0].title
+    assert list(scenarios.columns) == ["code", "title", "request", "sandbox assumption"]
+    for column in ("scenario", "code", "title", "request", "sandbox_assumption"):
+        assert f">{_zh(f'frames.column.{column}')}</th>" in shown
+    assert ">sandbox assumption</th>" not in shown
+    assert rules.loc["one-time use", "statement"] == _zh("lifecycle.rule.one_time")
+    assert rules.loc["one-time use", "source"] == _zh("lifecycle.source.page")
+    assert list(regions.columns) == [_zh("frames.column.data_centre"),
+                                     _zh("frames.column.base_url")]
+    rows = {row["name"]: row for row in _data("regions.json")["regions"]}
+    assert regions.iloc[:, 0].to_dict() == {name: row["data_centre_zh"]
+                                            for name, row in rows.items()}
+    assert first == _zh("golive.checklist.secret.title")
+    assert first in checklist and f">{_zh('frames.column.why')}</th>" in checklist
+    assert _zh("golive.checklist.rate_limit.title", rate_limited=5058, msg="短信发送超出频率") \
+        in checklist  # the platform's msg verbatim (its page's code table)

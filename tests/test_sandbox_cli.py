@@ -208,11 +208,19 @@ def test_each_request_is_printed_live_naming_the_mistake(cli: Running) -> None:
     assert secret not in "".join(cli.stdout) + stderr
 
 
-def test_the_console_and_ext_msg_speak_chinese_with_lang_zh() -> None:
+def test_the_banner_console_and_ext_msg_speak_chinese_with_lang_zh() -> None:
+    messages = json.loads((DATA / "messages.json").read_text(encoding="utf-8"))["messages"]
+    zh = {key[len("sandbox.banner."):]: row["zh"] for key, row in messages.items()
+          if key.startswith("sandbox.banner.")}
+    serving = re.compile(re.escape(zh["serving"]).replace(r"\{base\}", r"(http://127\.0\.0\.1:\d+)"))
     running = Running("--port", "0", "--lang", "zh")
     try:
-        base = running.wait_for(URL_LINE).group(1)
+        base = running.wait_for(serving).group(1)
         running.wait_for(re.compile(r"_sandbox/requests"))
+        banner = "".join(running.stdout)
+        assert zh["demo_domain"].format(domain="sandbox-demo") in banner
+        assert zh["outbox"].format(base=base) in banner and zh["to_use"] in banner
+        assert "demo domain" not in banner and "(Ctrl-C to stop)" not in banner
         query = _wrong_signature_query(domain_secret("sandbox-demo"), upper=True)
         answer = requests.post(base + API_PATH, params=query, timeout=5).json()
         assert answer["msg"] == "签名验证失败"  # the platform's text, verbatim, in any language
@@ -224,7 +232,7 @@ def test_the_console_and_ext_msg_speak_chinese_with_lang_zh() -> None:
         assert line.groups()[:3] == ("拒绝", "5420", "signature")
         assert line.group(4) == f"uppercase-hex: {mistake['title_zh']}"
         code, _ = running.stop()
-        assert code == 0
+        assert code == 0 and zh["stopped"].format(command="sandbox") in "".join(running.stdout)
     finally:
         running.close()
 

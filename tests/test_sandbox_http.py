@@ -424,3 +424,29 @@ def test_the_http_layer_imports_nothing_from_the_api_layer() -> None:
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                      for alias in node.names}
         assert {module for module in imported if module.startswith("smskit.sandbox")} <= below
+
+
+def test_transport_refusals_speak_the_sandboxs_language() -> None:
+    from pathlib import Path
+
+    messages = json.loads((Path(__file__).resolve().parents[1] / "data" / "messages.json")
+                          .read_text(encoding="utf-8"))["messages"]
+
+    def zh(key: str, **values: Any) -> str:
+        return str(messages[key]["zh"]).format(**values)
+
+    with Sandbox(lang="zh") as box:
+        twice = requests.post(f"{box.base_url}{API_PATH}?phone=1&phone=2", timeout=5)
+        assert twice.status_code == 400
+        assert twice.json()["extMsg"] == zh("sandbox.wire.query_twice", name="'phone'")
+        _, _, broken = transport_error(raw_exchange(box, request_bytes(
+            "/_sandbox/outbox?phone=%zz", method=b"GET")))  # requests would re-escape it
+        assert broken["extMsg"] == zh("sandbox.wire.broken_escape",
+                                      what=zh("sandbox.wire.what.param", name="'phone'"),
+                                      escape="'%zz'")
+        raw = raw_exchange(box, f"POST {API_PATH} HTTP/2.0\r\nHost: x\r\n\r\n".encode())
+        status, _, payload = transport_error(raw)
+        assert status == 505
+        assert payload["extMsg"] == zh("sandbox.server.version_unsupported", version="HTTP/2.0")
+        assert payload["msg"] == "HTTP Version Not Supported"  # the reason phrase stays
+        assert_still_serving(box)

@@ -7,7 +7,9 @@ Wrong signatures are made here with hashlib; the expected mistake ids and texts 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,7 @@ def _checked(url: str, secret: str = CANARY, **options: Any) -> SignatureChecker
 
 
 def test_an_uppercase_signature_is_named_with_its_fix() -> None:
-    checker = _checked(_url(_right().upper()), lang="en")
+    checker = _checked(_url(_right().upper()), language="en")
     result = checker.result
     assert result is not None and result["verdict"] == "known_mistake"
     assert result["mistake"]["id"] == "uppercase-hex"
@@ -60,7 +62,7 @@ def test_an_uppercase_signature_is_named_with_its_fix() -> None:
 
 
 def test_a_secret_with_a_newline_is_named_in_chinese() -> None:
-    checker = _checked(f"POST {_url(_right(CANARY + chr(10)))} -> 5420", lang="zh")
+    checker = _checked(f"POST {_url(_right(CANARY + chr(10)))} -> 5420", language="zh")
     result = checker.result
     assert result is not None and result["mistake"]["id"] == "secret-whitespace"
     assert result["mistake"]["title"] == MISTAKES["secret-whitespace"]["title_zh"]
@@ -70,7 +72,7 @@ def test_a_secret_with_a_newline_is_named_in_chinese() -> None:
 def test_the_right_signature_and_an_unexplained_one() -> None:
     assert _checked(_url(_right())).result["verdict"] == "correct"  # type: ignore[index]
     other = hashlib.sha256(b"nobody signs this").hexdigest()
-    result = _checked(_url(other), lang="en").result
+    result = _checked(_url(other), language="en").result
     assert result is not None and result["verdict"] == "unexplained" and result["checks"]
 
 
@@ -98,6 +100,47 @@ def test_the_secret_and_the_right_signature_stay_out_of_state_repr_and_panel() -
 
 
 def test_before_the_first_click_the_panel_says_what_to_do() -> None:
-    checker = SignatureChecker(lang="en")
+    checker = SignatureChecker(language="en")
     assert checker.result is None
     assert "click Check" in checker.result_html.value
+
+
+MESSAGES = json.loads((DATA / "messages.json").read_text(encoding="utf-8"))["messages"]
+
+
+def test_the_toggle_switches_labels_and_the_finding_and_keeps_what_was_pasted() -> None:
+    pasted = f"POST {_url(_right().upper())} -> 5420"
+    checker = _checked(pasted, language="en")
+    assert checker.language_toggle in checker.widget.children
+    assert checker.check_button.description == MESSAGES["checker.check"]["en"]
+    checker.language = "zh"
+    assert checker.url.description == MESSAGES["checker.request"]["zh"]
+    assert checker.url.placeholder == MESSAGES["checker.placeholder"]["zh"]
+    assert checker.check_button.description == MESSAGES["checker.check"]["zh"]
+    assert checker.secret.placeholder == MESSAGES["widgets.secret.set"]["zh"]
+    panel = checker.result_html.value
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", panel))
+    assert MISTAKES["uppercase-hex"]["fix_zh"] in shown
+    assert MESSAGES["checker.row.fix"]["zh"] in shown and "why" not in shown
+    result = checker.result
+    assert result is not None and result["mistake"]["title"] == MISTAKES["uppercase-hex"][
+        "title_zh"]
+    snapshot = checker.static_html()
+    assert MESSAGES["checker.title"]["zh"] in snapshot
+    assert MESSAGES["widgets.snapshot"]["zh"] in snapshot
+    assert (checker.url.value, checker.secret.value) == (pasted, CANARY)
+    assert CANARY not in snapshot + panel + repr(checker.state())
+    checker.language_toggle.value = "en"  # as a person clicks it
+    assert checker.check_button.description == "Check"
+    result = checker.result
+    assert result is not None and result["mistake"]["fix"] == MISTAKES["uppercase-hex"]["fix_en"]
+    assert MESSAGES["checker.title"]["en"] in checker.static_html()
+
+
+def test_a_refused_paste_is_explained_in_the_chosen_language() -> None:
+    checker = _checked("not a request at all", language="zh")
+    result = checker.result
+    assert result is not None and result["verdict"] == "unusable" and result["problems"]
+    assert MESSAGES["checker.verdict.unusable"]["zh"] in checker.result_html.value
+    checker.language = "en"
+    assert MESSAGES["checker.verdict.unusable"]["en"] in checker.result_html.value

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from smskit import i18n
+from smskit.cli import add_language_option
 from smskit.cli.sandbox import configure_logging, interface_urls, is_loopback, serve_until_stopped
 from smskit.request import ENDPOINT_PATH
 
@@ -47,6 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true",
                         help="do not log requests and delivered codes to stderr")
+    add_language_option(parser)
 
 
 def _roster(args: argparse.Namespace) -> Roster:
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit classroom: error: {error}", file=sys.stderr)
         return 2
     configure_logging(quiet=args.quiet)
-    sandbox = Sandbox(host=args.host, port=args.port, classroom=roster)
+    sandbox = Sandbox(host=args.host, port=args.port, classroom=roster, lang=args.lang)
     try:
         sandbox.start()
     except OSError as error:
@@ -99,18 +102,17 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
     def show_banner() -> None:
+        lang = sandbox.lang
+        notebook = ("notebooks/zh/trainer-dashboard.ipynb" if lang == "zh"
+                    else "notebooks/trainer-dashboard.ipynb")
         print("\n".join([
-            f"smskit classroom: {len(roster)} trainees, serving {sandbox.base_url}  "
-            "(Ctrl-C to stop)",
-            f"  trainees use  {base_url}  (API: POST {ENDPOINT_PATH})",
-            f"  handout       {args.handout} and {text_path}  (one card per trainee; "
-            "owner-only: they hold the secrets)",
-            f"  trainer token {roster.trainer_token}",
-            f"                (also in {token_path}, owner-only; send it as "
-            "'Authorization: Bearer <token>')",
-            f"  dashboard     SMSKIT_CLASSROOM_URL={sandbox.base_url} "
-            f"SMSKIT_TRAINER_TOKEN_FILE={token_path} ./kit voila "
-            "notebooks/trainer-dashboard.ipynb",
+            i18n.t("classroom.banner.serving", lang, count=len(roster), base=sandbox.base_url),
+            i18n.t("classroom.banner.trainees_use", lang, url=base_url, path=ENDPOINT_PATH),
+            i18n.t("classroom.banner.handout", lang, html=args.handout, text=text_path),
+            i18n.t("classroom.banner.token", lang, token=roster.trainer_token),
+            i18n.t("classroom.banner.token_file", lang, file=token_path),
+            i18n.t("classroom.banner.dashboard", lang, base=sandbox.base_url, file=token_path,
+                   notebook=notebook),
         ]), flush=True)
 
     return serve_until_stopped(sandbox, "classroom", show_banner)

@@ -80,7 +80,7 @@ def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[]
     finally:
         signal.signal(signal.SIGTERM, previous)
         sandbox.stop()
-    print(f"smskit {command}: stopped", flush=True)
+    print(i18n.t("sandbox.banner.stopped", sandbox.lang, command=command), flush=True)
     return 0
 
 
@@ -108,26 +108,26 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
     secret_file = data_dir() / "sandbox_domains.json"
     python = shlex.quote(sys.executable)
     lookup = shlex.quote(f'from smskit.sandbox import secret_for; print(secret_for("{domain}"))')
+    lang = sandbox.lang
     lines = [
-        f"smskit sandbox: serving {base}  (Ctrl-C to stop)",
-        f"  API          POST {base}{ENDPOINT_PATH}",
-        f"  demo domain  {domain}",
-        f"  its secret   sandbox-only, not printed: it is in {secret_file}",
-        "  to use it    (sets the variables smskit reads; the secret stays off the screen)",
+        i18n.t("sandbox.banner.serving", lang, base=base),
+        i18n.t("sandbox.banner.api", lang, base=base, path=ENDPOINT_PATH),
+        i18n.t("sandbox.banner.demo_domain", lang, domain=domain),
+        i18n.t("sandbox.banner.secret", lang, file=secret_file),
+        i18n.t("sandbox.banner.to_use", lang),
         f"    export {environment.BASE_URL_VAR}={base} {environment.USER_DOMAIN_VAR}={domain}",
         f"    export {environment.SECRET_VAR}=\"$({python} -c {lookup})\"",
-        f"  outbox       GET  {base}/_sandbox/outbox   (the codes 'sent' to phones)",
-        f"  health       GET  {base}/_sandbox/health   (all sandbox domains, the rate policy)",
-        "  " + i18n.t("sandbox.banner.backend", sandbox.lang, base=base, path=ENDPOINT_PATH),
+        i18n.t("sandbox.banner.outbox", lang, base=base),
+        i18n.t("sandbox.banner.health", lang, base=base),
+        "  " + i18n.t("sandbox.banner.backend", lang, base=base, path=ENDPOINT_PATH),
     ]
     if not is_loopback(host):
         others = [url for url in interface_urls(host, sandbox.port) if url != base]
-        lines += [f"  also at      {url}" for url in others]
-        lines.append(f"  warning      bound to {host}: reachable from other machines, for "
-                     "development only; the sandbox's secrets are published in the repository")
+        lines += [i18n.t("sandbox.banner.also_at", lang, url=url) for url in others]
+        lines.append(i18n.t("sandbox.banner.warning", lang, host=host))
     else:
-        lines.append("  " + i18n.t("sandbox.banner.reachable", sandbox.lang))
-    lines.append("  " + i18n.t("sandbox.banner.requests", sandbox.lang, base=base))
+        lines.append("  " + i18n.t("sandbox.banner.reachable", lang))
+    lines.append("  " + i18n.t("sandbox.banner.requests", lang, base=base))
     print("\n".join(lines), flush=True)
 
 

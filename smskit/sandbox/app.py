@@ -109,7 +109,7 @@ class Sandbox:
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
                                        clock=self.clock, limits=self.limits,
-                                       refused=router.refused)
+                                       refused=router.refused, lang=self.lang)
             thread = threading.Thread(target=server.serve_forever,
                                       kwargs={"poll_interval": _POLL_SECONDS},
                                       name=f"smskit-sandbox:{server.server_port}", daemon=True)

@@ -39,7 +39,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from smskit import __version__
+from smskit import __version__, i18n
 from smskit.clock import Clock
 from smskit.sandbox.wire import (
     HttpProblem,
@@ -129,9 +129,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             return
         if len(line) > limits.max_request_line_bytes:
             self._linger = True
-            self._send_problem(HttpProblem(414, (
-                f"the request line is longer than {limits.max_request_line_bytes} bytes; the "
-                "API's seven parameters fit in a few hundred"), close=True))
+            self._send_problem(HttpProblem(414, i18n.text(
+                "sandbox.server.line_too_long", most=limits.max_request_line_bytes), close=True))
             return
         self.raw_requestline = line
         try:
@@ -142,7 +141,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             return
         except OSError:
             self._linger = True
-            self._send_problem(HttpProblem(408, "the request headers did not arrive in time",
+            self._send_problem(HttpProblem(408, i18n.text("sandbox.server.headers_late"),
                                            close=True))
             return
         try:
@@ -168,14 +167,15 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             if raw in (b"\r\n", b"\n", b""):
                 break
             if len(raw) > _MAX_FIELD_LINE_BYTES:
-                raise HttpProblem(431, f"a header line is longer than {_MAX_FIELD_LINE_BYTES} "
-                                  "bytes", close=True)
+                raise HttpProblem(431, i18n.text("sandbox.server.header_too_long",
+                                                 most=_MAX_FIELD_LINE_BYTES), close=True)
             if count > _MAX_FIELDS:
-                raise HttpProblem(431, f"more than {_MAX_FIELDS} header lines", close=True)
+                raise HttpProblem(431, i18n.text("sandbox.server.too_many_headers",
+                                                 most=_MAX_FIELDS), close=True)
             name, colon, value = raw.decode("latin-1").partition(":")
             if not colon or not _TOKEN.fullmatch(name):
-                raise HttpProblem(400, f"the header line {raw[:60]!r} is not 'Name: value' (a "
-                                  "name of letters, digits and !#$%&'*+-.^_`|~)", close=True)
+                raise HttpProblem(400, i18n.text("sandbox.server.bad_header", line=repr(raw[:60])),
+                                  close=True)
             fields.setdefault(name.lower(), []).append(value.strip(" \t\r\n"))
         self._fields = fields
         connection = self._field("connection").lower()
@@ -195,16 +195,19 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         words = text.split(" ")
         shown = repr(text[:80])
         if len(words) != 3 or not all(words):
-            return HttpProblem(400, f"the request line must be 'METHOD /path?query HTTP/1.1' "
-                               f"(single spaces), got {shown}", close=True)
+            return HttpProblem(400, i18n.text("sandbox.server.bad_request_line", line=shown),
+                               close=True)
         method, _target, version = words
         if not _TOKEN.fullmatch(method):
-            return HttpProblem(400, f"{method[:20]!r} is not an HTTP method", close=True)
+            return HttpProblem(400, i18n.text("sandbox.server.bad_method",
+                                              method=repr(method[:20])), close=True)
         match = _VERSION.fullmatch(version)
         if match is None:
-            return HttpProblem(400, f"{version[:20]!r} is not an HTTP version", close=True)
+            return HttpProblem(400, i18n.text("sandbox.server.bad_version",
+                                              version=repr(version[:20])), close=True)
         if match.group(1) != "1":
-            return HttpProblem(505, f"{version} is not supported; speak HTTP/1.1", close=True)
+            return HttpProblem(505, i18n.text("sandbox.server.version_unsupported",
+                                              version=version), close=True)
         return None
 
     def _serve(self) -> None:
@@ -232,21 +235,17 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         limits = self.server.limits
         if "transfer-encoding" in self._fields:
-            raise HttpProblem(400, (
-                "Transfer-Encoding bodies are not accepted: the API takes every parameter in "
-                "the query string and an empty body; send Content-Length for the sandbox "
-                "extras' JSON"), close=True)
+            raise HttpProblem(400, i18n.text("sandbox.server.transfer_encoding"), close=True)
         lengths = set(self._fields.get("content-length", ()))
         if not lengths:
             return b""
         if len(lengths) > 1 or not _DIGITS.fullmatch(next(iter(lengths))):
-            raise HttpProblem(400, f"Content-Length must be one decimal number, got "
-                              f"{sorted(lengths)!r}"[:200], close=True)
+            raise HttpProblem(400, i18n.text("sandbox.server.content_length",
+                                             got=repr(sorted(lengths))[:150]), close=True)
         length = int(lengths.pop())
         if length > limits.max_body_bytes:
-            raise HttpProblem(413, (
-                f"the request body of {length} bytes is over the sandbox's limit of "
-                f"{limits.max_body_bytes}; the API takes an empty body"), close=True)
+            raise HttpProblem(413, i18n.text("sandbox.server.body_too_large", size=length,
+                                             most=limits.max_body_bytes), close=True)
         try:
             body = self.rfile.read(length)
         except OSError:
@@ -264,7 +263,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         self._send_problem(HttpProblem(code, detail, close=True))
 
     def _send_problem(self, problem: HttpProblem) -> None:
-        self._send_json(problem.status, problem.envelope(), headers=problem.headers,
+        self._send_json(problem.status, problem.envelope(self.server.lang),
+                        headers=problem.headers,
                         close=problem.close)
 
     def _send_json(self, status: int, payload: dict[str, Any], *,
@@ -342,7 +342,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], *, handle: Callable[[Request], Response],
                  answer_internal_error: Callable[[BaseException], Response], clock: Clock,
                  limits: ServerLimits,
-                 refused: Callable[[Request, HttpProblem], None] | None = None) -> None:
+                 refused: Callable[[Request, HttpProblem], None] | None = None,
+                 lang: str = "en") -> None:
         #: Answers one parsed request (the routes); raises :class:`HttpProblem` to refuse it.
         self.handle = handle
         #: Told of each request refused with an :class:`HttpProblem` once its request line
@@ -352,6 +353,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.answer_internal_error = answer_internal_error
         self.clock = clock
         self.limits = limits
+        #: The language of the transport-level ``extMsg`` texts (the sandbox's ``lang``).
+        self.lang = i18n.as_language(lang)
         self.internal_errors = 0
         #: (second of the clock, the Server/Date/Content-Type lines for it).
         self.common_fields: tuple[int, str] = (-1, "")
@@ -398,9 +401,9 @@ class SandboxHTTPServer(ThreadingHTTPServer):
             self._lock.notify_all()
 
     def _refuse_busy(self, request: socket.socket) -> None:
-        body = json.dumps(transport_envelope(503, (
-            f"the sandbox already serves {self.limits.max_connections} connections; close idle "
-            "ones or retry shortly")), separators=(",", ":")).encode()
+        body = json.dumps(transport_envelope(503, i18n.t(
+            "sandbox.server.busy", self.lang, most=self.limits.max_connections)),
+            ensure_ascii=False, separators=(",", ":")).encode()
         head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json;"
                 f"charset=UTF-8\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n")
         try:

@@ -17,6 +17,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from smskit import i18n
 from smskit.sandbox.policy import policy_value
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -78,17 +79,19 @@ class Response:
 class HttpProblem(Exception):
     """A request refused at the HTTP level, with the JSON envelope that explains it."""
 
-    def __init__(self, status: int, detail: str, *, close: bool = False,
+    def __init__(self, status: int, detail: i18n.Message, *, close: bool = False,
                  headers: tuple[tuple[str, str], ...] = ()) -> None:
         self.status = status
+        #: What was wrong: a keyed text (written in the sandbox's language) or plain text.
         self.detail = detail
         #: Close the connection afterwards (the rest of the request cannot be trusted).
         self.close = close
         self.headers = headers
-        super().__init__(f"{status}: {detail}")
+        super().__init__(f"{status}: {i18n.render(detail, 'en')}")
 
-    def envelope(self) -> dict[str, Any]:
-        return transport_envelope(self.status, self.detail)
+    def envelope(self, lang: str | None = None) -> dict[str, Any]:
+        """The JSON answer, its ``extMsg`` in ``lang`` (default: the kit's language)."""
+        return transport_envelope(self.status, i18n.render(self.detail, lang))
 
 
 def transport_envelope(status: int, detail: str) -> dict[str, Any]:
@@ -110,54 +113,52 @@ def split_target(target: str) -> tuple[str, str]:
     """
     outside = _NOT_PRINTABLE.search(target)
     if outside is not None:
-        raise HttpProblem(400, (
-            f"the request target contains byte 0x{ord(outside.group()):02x} at position "
-            f"{outside.start()}; a URL may only contain printable ASCII: percent-encode other "
-            "text as UTF-8 (requests and curl --data-urlencode do this)"), close=True)
+        raise HttpProblem(400, i18n.text("sandbox.wire.target_byte",
+                                         byte=f"0x{ord(outside.group()):02x}",
+                                         position=outside.start()), close=True)
     if target.startswith("/"):
         path, _, rest = target.partition("?")
         query, _, _fragment = rest.partition("#")
         return path, query
     scheme = _SCHEME.match(target)
     if scheme is None:
-        raise HttpProblem(400, f"the request target must start with '/', got {_show(target)}",
+        raise HttpProblem(400, i18n.text("sandbox.wire.target_slash", target=_show(target)),
                           close=True)
     if scheme.group(1).lower() not in ("http", "https"):
-        raise HttpProblem(400, (
-            f"the request target {_show(target)} is an absolute URL with the scheme "
-            f"{scheme.group(1)!r}; send a path starting with '/' (or an http:// URL)"), close=True)
+        raise HttpProblem(400, i18n.text("sandbox.wire.target_scheme", target=_show(target),
+                                         scheme=repr(scheme.group(1))), close=True)
     parts = _ABSOLUTE.fullmatch(target, scheme.end())
     if parts is None:
-        raise HttpProblem(400, f"the absolute request target {_show(target)} has no '//' and "
-                          "host; send a path starting with '/'", close=True)
+        raise HttpProblem(400, i18n.text("sandbox.wire.target_no_host", target=_show(target)),
+                          close=True)
     problem = _authority_problem(parts.group("authority"))
     if problem is not None:
-        raise HttpProblem(400, f"the absolute request target {_show(target)} has {problem}; "
-                          "send a path starting with '/'", close=True)
+        raise HttpProblem(400, i18n.text("sandbox.wire.target_authority", target=_show(target),
+                                         problem=problem), close=True)
     return parts.group("path") or "/", parts.group("query") or ""
 
 
-def _authority_problem(authority: str) -> str | None:
+def _authority_problem(authority: str) -> i18n.Text | None:
     """What is wrong with an http URL's ``host[:port]``, or ``None`` (RFC 3986 3.2)."""
     if "@" in authority:
-        return "user information before '@', which http URLs must not carry"
+        return i18n.text("sandbox.wire.authority.userinfo")
     if authority.startswith("["):
         literal, bracket, port = authority[1:].partition("]")
         if not bracket:
-            return "a '[' without its closing ']'"
+            return i18n.text("sandbox.wire.authority.bracket")
         try:
             ipaddress.IPv6Address(literal)
         except ValueError:
-            return "a host in brackets that is not an IPv6 address"
+            return i18n.text("sandbox.wire.authority.bracket_host")
         if port and not port.startswith(":"):
-            return "text after the bracketed IPv6 host that is not ':port'"
+            return i18n.text("sandbox.wire.authority.after_bracket")
         port = port[1:]
     else:
         host, _, port = authority.partition(":")
         if not _REG_NAME.fullmatch(host):
-            return "an empty or malformed host"
+            return i18n.text("sandbox.wire.authority.host")
     if not _PORT.fullmatch(port) or (port and int(port) > _MAX_PORT):
-        return f"the port {_show(port)}, which is not a number 0-{_MAX_PORT}"
+        return i18n.text("sandbox.wire.authority.port", port=_show(port), most=_MAX_PORT)
     return None
 
 
@@ -172,32 +173,31 @@ def parse_query(query: str) -> dict[str, str]:
         if not part:
             continue
         raw_name, _, raw_value = part.partition("=")
-        name = _decode(raw_name, "a query parameter name")
+        name = _decode(raw_name, i18n.text("sandbox.wire.what.name"))
         if not name:
-            raise HttpProblem(400, f"a query parameter has no name: {_show(part)}")
-        value = _decode(raw_value, f"query parameter {name!r}")
+            raise HttpProblem(400, i18n.text("sandbox.wire.query_no_name", part=_show(part)))
+        value = _decode(raw_value, i18n.text("sandbox.wire.what.param", name=repr(name)))
         if name in params:
-            raise HttpProblem(400, f"query parameter {name!r} is sent more than once; send each "
-                              "parameter exactly once")
+            raise HttpProblem(400, i18n.text("sandbox.wire.query_twice", name=repr(name)))
         params[name] = value
     return params
 
 
-def _decode(raw: str, what: str) -> str:
+def _decode(raw: str, what: i18n.Text) -> str:
     if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
         return raw
     bad = _BAD_ESCAPE.search(raw)
     if bad:
         escape = raw[bad.start():bad.start() + 3]
-        raise HttpProblem(400, f"{what} has a broken percent-escape {escape!r}: '%' must be "
-                          "followed by two hex digits (send a literal '%' as %25)")
+        raise HttpProblem(400, i18n.text("sandbox.wire.broken_escape", what=what,
+                                         escape=repr(escape)))
     data = unquote_to_bytes(raw.replace("+", " "))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise HttpProblem(400, (
-            f"{what} is not UTF-8 after percent-decoding (byte 0x{data[error.start]:02x} at "
-            f"position {error.start}); percent-encode text as UTF-8")) from None
+        raise HttpProblem(400, i18n.text("sandbox.wire.not_unicode", what=what,
+                                         byte=f"0x{data[error.start]:02x}",
+                                         position=error.start)) from None
 
 
 def _show(value: str) -> str:

@@ -10,8 +10,8 @@ plain data (:attr:`SignatureChecker.result`) and shown in a panel with ``data-ve
 
 from __future__ import annotations
 
-import copy
 import json
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,12 +27,13 @@ from smskit.widgets._common import (
     MUTED,
     OK_COLOUR,
     SECRET_EMPTY_PLACEHOLDER,
+    BilingualView,
     SecretField,
-    WidgetView,
     button,
     esc,
     field_style,
     heading,
+    heading_html,
     html_box,
     secret_shown,
     static_view,
@@ -40,37 +41,20 @@ from smskit.widgets._common import (
     text_field,
 )
 
-_PLACEHOLDER = ("a URL, curl command or log line, e.g. https://host/v2/sms/enduserapi/v2/"
-                "sendPhoneSmsCode?codeType=3&internationalCode=86&phone=...&signature=...")
-_LABELS = {
-    "right": {"en": "The signature is right", "zh": "签名正确"},
-    "wrong": {"en": "The signature is wrong (the platform answers {answer})",
-              "zh": "签名错误（平台会回答 {answer}）"},
-    "unusable": {"en": "Cannot check this input", "zh": "无法检查这个输入"},
-    "mistake": {"en": "mistake", "zh": "错误"},
-    "why": {"en": "why", "zh": "原因"},
-    "fix": {"en": "fix", "zh": "修正"},
-    "signed": {"en": "text signed (secret masked)", "zh": "实际签名的原文（密钥已打码）"},
-    "checks": {"en": "No known mistake explains it. Check by hand:",
-               "zh": "没有已知错误能解释这个签名。请逐项检查："},
-    "empty": {"en": "Paste a request and its user domain's secret, then click Check.",
-              "zh": "粘贴一个请求并填写其用户域密钥，然后点击 Check。"},
-}
 
-
-class SignatureChecker(WidgetView):
+class SignatureChecker(BilingualView):
     """Check a sent request's signature against the right secret (the doctor, as a widget).
 
     Drive it from code: set ``checker.url.value`` and ``checker.secret.value``, then
     ``checker.click()``; read :attr:`result` (plain data, never the secret or the right
-    signature). ``lang`` (``"en"``/``"zh"``, default :func:`smskit.i18n.language`) is the
-    language of the result.
+    signature). ``language`` (``"zh"``/``"en"``, default :func:`smskit.i18n.language`)
+    switches its texts and the result's live, as its 中文 / English toggle does.
     """
 
-    def __init__(self, *, url: str = "", secret: str = "", lang: str | None = None) -> None:
-        self.lang: i18n.Language = i18n.language() if lang is None else i18n.as_language(lang)
+    def __init__(self, *, url: str = "", secret: str = "", language: str | None = None) -> None:
+        self._init_language(language)
         #: What was sent: a URL, a curl command or a log line.
-        self.url = widgets.Textarea(value=url, description="request", placeholder=_PLACEHOLDER,
+        self.url = widgets.Textarea(value=url, description="request", placeholder="",
                                     style=field_style(),
                                     layout=widgets.Layout(width=FIELD_WIDTH, height="5em"))
         self.url.add_class("smskit-checker-url")
@@ -80,25 +64,30 @@ class SignatureChecker(WidgetView):
                                  css="smskit-checker-secret")
         self.secret.show_whether_set()
         self.secret.observe(lambda _change: self.secret.show_whether_set(), names="value")
-        self.check_button = button("Check", css="smskit-checker-check", icon="stethoscope",
-                                   tooltip="diagnose the signature of the request above")
+        self.check_button = button("", css="smskit-checker-check", icon="stethoscope",
+                                   tooltip="")
         self.check_button.on_click(lambda _button: self.check())
         #: The result panel.
         self.result_html = html_box("smskit-checker-result")
+        self._heading = heading("")
         self.widget = widgets.VBox([
-            heading("Signature checker", "what did my signing code do wrong?"),
-            self.url, self.secret, self.check_button, self.result_html])
+            self._heading, self.language_toggle, self.url, self.secret, self.check_button,
+            self.result_html])
         self.widget.add_class("smskit-checker")
-        self._result: dict[str, Any] | None = None
-        self._render()
+        self._found: Diagnosis | InputError | None = None
+        with self.speaking():
+            self._relabel()
 
     @property
     def result(self) -> dict[str, Any] | None:
         """The last check as plain data (``None`` before the first): ``verdict``
         (``correct``/``known_mistake``/``unexplained``/``unusable``), ``signature`` sent,
-        ``mistake`` (id, title, explanation, fix in :attr:`lang`), ``signed_text`` (secret
-        masked), ``checks`` and ``problems``."""
-        return copy.deepcopy(self._result)
+        ``mistake`` (id, title, explanation, fix in :attr:`language`), ``signed_text``
+        (secret masked), ``checks`` and ``problems``."""
+        if self._found is None:
+            return None
+        with self.speaking():
+            return self._result_of(self._found)
 
     def click(self) -> None:
         """Click **Check**."""
@@ -107,37 +96,43 @@ class SignatureChecker(WidgetView):
     def check(self) -> dict[str, Any]:
         """Diagnose the pasted request with the given secret; the result, also shown."""
         try:
-            result = self._as_result(diagnose(self.url.value, secret=self.secret.value))
+            found: Diagnosis | InputError = diagnose(self.url.value, secret=self.secret.value)
         except InputError as error:
-            result = {"verdict": "unusable", "signature": None, "mistake": None,
-                      "signed_text": None, "checks": [],
-                      "problems": [problem.describe() for problem in error.problems]}
-        self._result = result
-        self._render()
-        return copy.deepcopy(result)
+            found = error
+        # The right signature is not kept: it would sign any values with this secret.
+        self._found = found if isinstance(found, InputError) else replace(found, expected="")
+        with self.speaking():
+            self._render()
+            return self._result_of(found)
 
     def state(self) -> dict[str, Any]:
         """Everything shown, as plain data (whether a secret is set, never its value)."""
         return {"url": self.url.value, "secret_set": bool(self.secret.value),
-                "lang": self.lang, "result": self.result}
+                "language": self.language, "result": self.result}
 
     def __repr__(self) -> str:
-        verdict = None if self._result is None else self._result["verdict"]
-        mistake = self._result and self._result["mistake"]
+        result = self.result
+        verdict = None if result is None else result["verdict"]
+        mistake = result and result["mistake"]
         return (f"SignatureChecker(secret={'set' if self.secret.value else 'empty'}, "
                 f"verdict={verdict!r}, mistake={mistake['id'] if mistake else None!r})")
 
     def static_html(self) -> str:
         """The pasted request and the last finding as static HTML; the secret as dots."""
-        return static_view(self.widget, "smskit-static-checker",
-                           [("request", self.url.value),
-                            ("userDomainSecret", secret_shown(self.secret.value))],
-                           self.result_html.value)
+        with self.speaking():
+            return static_view(self.widget, "smskit-static-checker",
+                               [(self.url.description, self.url.value),
+                                ("userDomainSecret", secret_shown(self.secret.value))],
+                               self.result_html.value)
 
     # -- internals -----------------------------------------------------------------------
 
-    def _as_result(self, found: Diagnosis) -> dict[str, Any]:
-        lang, mistake = self.lang, found.mistake
+    def _result_of(self, found: Diagnosis | InputError) -> dict[str, Any]:
+        if isinstance(found, InputError):
+            return {"verdict": "unusable", "signature": None, "mistake": None,
+                    "signed_text": None, "checks": [],
+                    "problems": [problem.describe() for problem in found.problems]}
+        lang, mistake = self.language, found.mistake
         return {
             "verdict": found.verdict, "signature": found.signature,
             "mistake": None if mistake is None else {
@@ -147,41 +142,50 @@ class SignatureChecker(WidgetView):
             "checks": [check.text(lang) for check in found.checks], "problems": [],
         }
 
-    def _label(self, key: str) -> str:
-        entry = lookup(PlatformCode.SIGNATURE_FAILED)
-        answer = f"{PlatformCode.SIGNATURE_FAILED.value} {entry.zh if entry else ''}".strip()
-        return _LABELS[key][self.lang].format(answer=answer)
+    def _relabel(self) -> None:
+        """The title, the field's label and hint, the button and the result panel."""
+        self._heading.value = heading_html(i18n.t("checker.title"), i18n.t("checker.subtitle"))
+        self.url.description = i18n.t("checker.request")
+        self.url.placeholder = i18n.t("checker.placeholder")
+        self.check_button.description = i18n.t("checker.check")
+        self.check_button.tooltip = i18n.t("checker.check_tooltip")
+        self.secret.show_whether_set()
+        self._render()
 
     def _render(self) -> None:
-        result = self._result
+        result = None if self._found is None else self._result_of(self._found)
         if result is None:
             self.result_html.value = (f'<div class="smskit-checker-empty" style="color:{MUTED}">'
-                                      f"{esc(self._label('empty'))}</div>")
+                                      f'{esc(i18n.t("checker.empty"))}</div>')
             return
         verdict, mistake = result["verdict"], result["mistake"]
         ok = verdict == "correct"
-        headline = {"correct": "right", "unusable": "unusable"}.get(verdict, "wrong")
+        entry = lookup(PlatformCode.SIGNATURE_FAILED)
+        answer = f"{PlatformCode.SIGNATURE_FAILED.value} {entry.zh if entry else ''}".strip()
+        headline = (i18n.t("checker.verdict.right") if ok
+                    else i18n.t("checker.verdict.unusable") if verdict == "unusable"
+                    else i18n.t("checker.verdict.wrong", answer=answer))
         colour = OK_COLOUR if ok else ERROR_COLOUR
         rows: list[tuple[dict[str, str], list[str]]] = []
         if mistake is not None:
-            rows += [({"data-row": "mistake"}, [esc(self._label("mistake")),
+            rows += [({"data-row": "mistake"}, [esc(i18n.t("checker.row.mistake")),
                                                  f"<b>{esc(mistake['title'])}</b> "
                                                  f"<code>[{esc(mistake['id'])}]</code>"]),
-                     ({"data-row": "why"}, [esc(self._label("why")),
+                     ({"data-row": "why"}, [esc(i18n.t("checker.row.why")),
                                             esc(mistake["explanation"])]),
-                     ({"data-row": "fix"}, [esc(self._label("fix")), esc(mistake["fix"])])]
+                     ({"data-row": "fix"}, [esc(i18n.t("checker.row.fix")), esc(mistake["fix"])])]
         if result["signed_text"] is not None:
             signed = json.dumps(result["signed_text"], ensure_ascii=False)
             rows.append(({"data-row": "signed"},
-                         [esc(self._label("signed")), f"<code>{esc(signed)}</code>"]))
+                         [esc(i18n.t("checker.row.signed")), f"<code>{esc(signed)}</code>"]))
         items = result["problems"] or result["checks"]
-        lead = self._label("checks") if result["checks"] else ""
+        lead = i18n.t("checker.checks") if result["checks"] else ""
         listed = "".join(f"<li>{esc(item)}</li>" for item in items)
         self.result_html.value = (
             f'<div class="smskit-checker-verdict" data-verdict="{esc(verdict)}" '
             f'data-mistake="{esc(mistake["id"] if mistake else "")}" '
             f'style="border-left:4px solid {colour};padding:2px 8px;margin:4px 0">'
-            f'<b style="color:{colour}">{"✔" if ok else "✖"} {esc(self._label(headline))}</b>'
+            f'<b style="color:{colour}">{"✔" if ok else "✖"} {esc(headline)}</b>'
             + (table((), rows, css="smskit-checker-table") if rows else "")
             + (f"<div>{esc(lead)}</div>" if lead else "")
             + (f'<ul style="margin:0;padding-left:1.2em">{listed}</ul>' if listed else "")
