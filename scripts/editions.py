@@ -12,13 +12,19 @@ by its translation and one setup cell, tagged ``language-setup``, before the fir
 cell: ``smskit.set_language("zh")``, so that what the kit prints is Chinese too. The code
 cells are copied, so the two editions cannot drift; a changed English cell makes its
 translation stale (the hash no longer matches) and the build refuses until it is updated.
+A NAME may hold a subfolder: ``exercises/1-signing`` is built from
+``notebooks/exercises/1-signing.ipynb`` (itself built by scripts/exercises.py) and
+``notebooks/zh/text/exercises/1-signing.md`` into ``notebooks/zh/exercises/1-signing.ipynb``.
+Executing uses a throw-away progress file (the exercises' checks save one), never the user's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +98,8 @@ def built(name: str) -> dict[str, Any]:
 
 
 def names(args: list[str]) -> list[str]:
-    return args or sorted(path.stem for path in TEXT_DIR.glob("*.md"))
+    return args or sorted(path.relative_to(TEXT_DIR).with_suffix("").as_posix()
+                          for path in TEXT_DIR.rglob("*.md"))
 
 
 def _without_outputs(notebook: dict[str, Any]) -> dict[str, Any]:
@@ -118,8 +125,11 @@ def main(argv: list[str]) -> int:
                 stale.append(f"{path} is not built from its source "
                              f"(run: python scripts/editions.py execute {name})")
             continue
+        path.parent.mkdir(parents=True, exist_ok=True)
         write(path, edition)
-        execute(path)
+        with tempfile.TemporaryDirectory() as scratch:
+            os.environ["SMSKIT_PROGRESS_FILE"] = str(Path(scratch) / "progress.json")
+            execute(path)
         print(f"executed {path}")
     for problem in stale:
         print(problem, file=sys.stderr)

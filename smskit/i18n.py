@@ -75,6 +75,11 @@ def environment_language(environ: Mapping[str, str] | None = None) -> Language:
     return "zh" if locale_name.lower().startswith("zh") else "en"
 
 
+def chosen_language() -> Language | None:
+    """The language :func:`set_language` or :func:`using_language` chose; ``None`` if neither."""
+    return _chosen
+
+
 def language() -> Language:
     """The language the kit writes in now."""
     return _chosen if _chosen is not None else environment_language()

@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-EDITIONS = sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+ZH = ROOT / "notebooks" / "zh"
+EDITIONS = sorted(ZH.rglob("*.ipynb"))
+IDS = [path.relative_to(ZH).with_suffix("").as_posix() for path in EDITIONS]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SETUP = 'import smskit\n\nsmskit.set_language("zh")'
 
@@ -33,9 +35,15 @@ def test_the_widget_notebooks_have_a_chinese_edition() -> None:
     assert {"02-signature.ipynb", "03-request-builder.ipynb", "04-error-codes.ipynb"} <= names
 
 
-@pytest.mark.parametrize("chinese", EDITIONS, ids=[path.stem for path in EDITIONS])
+def test_the_exercise_notebooks_have_a_chinese_edition() -> None:
+    trainees = sorted(p.name for p in (ROOT / "notebooks" / "exercises").glob("*.ipynb"))
+    assert len(trainees) == 3
+    assert sorted(p.name for p in (ZH / "exercises").glob("*.ipynb")) == trainees
+
+
+@pytest.mark.parametrize("chinese", EDITIONS, ids=IDS)
 def test_code_cells_are_the_english_ones(chinese: Path) -> None:
-    english = cells(ROOT / "notebooks" / chinese.name)
+    english = cells(ROOT / "notebooks" / chinese.relative_to(ZH))
     translated = cells(chinese)
     setup = [cell for cell in translated if "language-setup" in cell["metadata"].get("tags", ())]
     assert len(setup) == 1 and setup[0]["source"].startswith(SETUP)
@@ -50,14 +58,16 @@ def test_code_cells_are_the_english_ones(chinese: Path) -> None:
             assert CJK.search(mine["source"]), theirs["source"][:60]
 
 
-@pytest.mark.parametrize("chinese", EDITIONS, ids=[path.stem for path in EDITIONS])
+@pytest.mark.parametrize("chinese", EDITIONS, ids=IDS)
 def test_kit_output_in_the_chinese_edition_is_chinese(chinese: Path) -> None:
     """Stored outputs were made with the kit speaking Chinese: no English kit label in them."""
     outputs = " ".join(
         "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/html", ""))
+        + "".join(output.get("data", {}).get("text/plain", ""))
         for cell in cells(chinese) if cell["cell_type"] == "code" for output in cell["outputs"])
     for english in (". Hint: ", "A snapshot of the widget", "Signature explorer",
-                    "Request builder", "No request sent yet"):
+                    "Request builder", "No request sent yet", "not attempted yet",
+                    "with your answer"):
         assert english not in outputs
 
 

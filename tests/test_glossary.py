@@ -45,7 +45,7 @@ def chinese_texts() -> list[tuple[str, str]]:
         texts += [(where, text) for where, text in strings(parsed, f"{path.name}:")
                   if CJK.search(text)]
     notebook_texts = sorted(path.relative_to(ROOT).as_posix()
-                            for path in (ROOT / "notebooks" / "zh" / "text").glob("*.md"))
+                            for path in (ROOT / "notebooks" / "zh" / "text").rglob("*.md"))
     for name in (*CHINESE_DOCS, *notebook_texts):
         for number, line in enumerate((ROOT / name).read_text(encoding="utf-8").splitlines(), 1):
             if CJK.search(line):

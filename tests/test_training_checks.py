@@ -381,6 +381,20 @@ def test_language_switch_and_html(book: Workbook, monkeypatch: pytest.MonkeyPatc
     assert html == verdict._repr_html_(), "deterministic"
 
 
+def test_set_language_chooses_the_verdicts_language(book: Workbook,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A notebook's ``smskit.set_language("zh")`` (the Chinese editions) wins over the env."""
+    from smskit import i18n
+
+    verdict = book.check("E1", E1_PRINTED)
+    monkeypatch.delenv("SMSKIT_LANG", raising=False)
+    assert "空字符串" in verdict.text() and "you hashed nothing" in verdict.text()
+    monkeypatch.setenv("SMSKIT_LANG", "en")
+    with i18n.using_language("zh"):
+        assert "空字符串" in verdict.text() and "you hashed nothing" not in verdict.text()
+    assert "空字符串" not in verdict.text()
+
+
 def test_exercises_are_in_order_and_bilingual() -> None:
     from smskit.training import all_exercises
 

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
+from smskit import i18n
+
 Status = Literal["passed", "wrong", "not_attempted"]
 _MARKS = {"passed": "✓", "wrong": "✗", "not_attempted": "…"}
 _COLOURS = {"passed": "#1a7f37", "wrong": "#b35900", "not_attempted": "#57606a"}
@@ -51,8 +53,9 @@ class Text:
 
 
 def display_language() -> str:
-    """``"zh"`` or ``"en"`` from ``SMSKIT_LANG``, otherwise ``"both"``."""
-    chosen = os.environ.get("SMSKIT_LANG", "").strip().lower()
+    """The language ``smskit.set_language`` chose, else ``"zh"`` or ``"en"`` from
+    ``SMSKIT_LANG``, otherwise ``"both"``."""
+    chosen = i18n.chosen_language() or os.environ.get("SMSKIT_LANG", "").strip().lower()
     return chosen if chosen in ("zh", "en") else "both"
 
 

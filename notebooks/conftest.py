@@ -1,4 +1,4 @@
-"""The exercise notebooks save progress: under test, to a throw-away file, never the user's."""
+"""The exercise notebooks (both languages) save progress: under test, to a throw-away file."""
 
 from __future__ import annotations
 
