@@ -12,17 +12,14 @@ summary (:meth:`Classroom.dashboard`) with 20 x 200 requests tallied.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from benchmarks.bench_sandbox import RawConnection, Server
-from benchmarks.figures import MET, MISSED, ROOT, Figure, median, percentile
+from benchmarks.bench_sandbox import RawConnection, Server, running_server
+from benchmarks.figures import MET, MISSED, Figure, median, percentile
 
 TRAINEES, SEED = 20, 1
 #: p99 of one request with twenty trainees sending at once, on this machine.
@@ -32,20 +29,10 @@ WRONG_EVERY = 5
 PER_TRAINEE = 200
 
 
-@contextmanager
-def classroom_server(*, plain: bool = False) -> Iterator[Server]:
-    args = [sys.executable, "-m", "benchmarks.classroom_server", str(TRAINEES), str(SEED)]
-    process = subprocess.Popen(args + (["plain"] if plain else []), cwd=ROOT,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        port = int(process.stdout.readline()) if process.stdout is not None else 0
-        yield Server(process, port)
-    finally:
-        if process.stdin is not None:
-            process.stdin.close()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+def classroom_server(*, plain: bool = False) -> AbstractContextManager[Server]:
+    """The classroom sandbox (or, ``plain``, a sandbox with one domain) in its own process."""
+    return running_server("benchmarks.classroom_server", str(TRAINEES), str(SEED),
+                          *(["plain"] if plain else []))
 
 
 def trainee_requests(port: int, user_domain: str, secret: str, index: int,

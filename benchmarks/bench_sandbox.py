@@ -61,8 +61,9 @@ class Server:
 
 
 @contextmanager
-def running_server(module: str = "benchmarks.sandbox_server") -> Iterator[Server]:
-    process = subprocess.Popen([sys.executable, "-m", module], cwd=ROOT,
+def running_server(module: str = "benchmarks.sandbox_server", *args: str) -> Iterator[Server]:
+    """Start ``python -m module args...``; it prints its port, and ends when stdin closes."""
+    process = subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         port = int(process.stdout.readline()) if process.stdout is not None else 0
