@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,17 +139,17 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         context.close()
 
 
-@pytest.fixture
-def open_notebook(page: Page,
-                  lab_server: ServerProcess) -> Iterator[Callable[[str], LabNotebook]]:
-    """``open_notebook(name)`` opens ``notebooks/<name>`` (the served copy); afterwards no
-    kernel is left running, so each test has both cores."""
+@contextmanager
+def notebook_opener(page: Page, lab: ServerProcess,
+                    folder: Path) -> Iterator[Callable[[str], LabNotebook]]:
+    """``open_(name)`` opens ``<folder>/<name>`` as served by ``lab``; on leaving, every kernel
+    is stopped and none may be left running, so each test has both cores."""
     opened: list[LabNotebook] = []
 
     def open_(name: str) -> LabNotebook:
-        if not (NOTEBOOK_DIR / name).is_file():
-            pytest.fail(f"notebooks/{name} does not exist", pytrace=False)
-        notebook = LabNotebook(page, lab_server.url, name).open()
+        if not (folder / name).is_file():
+            pytest.fail(f"{folder.name}/{name} does not exist", pytrace=False)
+        notebook = LabNotebook(page, lab.url, name).open()
         opened.append(notebook)
         return notebook
 
@@ -159,9 +160,17 @@ def open_notebook(page: Page,
             try:
                 opened[-1].shutdown_kernels()
             finally:
-                shutdown_all_kernels(lab_server)  # whatever the page could not stop
-        leftover = requests.get(f"{lab_server.url}/api/kernels", timeout=10).json()
+                shutdown_all_kernels(lab)  # whatever the page could not stop
+        leftover = requests.get(f"{lab.url}/api/kernels", timeout=10).json()
         assert leftover == [], f"kernels still running after the test: {leftover}"
+
+
+@pytest.fixture
+def open_notebook(page: Page,
+                  lab_server: ServerProcess) -> Iterator[Callable[[str], LabNotebook]]:
+    """``open_notebook(name)`` opens ``notebooks/<name>`` (the served copy)."""
+    with notebook_opener(page, lab_server, NOTEBOOK_DIR) as open_:
+        yield open_
 
 
 @pytest.fixture

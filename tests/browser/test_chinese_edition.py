@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.browser.conftest import notebook_opener
 from tests.browser.lab import LabNotebook
 from tests.browser.servers import (
     NOTEBOOK_DIR,
@@ -29,7 +30,6 @@ from tests.browser.servers import (
     free_port,
     isolated_jupyter_env,
     jupyterlab_command,
-    shutdown_all_kernels,
 )
 from tests.browser.trainee import error_codes, expected_matches
 
@@ -97,21 +97,8 @@ def chinese_page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def open_chinese(chinese_page: Page,
                  chinese_lab: ServerProcess) -> Iterator[Callable[[str], LabNotebook]]:
-    opened: list[LabNotebook] = []
-
-    def open_(name: str) -> LabNotebook:
-        notebook = LabNotebook(chinese_page, chinese_lab.url, name).open()
-        opened.append(notebook)
-        return notebook
-
-    try:
+    with notebook_opener(chinese_page, chinese_lab, NOTEBOOK_DIR / "zh") as open_:
         yield open_
-    finally:
-        if opened:
-            try:
-                opened[-1].shutdown_kernels()
-            finally:
-                shutdown_all_kernels(chinese_lab)
 
 
 def shown_text(widget: Locator) -> str:
