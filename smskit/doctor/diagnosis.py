@@ -37,6 +37,8 @@ from smskit.validation import secret_problems
 Verdict = Literal["correct", "known_mistake", "unexplained"]
 #: The longest signature looked at (the hex of a 64-byte digest is 128 characters).
 MAX_SIGNATURE_CHARS = 128
+#: The key of a :attr:`Diagnosis.detail` name's label, where the name is not one already.
+_DETAIL_KEYS = {"tsOffsetMs": "ts_offset_ms"}
 #: How a signature is shown in a message: cut beyond this many characters.
 _SHOWN_CHARS = 80
 
@@ -107,15 +109,17 @@ class Diagnosis:
         lines += [f"  {label['sent']:<{width}}{_shown(self.signature)}",
                   f"  {label['expected']:<{width}}{self.expected}"]
         if self.mistake is not None:
-            key = "doctor.named" if self.mistake.catalogued else "doctor.composed_title"
-            lines += [i18n.t(key, lang, title=self.mistake.title(lang), id=self.mistake.id),
+            lines += [i18n.t("doctor.named" if self.mistake.catalogued
+                             else "doctor.composed_title", lang,
+                             title=self.mistake.title(lang), id=self.mistake.id),
                       i18n.t("doctor.why", lang, why=self.mistake.explanation(lang)),
                       i18n.t("doctor.fix", lang, fix=self.mistake.fix(lang))]
             if self.signed_text is not None:
                 lines.append(i18n.t("doctor.signed_text", lang, text=json.dumps(
                     self.signed_text, ensure_ascii=False)))
-            lines += [i18n.t("doctor.detail", lang, name=i18n.t(f"doctor.detail.{name}", lang),
-                             value=value) for name, value in self.detail]
+            lines += [i18n.t("doctor.detail", lang, value=value, name=i18n.t(
+                f"doctor.detail.{_DETAIL_KEYS.get(name, name)}", lang))
+                for name, value in self.detail]
         else:
             lines.append(i18n.t("doctor.unexplained", lang))
             lines += [f"  - {check.text(lang)}" for check in self.checks]
@@ -242,7 +246,7 @@ def _values(request: SentRequest) -> dict[str, str]:
              "signature": request.signature}
     for field, text in texts.items():
         if text is not None and not has_utf8(text):
-            problems.append(Problem(field, i18n.text("doctor.no_utf8")))
+            problems.append(Problem(field, i18n.text("doctor.no_utf_eight")))
     problems += _signature_problems(request.signature)
     if problems:
         raise InputError(problems)
