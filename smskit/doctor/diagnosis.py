@@ -24,7 +24,7 @@ from smskit import i18n
 from smskit.catalogue import lookup
 from smskit.doctor.grammar import Lang, shown_text
 from smskit.doctor.recipes import Check, Mistake, checks, explain, longer_points
-from smskit.doctor.refusal import refusal
+from smskit.doctor.refusal import in_request_terms, refusal
 from smskit.doctor.search import Found, Targets, search
 from smskit.doctor.sent import SentRequest, parse_sent
 from smskit.errors import InputError, Problem
@@ -86,12 +86,14 @@ class Diagnosis:
 
     def headline(self, lang: Lang = "en") -> str:
         """One line: right, or the code the platform would answer and why."""
-        answer = _code_text(self.answer, lang)
+        answer = _code_text(self.answer)
         if self.ok:
             return i18n.t("doctor.right", lang, signature=self.signature)
         if self.refusal is None:
             return i18n.t("doctor.wrong", lang, answer=answer)
         reason = f"{self.refusal.field}: {self.refusal.rule_in(lang)}"
+        if self.refusal.field == "signature":
+            return i18n.t("doctor.wrong_shape", lang, answer=answer, reason=reason)
         if self.signature_ok:
             return i18n.t("doctor.right_but_refused", lang, answer=answer, reason=reason)
         return i18n.t("doctor.refused", lang, answer=answer, reason=reason)
@@ -166,7 +168,7 @@ def diagnose(
         request = _sent_request(sent)
         values = _values(request)
     except InputError as error:
-        raise InputError([*error.problems, *problems]) from None
+        raise InputError([*map(in_request_terms, error.problems), *problems]) from None
     if problems:
         raise InputError(problems)
     refused = refusal(request)
@@ -202,11 +204,11 @@ def _detail(found: Found) -> tuple[tuple[str, str], ...]:
     return tuple(detail)
 
 
-def _code_text(code: int, lang: Lang) -> str:
+def _code_text(code: int) -> str:
     entry = lookup(code)
     if entry is None:  # pragma: no cover - every code answered here is catalogued
         return str(code)
-    return f"{code} {entry.zh}" if lang == "zh" else f"{code} {entry.zh} ({entry.en})"
+    return f"{code} {entry.zh}"  # the platform's message, verbatim in both languages
 
 
 def _shown(signature: str) -> str:

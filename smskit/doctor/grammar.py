@@ -32,7 +32,7 @@ from smskit.signing import SECRET_FIELD, SECRET_MASK, SIGNED_FIELDS
 Lang = Literal["zh", "en"]
 DATA_FILE = "signature_mistakes.json"
 #: Stands for the secret while a text is rendered for display; replaced by the mask.
-SECRET_MARK = "\ue000"
+SECRET_MARK = "\ue000"  # noqa: S105 - a private-use character, not a secret
 #: Where a rendered text may show the mark: as is, or percent-encoded.
 SECRET_MARK_FORMS = (SECRET_MARK, quote(SECRET_MARK, safe=""))
 #: Template names a transform may use.
@@ -148,8 +148,9 @@ _COMMON = {"id", "rank", "kind", "combines_with", *_TEXTS}
 
 def _transform(dimension: str, row: Mapping[str, Any]) -> Transform:
     params = {key: value for key, value in row.items() if key not in _COMMON}
+    title_zh, title_en, fix_zh, fix_en = (str(row[name]) for name in _TEXTS)
     transform = Transform(row["id"], dimension, int(row["rank"]), row["kind"], params,
-                          *(row[name] for name in _TEXTS),
+                          title_zh, title_en, fix_zh, fix_en,
                           combines_with=(frozenset(row["combines_with"])
                                          if "combines_with" in row else None))
     if transform.kind not in _KINDS and transform.kind not in ("hash", "hash-of-hex", "hmac",
@@ -349,7 +350,8 @@ def _pairs(transform: Transform, values: Mapping[str, str]) -> list[Choice]:
 
 def _paired(secret_name: str, values: list[bytes | None]) -> bytes:
     names = (*SIGNED_FIELDS[:-1], secret_name)
-    return b"&".join([name.encode() + b"=" + value for name, value in zip(names, values)
+    return b"&".join([name.encode() + b"=" + value
+                      for name, value in zip(names, values, strict=True)
                       if value is not None])
 
 
@@ -367,8 +369,9 @@ def _sorted_pairs(secret_name: str, values: Mapping[str, str],
         value = signed[_INDEX[name]] if name in _INDEX else values[name].encode()
         if value is not None:
             pairs.append(name.encode() + b"=" + value)
-    if signed[_SECRET_INDEX] is not None:
-        pairs.append(secret_name.encode() + b"=" + signed[_SECRET_INDEX])
+    secret = signed[_SECRET_INDEX]
+    if secret is not None:
+        pairs.append(secret_name.encode() + b"=" + secret)
     return b"&".join(pairs)
 
 

@@ -19,6 +19,8 @@ from smskit._data import load_json
 from smskit.doctor.grammar import DATA_FILE, Lang, points
 from smskit.doctor.search import MAX_TRANSFORMS, Found
 
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -107,9 +109,9 @@ def composed(found: Found, values: Mapping[str, str]) -> Mistake:
         fill = {"choice": step.label if step else "",
                 "sent": values.get(step.field, "") if step and step.field else "",
                 "signed": step.shown or "" if step else ""}
-        for lang in ("zh", "en"):
-            texts[f"title_{lang}"].append(transform.title(lang, **fill))  # type: ignore[arg-type]
-            texts[f"fix_{lang}"].append(transform.fix(lang, **fill))  # type: ignore[arg-type]
+        for lang in LANGS:
+            texts[f"title_{lang}"].append(transform.title(lang, **fill))
+            texts[f"fix_{lang}"].append(transform.fix(lang, **fill))
     ids = tuple(transform.id for transform in found.transforms)
     explanation = {lang: i18n.t("doctor.composed", lang, count=len(ids))
                    for lang in ("zh", "en")}

@@ -10,6 +10,8 @@ it was sent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from smskit import i18n
 from smskit.doctor.sent import SentRequest
 from smskit.errors import Problem
@@ -30,6 +32,27 @@ _ORDER: tuple[tuple[str, int | None], ...] = (
 )
 
 
+#: Hints that name the library's Python API, and the doctor's hint in the request's terms
+#: (its readers write Java, Go, Node.js or PHP).
+_REQUEST_TERMS: dict[str, Callable[[], i18n.Text]] = {
+    "validation.international_code.unknown_hint":
+        lambda: i18n.text("doctor.hint.international_code"),
+    "validation.phone.check_hint": lambda: i18n.text("doctor.hint.phone"),
+    "validation.random.use_new": lambda: i18n.text("doctor.hint.random"),
+    "validation.ts.use_now": lambda: i18n.text("doctor.hint.ts"),
+    "fields.ts.use_now": lambda: i18n.text("doctor.hint.ts"),
+    "fields.code_type.pass": lambda: i18n.text("doctor.hint.code_type"),
+    "validation.signature.format_hint": lambda: i18n.text("doctor.signature_hint"),
+}
+
+
+def in_request_terms(problem: Problem) -> Problem:
+    """The problem with a hint about the request, not about the kit's Python API."""
+    hint = problem.hint_text
+    replace = _REQUEST_TERMS.get(hint.key) if isinstance(hint, i18n.Text) else None
+    return problem if replace is None else problem.with_hint(replace())
+
+
 def refusal(request: SentRequest) -> Problem | None:
     """The first problem the platform would refuse these fields for, with its code."""
     found = validate_fields(
@@ -37,8 +60,8 @@ def refusal(request: SentRequest) -> Problem | None:
         international_code=request.international_code, random=request.random, ts=request.ts,
         user_domain=request.user_domain, check_clock_window=False)
     first: dict[str, Problem] = {}
-    for problem in found:
-        first.setdefault(problem.field, problem)
+    for each in found:
+        first.setdefault(each.field, each)
     given = {"internationalCode": request.international_code, "userDomain": request.user_domain}
     for field, code in _ORDER:
         problem = first.get(field)
@@ -50,7 +73,8 @@ def refusal(request: SentRequest) -> Problem | None:
             if problem.code == code:
                 return problem
             continue
-        return Problem(field, problem.rule_text, code, problem.hint_text, problem.severity)
+        return in_request_terms(Problem(field, problem.rule_text, code, problem.hint_text,
+                                        problem.severity))
     return _shape(request)
 
 
@@ -60,7 +84,7 @@ def _shape(request: SentRequest) -> Problem | None:
     if len(request.random) != RANDOM_LENGTH:
         return Problem("random", i18n.text("validation.random.length", length=RANDOM_LENGTH,
                                            got=len(request.random)), code,
-                       i18n.text("validation.random.use_new"))
+                       i18n.text("doctor.hint.random"))
     signature = request.signature
     if len(signature) != SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
         return Problem("signature", i18n.text("doctor.signature_shape",

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -88,11 +89,9 @@ class Targets:
         if bare and (set(bare) <= _BASE64 or set(bare) <= _BASE64_URL) and length - len(bare) < 3:
             for size in sizes:
                 if (4 * size + 2) // 3 == len(bare):
-                    try:
+                    with contextlib.suppress(binascii.Error):  # the alphabet was checked
                         add(size, base64.b64decode(bare.replace("-", "+").replace("_", "/")
                                                    + "=" * (-len(bare) % 4)), "base64")
-                    except binascii.Error:  # pragma: no cover - the alphabet was checked
-                        pass
         unpadded = set()
         if lower:
             for size in sizes:
@@ -317,14 +316,14 @@ def _try_named(outcome: Search, targets: Targets, key: frozenset[str], variants:
                parts: list[bytes], secret: bytes) -> bool:
     """A catalogued point of more than two transforms, with exactly its digest and encoding."""
     point = [by_id()[name] for name in sorted(key)]
-    text = tuple(t for t in point if t.dimension not in _AFTER_TEXT)
+    in_text = tuple(t for t in point if t.dimension not in _AFTER_TEXT)
     digest_t = next((t for t in point if t.dimension == "digest"), None)
     encoding_t = next((t for t in point if t.dimension == "encoding"), None)
     digest = next(d for d in digests() if d.transform is digest_t)
     encoding = encoding_t.id if encoding_t is not None else HEX
     if not targets.fits(digest.size, True):
         return False
-    for steps in itertools.product(*(variants(t) for t in text)):
+    for steps in itertools.product(*(variants(t) for t in in_text)):
         text = render(steps, parts, secret_in_text=digest.secret_in_text)
         if _try(outcome, targets, steps, text, digest, True, secret, encoding):
             return True

@@ -39,8 +39,8 @@ _MISSING_CODE = {"phone": PlatformCode.PHONE_MISSING, "userDomain": PlatformCode
 _WORD_BREAK = re.compile(r"""[\s"'<>`]+""")
 #: A parameter in a dump of fields: Java ``{phone=1, ...}``, JSON, Node's ``{ phone: '1' }``.
 #: Linear: every part is bounded by a character class or the fixed names.
-_FIELD = re.compile(r"""(?<![A-Za-z])["']?({names})["']?[ \t]*[=:][ \t]*["']?([^\s,;&"'{{}}()\[\]]*)"""
-                    .format(names="|".join(QUERY_ORDER)))
+_FIELD = re.compile(r"""(?<![A-Za-z])["']?({names})["']?[ \t]*[=:][ \t]*["']?"""
+                    r"""([^\s,;&"'{{}}()\[\]]*)""".format(names="|".join(QUERY_ORDER)))
 _JSON_ESCAPES = (("\\u0026", "&"), ("\\u003d", "="), ("\\u003D", "="), ("\\/", "/"))
 _CONTINUATION = re.compile(r"[\\^`][ \t]*\r?\n")
 _CURL = re.compile(r"(?:^|[\s'\"`$>:])curl(?:\.exe)?\s")
