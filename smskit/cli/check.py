@@ -17,12 +17,11 @@ import sys
 from typing import Any
 
 from smskit import environment, i18n
-from smskit.cli import add_language_option
+from smskit.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_language_option
 from smskit.doctor import Diagnosis, diagnose
 from smskit.doctor.sent import MAX_INPUT_CHARS, SentRequest
 from smskit.errors import InputError, Problem
 
-EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 #: Field options: (option, API parameter name).
 FIELD_OPTIONS = (("--phone", "phone"), ("--code-type", "codeType"), ("--random", "random"),
                  ("--ts", "ts"), ("--signature", "signature"),
@@ -62,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(_summary(diagnosis, args.lang))
-    return EXIT_OK if diagnosis.ok else EXIT_WRONG
+    return EXIT_OK if diagnosis.ok else EXIT_FAILED
 
 
 def _sent(args: argparse.Namespace) -> str | SentRequest:

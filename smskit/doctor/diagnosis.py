@@ -3,7 +3,7 @@ and what the signing code did wrong.
 
 The answer is a :class:`Diagnosis`: the signature is right, or a point of the grammar of
 mistakes (:mod:`smskit.doctor.grammar`) reproduces it exactly (a named mistake of
-``data/signature_mistakes.json``, or one composed of the grammar's transforms), or nothing
+``smskit/data/signature_mistakes.json``, or one composed of the grammar's transforms), or nothing
 does and the checks worth doing by hand are listed. The fields are judged as the platform
 would (:mod:`smskit.doctor.refusal`): a right signature on a request it would refuse is not
 "ok", and the headline names the code it would answer. The secret is used to compute and

@@ -2,7 +2,7 @@
 
 Signing is a few steps: each of the five values in some form, joined in some way, maybe
 URL-encoded, digested, and written out. A *dimension* is one step; a *transform* is one way
-that step goes wrong (``data/signature_mistakes.json``, ``dimensions``). The right signature
+that step goes wrong (``smskit/data/signature_mistakes.json``, ``dimensions``). The right signature
 is the absence of any transform. A transform may come in several *choices* (the separator
 used, the order, the ts offset); :func:`choices` lists them for one request's values.
 

@@ -1,6 +1,6 @@
 """The catalogue of named signing mistakes: points of the grammar with their own texts.
 
-Each mistake of ``data/signature_mistakes.json`` names the points of the grammar
+Each mistake of ``smskit/data/signature_mistakes.json`` names the points of the grammar
 (:mod:`smskit.doctor.grammar`) it stands for (``"points"``: transforms joined by ``+``,
 alternatives by ``|``). When the search finds a point, the first mistake that holds it
 gives the explanation; a point that no mistake holds is explained by its transforms' own
