@@ -187,14 +187,15 @@ def _carries_parameters(query: str) -> bool:
 def _dumped(pairs: list[tuple[str, str]]) -> SentRequest:
     """The parameters of a logged field dump (values as printed, not percent-encoded)."""
     found: dict[str, str] = {}
-    differing: Counter[str] = Counter()
+    given: Counter[str] = Counter()
+    differing: set[str] = set()
     for name, value in pairs:
-        if name in found and found[name] != value:
-            differing[name] += 1
-        found.setdefault(name, value)
+        given[name] += 1
+        if found.setdefault(name, value) != value:
+            differing.add(name)
     if differing:
-        raise InputError([Problem(name, i18n.text("doctor.sent.differing", count=count + 1))
-                          for name, count in differing.items()])
+        raise InputError([Problem(name, i18n.text("doctor.sent.differing", count=given[name]))
+                          for name in sorted(differing, key=QUERY_ORDER.index)])
     return SentRequest.from_mapping(found, require_all=True)
 
 
