@@ -211,8 +211,7 @@ def made(point: tuple[str, ...], data: st.DataObject) -> tuple[str, list[Recipe]
     recipe = Recipe()
     partial: list[Recipe] = []
     for name in point:
-        dimension, how = TRANSFORMS[name]
-        recipe = how(recipe, data)
+        recipe = TRANSFORMS[name][1](recipe, data)
     for index in range(len(point)):  # each transform undone: the others alone
         partial.append(_undo(recipe, TRANSFORMS[point[index]][0]))
     return recipe.signature(), partial
