@@ -186,8 +186,8 @@ PAIRING = {row["id"]: (dimension["id"], frozenset(row.get("combines_with", ())) 
 
 def pairs(a: str, b: str) -> bool:
     (dim_a, with_a), (dim_b, with_b) = PAIRING[a], PAIRING[b]
-    if dim_a == dim_b or (with_a is not None and dim_b not in with_a) or (
-            with_b is not None and dim_a not in with_b):
+    if dim_a == dim_b or (with_a is not None and not {dim_b, b} & with_a) or (
+            with_b is not None and not {dim_a, a} & with_b):
         return False
     # HMAC over the four values has the secret as its key: the secret's form is not signed;
     # HMAC over the five with the secret left out, or over an empty text, is the same as

@@ -21,7 +21,7 @@ import json
 import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any, Literal
 from urllib.parse import quote, quote_plus
 
@@ -61,14 +61,18 @@ class Transform:
     title_en: str
     fix_zh: str
     fix_en: str
-    #: The only dimensions this transform pairs with (``None``: every other one).
+    #: The only dimensions (or transforms) it pairs with (``None``: every other dimension).
     combines_with: frozenset[str] | None = None
 
     def pairs_with(self, other: Transform) -> bool:
-        """Whether a point may hold both transforms (two dimensions that accept each other)."""
-        return (self.dimension != other.dimension
-                and (self.combines_with is None or other.dimension in self.combines_with)
-                and (other.combines_with is None or self.dimension in other.combines_with))
+        """Whether a point may hold both transforms: two dimensions, each accepting the other
+        (``combines_with`` names dimensions or single transforms)."""
+        return (self.dimension != other.dimension and self.accepts(other)
+                and other.accepts(self))
+
+    def accepts(self, other: Transform) -> bool:
+        return (self.combines_with is None or other.dimension in self.combines_with
+                or other.id in self.combines_with)
 
     def title(self, lang: Lang = "en", **values: str) -> str:
         return (self.title_zh if lang == "zh" else self.title_en).format(**values)
@@ -77,7 +81,7 @@ class Transform:
         return (self.fix_zh if lang == "zh" else self.fix_en).format(**values)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Choice:
     """One concrete variant of a transform for one request: what it changes in the text."""
 
@@ -196,6 +200,8 @@ def digest_of(transform: Transform) -> Digest:
 def choices(transform: Transform, values: Mapping[str, str]) -> list[Choice]:
     """The variants of a text transform for these values; none where it cannot apply
     (a label for codeType 9, a secret that is not Base64) or changes nothing."""
+    if transform.kind in _CONSTANT_KINDS:
+        return _constant_choices(transform.id)
     found = _KINDS[transform.kind](transform, values)
     field = transform.params.get("field")
     if field is None:
@@ -225,17 +231,25 @@ def _template(transform: Transform, values: Mapping[str, str]) -> list[Choice]:
 
 
 def _phone_format(transform: Transform, values: Mapping[str, str]) -> list[Choice]:
+    formats = _phone_formats(values.get("internationalCode", ""), values["phone"])
+    if formats is None:
+        return []
+    formatted = formats[transform.params["format"] == "international"]
+    return _value(transform, formatted.replace(" ", transform.params["separator"]))
+
+
+@lru_cache(maxsize=1024)
+def _phone_formats(code: str, phone: str) -> tuple[str, str] | None:
+    """The number's national and international formats (phonenumbers: slow, so kept)."""
     import phonenumbers  # the validation already loads it; only the search needs formats
 
-    code = values.get("internationalCode", "")
     try:
-        number = phonenumbers.parse(f"+{code}{values['phone']}")
+        number = phonenumbers.parse(f"+{code}{phone}")
     except phonenumbers.NumberParseException:
-        return []
-    style = (phonenumbers.PhoneNumberFormat.NATIONAL if transform.params["format"] == "national"
-             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    formatted = phonenumbers.format_number(number, style)
-    return _value(transform, formatted.replace(" ", transform.params["separator"]))
+        return None
+    style = phonenumbers.PhoneNumberFormat
+    return (phonenumbers.format_number(number, style.NATIONAL),
+            phonenumbers.format_number(number, style.INTERNATIONAL))
 
 
 def _digits_only(transform: Transform, values: Mapping[str, str]) -> list[Choice]:
@@ -389,6 +403,16 @@ _KINDS: Mapping[str, Callable[[Transform, Mapping[str, str]], list[Choice]]] = {
     "empty": _empty, "order": _order, "join": _join, "pairs": _pairs,
     "sorted-query": _sorted_query, "percent-encode": _percent_encode,
 }
+
+
+#: Kinds whose choices do not depend on the request's values: made once.
+_CONSTANT_KINDS = frozenset({"empty", "order", "join", "pairs", "percent-encode"})
+
+
+@cache
+def _constant_choices(transform_id: str) -> list[Choice]:
+    transform = by_id()[transform_id]
+    return _KINDS[transform.kind](transform, {})
 
 
 # -- rendering ---------------------------------------------------------------------------------

@@ -176,10 +176,12 @@ def _sizes() -> tuple[int, ...]:
 
 
 @cache
-def text_points() -> tuple[tuple[tuple[Transform, ...], tuple[bool, bool, bool]], ...]:
+def text_points() -> tuple[tuple[tuple[Transform, ...],
+                                 tuple[frozenset[str], bool, bool]], ...]:
     """Every point of text transforms searched, fewest first, then by rank (the text as it
-    should be, each single transform but the ts window, each pair of them), with whether it
-    takes another digest, another encoding, and whether it changes the secret's form."""
+    should be, each single transform but the ts window, each pair of them), with the digest
+    transforms it may take, whether it may take another encoding, and whether it changes
+    the secret's form."""
     texts = [t for t in transforms() if t.dimension not in _AFTER_TEXT and t.kind != "ts-offset"]
     order = {t.id: index for index, t in enumerate(texts)}
     singles = sorted(texts, key=lambda t: (t.rank, order[t.id]))
@@ -187,8 +189,11 @@ def text_points() -> tuple[tuple[tuple[Transform, ...], tuple[bool, bool, bool]]
                     if pair[0].pairs_with(pair[1])),
                    key=lambda pair: (sum(t.rank for t in pair), max(t.rank for t in pair),
                                      [order[t.id] for t in pair]))
-    return tuple((point, (all(_accepts(t, "digest") for t in point),
-                          all(_accepts(t, "encoding") for t in point),
+    digest_ts = [t for t in transforms() if t.dimension == "digest"]
+    encoding_ts = [t for t in transforms() if t.dimension == "encoding"]
+    return tuple((point, (frozenset(d.id for d in digest_ts
+                                    if all(t.pairs_with(d) for t in point)),
+                          all(t.pairs_with(e) for t in point for e in encoding_ts),
                           any(t.dimension == "secret" for t in point)))
                  for point in ((), *((t,) for t in singles), *pairs))
 
@@ -202,10 +207,6 @@ def ts_offsets() -> tuple[int, ...]:
 
 def _ts_offset() -> Transform:
     return next(t for t in transforms() if t.kind == "ts-offset")
-
-
-def _accepts(transform: Transform, dimension: str) -> bool:
-    return transform.combines_with is None or dimension in transform.combines_with
 
 
 def search(values: Mapping[str, str], signature: str,
@@ -241,6 +242,8 @@ def search(values: Mapping[str, str], signature: str,
 def _try_point(outcome: Search, targets: Targets, point: tuple[Transform, ...],
                allowed: tuple[tuple[Digest, bool], ...], variants: _Variants,
                parts: list[bytes], secret: bytes) -> bool:
+    if allowed == ((SHA256, False),):
+        return _try_sha256_hex(outcome, targets, point, variants, parts)
     for steps in itertools.product(*(variants(t) for t in point)):
         texts: dict[bool, bytes] = {}
         for digest, any_encoding in allowed:
@@ -252,15 +255,34 @@ def _try_point(outcome: Search, targets: Targets, point: tuple[Transform, ...],
     return False
 
 
+def _try_sha256_hex(outcome: Search, targets: Targets, point: tuple[Transform, ...],
+                    variants: _Variants, parts: list[bytes]) -> bool:
+    """The common case (a pair of text transforms): SHA-256 and lowercase hex only."""
+    wanted = next(digest for digest, encoding in targets.by_size[SHA256.size].items()
+                  if encoding == HEX)
+    seen = outcome._seen.setdefault((id(SHA256), False, None), set())
+    sha256 = hashlib.sha256
+    for steps in itertools.product(*(variants(t) for t in point)):
+        text = render(steps, parts)
+        if text in seen:
+            continue
+        seen.add(text)
+        outcome.hashes += 1
+        if sha256(text).digest() == wanted:
+            outcome.found = Found(steps)
+            return True
+    return False
+
+
 @cache
 def _allowed_digests(sizes: frozenset[int], hex_sizes: frozenset[int], count: int,
-                     digest_ok: bool, encoding_ok: bool,
+                     digest_ids: frozenset[str], encoding_ok: bool,
                      secret_form: bool) -> tuple[tuple[Digest, bool], ...]:
     """(digest, any encoding?) a point of ``count`` text transforms may still add."""
     allowed = []
     for digest in digests():
         spare = MAX_TRANSFORMS - count - (digest.transform is not None)
-        if spare < 0 or (digest.transform is not None and not digest_ok):
+        if spare < 0 or (digest.transform is not None and digest.transform.id not in digest_ids):
             continue
         if not digest.secret_in_text and secret_form:
             continue  # the secret is the key here: its form in the text changes nothing
