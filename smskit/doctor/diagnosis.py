@@ -110,9 +110,8 @@ class Diagnosis:
         if self.signature_ok:
             return "\n".join(lines)
         label = {name: i18n.t(f"doctor.label.{name}", lang) for name in ("sent", "expected")}
-        width = max(len(text) for text in label.values()) + 1
-        lines += [f"  {label['sent']:<{width}}{_shown(self.signature)}",
-                  f"  {label['expected']:<{width}}{self.expected}"]
+        lines += [f"  {label['sent']:<10} {_shown(self.signature)}",
+                  f"  {label['expected']:<10} {self.expected}"]
         if self.mistake is not None:
             lines += [i18n.t("doctor.named" if self.mistake.catalogued
                              else "doctor.composed_title", lang,
