@@ -242,3 +242,37 @@ def test_the_doctors_answer_is_the_sandboxs(sandbox: Sandbox, changes: dict[str,
         assert {p.code for p in error.problems} <= {answer, None}, (fields, answer)
         return
     assert diagnosis.answer == (200 if answer == 5058 else answer), (fields, answer)
+
+
+def test_a_flood_of_wrong_signatures_cannot_make_the_sandbox_spend_unbounded_cpu() -> None:
+    """The doctor's search costs up to ~20 ms of CPU per wrong signature; the sandbox gives it
+    a refilling budget, so a flood gets a plain 5420 that says the doctor is busy."""
+    from smskit.sandbox.platform import DoctorBudget
+
+    box = Sandbox(clock=FixedClock(START_MS)).start()
+    try:
+        box.platform.doctor_budget = DoctorBudget(per_second=0.0, burst=0.05)
+        secret = domain_secret("sandbox-demo")
+        texts = []
+        for n in range(40):  # uppercase hex: a mistake the doctor names while it may run
+            random_text = f"{n:016d}"
+            signature = page_signature(phone=P, code_type=C, random_text=random_text, ts=T,
+                                       secret=secret).upper()
+            fields = {"codeType": C, "internationalCode": "86", "phone": P,
+                      "random": random_text, "ts": T, "userDomain": "sandbox-demo",
+                      "signature": hashlib.sha256(f"{n}".encode()).hexdigest()
+                      if n % 2 else signature}
+            body = requests.post(box.base_url + API_PATH, params=fields, timeout=10).json()
+            assert body["code"] == 5420
+            texts.append(body["extMsg"])
+        assert "[uppercase-hex]" in texts[0]
+        assert "busy" in texts[-1] and "[uppercase-hex]" not in texts[-2]
+        box.platform.doctor_budget = DoctorBudget()  # refilled: named again
+        signature = page_signature(phone=P, code_type=C, random_text=R, ts=T,
+                                   secret=secret).upper()
+        fields = {"codeType": C, "internationalCode": "86", "phone": P, "random": R, "ts": T,
+                  "userDomain": "sandbox-demo", "signature": signature}
+        body = requests.post(box.base_url + API_PATH, params=fields, timeout=10).json()
+        assert "[uppercase-hex]" in body["extMsg"]
+    finally:
+        box.stop()
