@@ -113,8 +113,8 @@ def composed(found: Found, values: Mapping[str, str]) -> Mistake:
             texts[f"title_{lang}"].append(transform.title(lang, **fill))
             texts[f"fix_{lang}"].append(transform.fix(lang, **fill))
     ids = tuple(transform.id for transform in found.transforms)
-    explanation = {lang: i18n.t("doctor.composed", lang, count=len(ids))
-                   for lang in ("zh", "en")}
+    explanation = {lang: i18n.t("doctor.composed", lang, transforms=" + ".join(ids))
+                   for lang in LANGS}
     return Mistake(id="+".join(ids), title_zh="；".join(texts["title_zh"]),
                    title_en="; ".join(texts["title_en"]),
                    explanation_zh=explanation["zh"], explanation_en=explanation["en"],
