@@ -133,13 +133,6 @@ def by_id() -> Mapping[str, Transform]:
 
 
 @cache
-def dimension_titles() -> Mapping[str, tuple[str, str]]:
-    """Dimension id -> (Chinese, English) title."""
-    return {row["id"]: (row["title_zh"], row["title_en"])
-            for row in load_json(DATA_FILE)["dimensions"]}
-
-
-@cache
 def example_secret() -> str:
     """The secret the provider's page publishes with its worked example."""
     secret: str = load_json("worked_example.json")["inputs"][SECRET_FIELD]

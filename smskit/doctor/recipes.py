@@ -10,7 +10,7 @@ texts (:func:`composed`), so the doctor names mistakes nobody catalogued.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -97,7 +97,7 @@ def explain(found: Found, values: Mapping[str, str]) -> Mistake:
     ids = tuple(transform.id for transform in found.transforms)
     named = catalogue().get(found.key)
     if named is not None:
-        return Mistake(**{**named.__dict__, "transforms": ids})
+        return replace(named, transforms=ids)
     return composed(found, values)
 
 
