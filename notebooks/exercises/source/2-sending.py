@@ -1,11 +1,11 @@
 # %% [markdown] exercise
 # # Exercises 2 · 练习二: sending, verifying, error codes (错误码)
 #
-# Three exercises, about 45 minutes, against this notebook's sandbox: a real HTTP server on
-# this machine that answers like the platform. Replace each `...` and run the `check(...)`
-# cell below it; the hints get more direct each time, the answer is never shown.
+# Three exercises, about 45 minutes, against a sandbox: a real HTTP server that answers like
+# the platform. Replace each `...` and run the `check(...)` cell below it; the hints get more
+# direct each time, the answer is never shown.
 #
-# 三道练习，约 45 分钟，对本笔记本的沙箱操作。把 `...` 换成你的答案，再运行 `check(...)`。
+# 三道练习，约 45 分钟，对沙箱操作。把 `...` 换成你的答案，再运行 `check(...)`。
 # %% [markdown] solution
 # # Exercises 2 · 练习二: sending, verifying, error codes (错误码) — solutions · 参考答案
 #
