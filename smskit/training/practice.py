@@ -6,7 +6,9 @@ it: ``base_url``, ``user_domain``, ``secret`` (never in the repr), ``now_ms()``,
 class (no ``SMSKIT_CLASSROOM_URL`` or ``http://`` ``SMSKIT_BASE_URL`` with the trainee's
 domain and secret) it is an embedded :class:`~smskit.sandbox.Sandbox` whose clock stands
 still and whose codes are seeded, so every run prints the same; it has no rate limit, so a
-send cell run twice is answered like the first run.
+send cell run twice is answered like the first run. Stopped (the notebook's last cell), it
+starts again, with its outbox, when a cell uses it: going back to an exercise after Run All
+works.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ class ExerciseSandbox:
 
     @property
     def base_url(self) -> str:
-        return self.sandbox.base_url
+        """The sandbox's address (starting it again if a cell stopped it)."""
+        return self.sandbox.start().base_url
 
     @property
     def user_domain(self) -> str:
@@ -60,7 +63,7 @@ class ExerciseSandbox:
 
     def send_code(self, phone: str, code_type: Any) -> SendResult:
         """Send one code through the kit's client as this user domain."""
-        with self.sandbox.client() as client:
+        with self.sandbox.start().client() as client:
             return client.send_code(phone, code_type)
 
     def last_delivery(self, phone: str, *, code_type: Any = None) -> Delivery | None:
@@ -87,5 +90,5 @@ def exercise_sandbox() -> ExerciseSandbox:
     from smskit.sandbox import RatePolicy, Sandbox
 
     return ExerciseSandbox(Sandbox(clock=FixedClock(EMBEDDED_NOW_MS),
-                                   random_source=_random.Random(EMBEDDED_SEED),
+                                   random_source=_random.Random(EMBEDDED_SEED),  # noqa: S311 - seeded on purpose
                                    policy=RatePolicy.unlimited()))
