@@ -3,7 +3,7 @@ failed check repeated marks the verdict stuck.
 
 Every mistake an exercise can judge is produced here by a wrong answer built by hand; the
 right values (signatures by hashlib, literal timestamps, codes, letters, ids) are written
-here and must appear in no hint, no verdict, and no hint text of ``data/exercises.json``.
+here and must appear in no hint, no verdict, and no hint text of ``smskit/data/exercises.json``.
 """
 
 from __future__ import annotations

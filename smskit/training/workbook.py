@@ -3,7 +3,7 @@
 Each mistake's hints escalate (1, 2, 3: gentle to direct) with the failed checks of that
 exercise that found that mistake in this session (this kernel), not with the saved count,
 so a notebook shows the same verdicts every time it is run from the top. The same mistake
-found ``same_check_streak`` times in a row (``data/classroom.json``) marks the verdict
+found ``same_check_streak`` times in a row (``smskit/data/classroom.json``) marks the verdict
 stuck: it suggests asking the trainer.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 from smskit.training.checks import JUDGES, Judgement, untouched
 from smskit.training.classroom import classroom_sender
-from smskit.training.exercises import exercise, label, same_check_streak, verdict_headline
+from smskit.training.exercises import exercise, same_check_streak, verdict_headline
 from smskit.training.progress import Progress
-from smskit.training.verdict import Verdict
+from smskit.training.verdict import Verdict, label
 
 
 class Workbook:
