@@ -126,3 +126,16 @@ def test_no_secret_is_stored(path: Path) -> None:
 def test_the_notebook_tool_finds_the_subfolders() -> None:
     found = _script("notebooks").notebook_paths([])
     assert set(ALL) <= set(found)
+
+
+def test_verify_runs_a_notebook_and_names_the_cells_that_differ(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trainer guide's check (no pytest needed): a stored output changed by hand is found,
+    the untouched cells of the same notebook are not."""
+    stored = json.loads((EXERCISES / "3-debugging.ipynb").read_text(encoding="utf-8"))
+    check_cell = next(c for c in stored["cells"] if _text(c["source"]).startswith('check("E7"'))
+    check_cell["outputs"][0]["data"]["text/plain"] = ["E7 ✓ 通过 / passed"]
+    copy = tmp_path / "3-debugging.ipynb"
+    copy.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("SMSKIT_CLASSROOM_URL", "http://127.0.0.1:9")  # ignored by verify
+    assert _script("exercises").verify([copy]) == [f"{copy}: {check_cell['id']}"]
