@@ -263,10 +263,14 @@ class SandboxState:
 
     # -- housekeeping ----------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Forget deliveries, rate-limit history and pending faults."""
+    def reset(self, *, outbox: bool = True, rates: bool = True, faults: bool = True) -> None:
+        """Forget deliveries (and their codes), rate-limit history and pending faults, or
+        only the parts asked for."""
         with self._lock:
-            self._records.clear()
-            self._by_key.clear()
-            self._limiter.clear()
-            self._faults.clear()
+            if outbox:
+                self._records.clear()
+                self._by_key.clear()
+            if rates:
+                self._limiter.clear()
+            if faults:
+                self._faults.clear()
