@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from smskit import i18n
+from smskit import __version__, i18n
 from smskit.errors import InputError, SmskitError
 from smskit.request import ENDPOINT_PATH
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "cli.description", title="发送手机短信验证码", path=ENDPOINT_PATH),
                      epilog=i18n.t("cli.epilog"),
                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"smskit {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         help_text = i18n.t(f"cli.command.{name}")
