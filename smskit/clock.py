@@ -71,6 +71,7 @@ class OffsetClock:
     def __init__(self, *, offset_ms: int = 0, frozen_at_ms: int | None = None) -> None:
         self._offset = int(offset_ms)
         self._frozen = None if frozen_at_ms is None else int(frozen_at_ms)
+        self._start = (self._offset, self._frozen)
         self._lock = threading.Lock()
 
     @staticmethod
@@ -127,9 +128,9 @@ class OffsetClock:
             return self._wall_ms() + self._offset
 
     def restore(self) -> None:
-        """Back to the wall clock: no offset, running."""
+        """Back to how it was made: its first offset, or frozen at its first time."""
         with self._lock:
-            self._offset, self._frozen = 0, None
+            self._offset, self._frozen = self._start
 
     def __repr__(self) -> str:
         if self.frozen:

@@ -177,8 +177,14 @@ def test_offset_clock_set_advance_freeze_resume_restore() -> None:
     assert clock.advance(minutes=5) == START_MS + 300_000
     clock.set(START_MS)
     assert clock.resume() >= START_MS and not clock.frozen
-    clock.restore()
-    assert abs(clock.offset_ms) <= 5 and repr(clock) == "OffsetClock(offset_ms=0)"
+    clock.restore()  # as made: frozen at START_MS
+    assert clock.frozen and clock.now_ms() == START_MS
+    assert repr(clock) == f"OffsetClock(frozen_at_ms={START_MS})"
+    running = OffsetClock(offset_ms=-60_000)
+    running.advance(minutes=10)
+    running.restore()
+    assert -60_005 <= running.offset_ms <= -59_995
+    assert repr(running) == "OffsetClock(offset_ms=-60000)"
 
 
 # -- reset ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ A backend's test suite, in any language, drives the sandbox over HTTP with these
   rate windows are tested without sleeping;
 - ``POST /_sandbox/reset`` with an optional ``{"parts": [...] | "all"}``: forget the outbox,
   rate history, faults, request log and class progress (the default), or only the parts
-  named; ``"clock"`` (only when named, or ``"all"``) puts the clock back;
+  named; ``"clock"`` (only when named, or ``"all"``) puts the clock back as it started;
 - ``GET /_sandbox/domains``: the user domains with their sandbox-only secrets (in classroom
   mode without secrets: each trainee has a card);
 - ``GET /_sandbox/openapi.json``: the OpenAPI 3.1 document of every route
