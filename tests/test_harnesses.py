@@ -22,7 +22,7 @@ from tests.test_snippets import go_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESSES = ROOT / "examples" / "harnesses"
-SNIPPETS = ROOT / "data" / "snippets"
+SNIPPETS = ROOT / "smskit" / "data" / "snippets"
 SMSKIT = Path(sys.executable).with_name("smskit")
 JUNIT = Path("/usr/share/java/junit-platform-console-standalone.jar")  # Debian's junit5
 TESTS = 3  # each harness: delivered to the outbox, a diagnosed mistake, expiry by the clock

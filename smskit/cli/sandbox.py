@@ -70,7 +70,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="run this many ms ahead of (negative: behind) the wall clock")
     add_language_option(parser)
     parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
-                     "data/sandbox_domains.json holds them.")
+                     "smskit/data/sandbox_domains.json holds them.")
 
 
 def run(args: argparse.Namespace) -> int:

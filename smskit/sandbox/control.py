@@ -11,7 +11,7 @@ A backend's test suite, in any language, drives the sandbox over HTTP with these
 - ``GET /_sandbox/domains``: the user domains with their sandbox-only secrets (in classroom
   mode without secrets: each trainee has a card);
 - ``GET /_sandbox/openapi.json``: the OpenAPI 3.1 document of every route
-  (``data/sandbox_openapi.json``; a test holds it equal to the routes).
+  (``smskit/data/sandbox_openapi.json``; a test holds it equal to the routes).
 
 Added beside :class:`smskit.sandbox.routes.Router`'s routes by :class:`smskit.sandbox.Sandbox`.
 """
