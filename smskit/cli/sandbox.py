@@ -229,6 +229,7 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
         f"    export {environment.SECRET_VAR}=\"$({python} -c {lookup})\"",
         i18n.t("sandbox.banner.outbox", lang, base=base),
         i18n.t("sandbox.banner.health", lang, base=base),
+        i18n.t("sandbox.banner.domains", lang, base=base),
         "  " + i18n.t("sandbox.banner.backend", lang, base=base, path=ENDPOINT_PATH),
     ]
     if not is_loopback(host):
