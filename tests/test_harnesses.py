@@ -38,13 +38,18 @@ def prepare(lang: str, folder: Path) -> None:
         shutil.copy(SNIPPETS / snippet, folder)
 
 
-def run(lang: str, folder: Path, smskit: Path) -> subprocess.CompletedProcess[str]:
+def run(lang: str, folder: Path, smskit: Path, *,
+        autoload: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the harness in ``folder`` (Java compiled there on first use). ``autoload=False``:
+    pytest loads only the smskit plugin, named, not every installed one (faster)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMSKIT_", "PYTEST_"))}
     env["SMSKIT_COMMAND"] = str(smskit)
     if lang == "java":
         classes = folder / "build"
-        subprocess.run(["javac", "-Xlint:all", "-Werror", "-d", str(classes), "-cp", str(JUNIT),
-                        "SendSmsCode.java", "SmsSandboxTest.java"], cwd=folder, check=True)
+        if not classes.exists():
+            subprocess.run(["javac", "-Xlint:all", "-Werror", "-d", str(classes), "-cp",
+                            str(JUNIT), "SendSmsCode.java", "SmsSandboxTest.java"], cwd=folder,
+                           check=True)
         argv = ["java", "-jar", str(JUNIT), "-cp", str(classes), "--select-class",
                 "SmsSandboxTest", "--disable-banner", "--details=summary"]
     elif lang == "go":
@@ -58,6 +63,9 @@ def run(lang: str, folder: Path, smskit: Path) -> subprocess.CompletedProcess[st
     else:
         argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
                 "test_my_service.py"]
+        if not autoload:
+            env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+            argv[3:3] = ["-p", "smskit.testing.pytest_plugin"]
     return subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True,
                           timeout=240)
 
@@ -84,21 +92,29 @@ def broken_smskit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return wrapper
 
 
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each harness in its own folder, prepared once (Java compiled once) for both tests."""
+    made = {}
+    for lang in ("java", "go", "node", "python"):
+        made[lang] = tmp_path_factory.mktemp(lang)
+        prepare(lang, made[lang])
+    return made
+
+
 @pytest.mark.parametrize("lang", ["java", "go", "node", "python"])
-def test_each_harness_passes_against_the_sandbox(lang: str, tmp_path: Path) -> None:
-    prepare(lang, tmp_path)
-    done = run(lang, tmp_path, SMSKIT)
+def test_each_harness_passes_against_the_sandbox(lang: str, folders: dict[str, Path]) -> None:
+    done = run(lang, folders[lang], SMSKIT)  # pytest: the plugin found by its entry point
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert passed(lang, output) == (TESTS, 0), output
-    assert not list(tmp_path.glob("**/sandbox.json"))  # nothing left behind
+    assert not list(folders[lang].glob("**/sandbox.json"))  # nothing left behind
 
 
 @pytest.mark.parametrize("lang", ["java", "go", "node", "python"])
 def test_each_harness_fails_when_the_sandbox_answers_otherwise(
-        lang: str, tmp_path: Path, broken_smskit: Path) -> None:
-    prepare(lang, tmp_path)
-    done = run(lang, tmp_path, broken_smskit)
+        lang: str, folders: dict[str, Path], broken_smskit: Path) -> None:
+    done = run(lang, folders[lang], broken_smskit, autoload=False)
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
     assert passed(lang, output) == (0, TESTS), output

@@ -113,8 +113,9 @@ class ControlRoutes:
         if not isinstance(clock, OffsetClock | FixedClock):
             raise HttpProblem(409, f"this sandbox's clock ({type(clock).__name__}) cannot be "
                               "moved over HTTP")
-        if frozen is not None and not isinstance(clock, OffsetClock):
-            raise HttpProblem(409, "this sandbox's clock is fixed: it stands still already")
+        if frozen is False and not isinstance(clock, OffsetClock):
+            raise HttpProblem(409, "frozen: this sandbox's clock is fixed (FixedClock) and cannot "
+                              "run; set or advance it instead")
         if frozen is True and isinstance(clock, OffsetClock):
             clock.freeze()
         if now is not None:
