@@ -54,20 +54,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true",
                         help="do not print requests (stdout) and delivered codes (stderr)")
     parser.add_argument("--ready-file", type=Path, metavar="PATH",
-                        help="once listening, write a JSON file (owner-only, atomically) with "
-                        "url, port, pid, version and the domains with their sandbox-only "
-                        "secrets; removed on exit")
+                        help=i18n.t("cli.sandbox.ready_file"))
     parser.add_argument("--log-format", choices=("text", "json"), default="text",
-                        help="text: a banner and one console line per request; json: one "
-                        "JSON object per line (ready, request, stopped)")
+                        help=i18n.t("cli.sandbox.log_format"))
     parser.add_argument("--rate-limits", choices=("on", "off"), default="on",
-                        help="off: never answer 5058 (default on: data/sandbox_policy.json)")
+                        help=i18n.t("cli.sandbox.rate_limits"))
     clock = parser.add_mutually_exclusive_group()
     clock.add_argument("--fixed-clock", type=int, metavar="MS",
-                       help="start frozen at this epoch-ms time (move it with POST "
-                       "/_sandbox/clock)")
+                       help=i18n.t("cli.sandbox.fixed_clock"))
     clock.add_argument("--clock-offset", type=int, metavar="MS",
-                       help="run this many ms ahead of (negative: behind) the wall clock")
+                       help=i18n.t("cli.sandbox.clock_offset"))
     add_language_option(parser)
     parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
                      "smskit/data/sandbox_domains.json holds them.")
