@@ -229,6 +229,10 @@ c.Spawner.environment = {
     "SMSKIT_BASE_URL": SANDBOX_URL,
     **({"SMSKIT_LANG": LANG} if LANG else {}),
 }
+# A class logs in at once: on a busy machine a server takes far longer than JupyterHub's
+# 30 s default to start (20 starts on 2 cores, see the README's figures).
+c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 120
 # A server asked to stop gets SIGTERM at once (its SIGINT handler would wait for a "y" on a
 # terminal it does not have): Ctrl-C on the hub takes seconds, not half a minute.
 c.LocalProcessSpawner.interrupt_timeout = 0
