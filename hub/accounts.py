@@ -244,7 +244,8 @@ def _ensure_group() -> int:
 
 def _run(command: list[str]) -> None:
     try:
-        subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
+        subprocess.run(command, check=True, capture_output=True, text=True,  # noqa: S603
+                       timeout=60)  # fixed programs (useradd ...), names checked by JupyterHub
     except FileNotFoundError as error:
         raise HubSetupError(f"{command[0]} is missing: the hub makes a system account per "
                             "trainee (Debian's passwd package)") from error

@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import secrets
 import shlex
 import sys
@@ -61,7 +62,6 @@ from accounts import (  # noqa: E402 - beside this file, found via sys.path
     write_owned,
 )
 from fresh_notebooks import EDITIONS, provide  # noqa: E402
-
 from jupyterhub.spawner import LocalProcessSpawner  # noqa: E402
 
 from smskit.sandbox.classroom import Roster  # noqa: E402 - after the path set-up above
@@ -170,15 +170,20 @@ def note_login(authenticator: Any, handler: Any, authentication: dict[str, Any]
     return authentication
 
 
-def prepare_state() -> Path:
-    """The state folder, the new group if asked, and every account; or a one-line reason.
-    Returns the folder of programs the trainees' servers run (see accounts.trainee_bin)."""
+def prepare_state() -> tuple[Roster, Path]:
+    """The state folder, the new group if asked, the class's roster and every account; or
+    a one-line reason. Returns the roster and the folder of programs the trainees' servers
+    run (see accounts.trainee_bin)."""
     if os.geteuid() != 0:
-        raise SystemExit("smskit hub: error: run it as root (sudo ./kit hub): each trainee's "
-                         "server runs as a system account of its own, which the hub makes")
+        raise SystemExit("smskit hub: error: run it as root (sudo -E ./kit hub): each "
+                         "trainee's server runs as a system account of its own, which the "
+                         "hub makes")
     if LANG and LANG not in EDITIONS:
         raise SystemExit(f"smskit hub: error: SMSKIT_HUB_LANG must be one of "
                          f"{', '.join(EDITIONS)}, not {LANG!r}")
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", ADMIN):
+        raise SystemExit("smskit hub: error: SMSKIT_HUB_ADMIN must be 1-32 of a-z 0-9 _ - "
+                         "starting with a letter")
     try:
         layout(STATE)
         if os.environ.get("SMSKIT_HUB_NEW_GROUP") == "1":
@@ -188,18 +193,18 @@ def prepare_state() -> Path:
                                     "it first (Ctrl-C), then run ./kit hub --new-group")
             for line in new_group(PRIVATE, HOMES, keep={ADMIN}) or ["nothing to forget"]:
                 say(f"new group: {line}")
+        roster = classroom_roster(ROSTER_FILE, TRAINEES)  # checks the names first
         for name in [*TRAINEES, ADMIN]:
             ensure_account(name, HOMES / name)
-        return trainee_bin(VENV_BIN.parent, STATE)
-    except HubSetupError as error:
+        return roster, trainee_bin(VENV_BIN.parent, STATE)
+    except (HubSetupError, ValueError) as error:
         raise SystemExit(f"smskit hub: error: {error}") from None
 
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - JupyterHub provides it
 TRAINEES = trainees(os.environ.get("SMSKIT_HUB_TRAINEES") or "20")
-TRAINEE_BIN = prepare_state()
+ROSTER, TRAINEE_BIN = prepare_state()
 CLASS = passwords(PRIVATE)
-ROSTER = classroom_roster(ROSTER_FILE, TRAINEES)
 
 # -- the hub and its proxy ------------------------------------------------------------------
 c.JupyterHub.ip = os.environ.get("SMSKIT_HUB_IP") or "127.0.0.1"

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pwd
 import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import psutil

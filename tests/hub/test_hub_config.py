@@ -101,6 +101,15 @@ def test_an_account_the_hub_did_not_make_is_never_used(
         load(monkeypatch, state, trainees="ana,daemon")
 
 
+def test_a_name_that_is_no_login_name_is_refused_before_any_account_is_made(
+        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
+    with pytest.raises(SystemExit, match="trainee names must be 1-32 of a-z 0-9 _ -"):
+        load(monkeypatch, state, trainees="ok-name,--help")
+    assert not (state / "homes" / "ok-name").exists()
+    with pytest.raises(SystemExit, match="SMSKIT_HUB_ADMIN must be 1-32 of a-z 0-9 _ -"):
+        load(monkeypatch, state, trainees="2", admin="Root Admin")
+
+
 def test_a_state_folder_the_trainees_cannot_reach_is_refused(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     closed = tmp_path / "closed"
