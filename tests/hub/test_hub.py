@@ -40,7 +40,8 @@ SHOTS = ARTIFACTS / "hub"
 PHONES = {"trainee01": "13612345671", "trainee02": "13612345672", "trainee03": "13612345673"}
 #: The page's worked example (docs/platform.md): phone, codeType, random, ts, secret.
 E1_RIGHT = hashlib.sha256(b"13800138000" b"3" b"76a6L647F02CAoN9" b"1744773894369"
-                          b"57Fk69oYM0B7hX5bbRe8Q2EwPLwlfOZM9m3XzYaRVM33").hexdigest()
+                          b"57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33").hexdigest()
+assert E1_RIGHT == "adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891"
 #: A wrong answer a trainee really gives: hashing nothing (the page's printed value).
 E1_WRONG = "hashlib.sha256().hexdigest()"
 LESSONS = ["01-quickstart.ipynb", "02-signature.ipynb", "03-request-builder.ipynb",
@@ -126,6 +127,8 @@ from smskit import CodeType
 from smskit.client import SmsClient
 client = SmsClient.from_env()
 print(client.base_url, client.user_domain, client.send_code({phone!r}, CodeType.REGISTER).code)
+from smskit.training import my_outbox
+print("my outbox:", [delivery["phone"] for delivery in my_outbox()])
 """
 
 
@@ -166,8 +169,10 @@ def test_a_training_day_on_the_hub_follows_the_trainers_guide() -> None:
             assert new_passwords["trainees"] != old_passwords["trainees"]
             assert new_passwords["admin"] != old_passwords["admin"]
             assert classroom.roster()["trainerToken"] != old_token
-            for name in NAMES:
-                assert not classroom.home(name).exists(), "every trainee's home emptied"
+            for name in NAMES:  # every home emptied: made anew with the class's settings only
+                home = classroom.home(name)
+                assert sorted(p.name for p in home.iterdir()) == [".jupyter"], name
+                assert not (home / ".jupyter/lab/workspaces").exists()
             assert wait_for_sandbox(classroom)["status"] == "ok"
             with ThreadPoolExecutor(max_workers=1) as pool:
                 pool.submit(_in_chromium, _next_group, classroom, old_passwords).result()
@@ -247,7 +252,8 @@ def _session(browser: Browser, classroom: Classroom) -> None:
             if name == NAMES[0]:
                 notebook.screenshot(SHOTS / "trainee-e1-passed.png")
         sent = page.evaluate(_EXECUTE, _SEND.format(phone=PHONES[name]))
-        assert sent.strip() == f"{classroom.sandbox_url} {roster[name]['userDomain']} {OK}"
+        assert sent.strip() == (f"{classroom.sandbox_url} {roster[name]['userDomain']} {OK}\n"
+                                f"my outbox: ['{PHONES[name]}']"), sent
 
     # A curious trainee's kernel looks for the class's secrets and another's environment.
     peek = _PEEK.format(state=classroom.state, other="trainee02",
