@@ -132,11 +132,11 @@ def hub_running(pid_file: Path) -> int | None:
 
 def new_group(private: Path, homes: Path, *, keep: Iterable[str] = ()) -> list[str]:
     """Everything of the last group goes: every process left running as one of the
-    hub's accounts, their homes (except ``keep``: the trainer's), the passwords, roster,
+    accounts whose home is in ``homes``, their homes (except ``keep``: the trainer's), the passwords, roster,
     trainer token, handouts, the hub's database and cookie secret (every login ends); the
     attendance log is kept as ``attendance-<time>.csv``. Returns what was done, in words."""
     done = []
-    killed = stop_processes(_hub_uids())
+    killed = stop_processes(_hub_uids(homes))
     if killed:
         done.append(f"stopped {killed} process(es) left running by the last group")
     for path in (private / name for name in GROUP_FILES):
@@ -156,12 +156,14 @@ def new_group(private: Path, homes: Path, *, keep: Iterable[str] = ()) -> list[s
     return done
 
 
-def _hub_uids() -> set[int]:
+def _hub_uids(homes: Path) -> set[int]:
+    """The hub's accounts whose home is in ``homes`` (not another hub's on this machine)."""
     try:
         gid = grp.getgrnam(GROUP).gr_gid
     except KeyError:
         return set()
-    return {account.pw_uid for account in pwd.getpwall() if account.pw_gid == gid}
+    return {account.pw_uid for account in pwd.getpwall()
+            if account.pw_gid == gid and Path(account.pw_dir).parent == homes}
 
 
 def stop_processes(uids: set[int], grace_s: float = 3.0) -> int:

@@ -40,17 +40,22 @@ def state() -> Iterator[Path]:
 
 
 def load(monkeypatch: pytest.MonkeyPatch, state: Path, **settings: str) -> Config:
+    """The config as JupyterHub loads it, with these SMSKIT_HUB_* settings. The admin is
+    ``coach`` unless given: accounts are the machine's, and tests/hub/test_hub.py may run a
+    hub with ``trainer`` (the default) and trainee01 ... meanwhile."""
+    settings.setdefault("admin", "coach")
     monkeypatch.setenv("SMSKIT_HUB_STATE", str(state))
     for name, value in settings.items():
         monkeypatch.setenv(f"SMSKIT_HUB_{name.upper()}", value)
     return PyFileConfigLoader("jupyterhub_config.py", path=str(ROOT / "hub")).load_config()
 
 
-def test_a_count_names_the_trainees_as_the_classroom_does_and_passwords_are_private(
-        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
-    config = load(monkeypatch, state, trainees="3")
-    assert config.Authenticator.allowed_users == {"trainee01", "trainee02", "trainee03"}
-    assert config.Authenticator.admin_users == {"trainer"}
+def test_accounts_homes_and_passwords_are_private(monkeypatch: pytest.MonkeyPatch,
+                                                  state: Path) -> None:
+    # (tests/hub/test_hub.py checks that a count names the trainees trainee01 ...)
+    config = load(monkeypatch, state, trainees="ana,bo,chen")
+    assert config.Authenticator.allowed_users == {"ana", "bo", "chen"}
+    assert config.Authenticator.admin_users == {"coach"}
     stored = state / "private" / "passwords.json"
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
@@ -58,10 +63,10 @@ def test_a_count_names_the_trainees_as_the_classroom_does_and_passwords_are_priv
     assert config.SharedPasswordAuthenticator.user_password == saved["trainees"]
     assert config.SharedPasswordAuthenticator.admin_password == saved["admin"]
     assert len(saved["trainees"]) >= 8 and len(saved["admin"]) >= 32  # JupyterHub's minimums
-    again = load(monkeypatch, state, trainees="3")
+    again = load(monkeypatch, state, trainees="ana,bo,chen")
     assert again.SharedPasswordAuthenticator.user_password == saved["trainees"]
     assert config.JupyterHub.spawner_class.__mro__[1].__name__ == "LocalProcessSpawner"
-    for name in ("trainee01", "trainer"):
+    for name in ("ana", "coach"):
         account = pwd.getpwnam(name)
         home = state / "homes" / name
         assert account.pw_dir == str(home) and account.pw_uid != 0
@@ -86,7 +91,7 @@ def test_names_admin_passwords_and_sandbox_come_from_the_environment(
 
 def test_the_default_sandbox_command_is_the_kits_classroom_with_private_files(
         monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
-    (service,) = load(monkeypatch, state, trainees="2").JupyterHub.services
+    (service,) = load(monkeypatch, state, trainees="ana").JupyterHub.services
     private = state / "private"
     assert shlex.join(service["command"]) == shlex.join(
         [sys.executable, "-m", "smskit", "classroom", "--roster",
@@ -107,7 +112,7 @@ def test_a_name_that_is_no_login_name_is_refused_before_any_account_is_made(
         load(monkeypatch, state, trainees="ok-name,--help")
     assert not (state / "homes" / "ok-name").exists()
     with pytest.raises(SystemExit, match="SMSKIT_HUB_ADMIN must be 1-32 of a-z 0-9 _ -"):
-        load(monkeypatch, state, trainees="2", admin="Root Admin")
+        load(monkeypatch, state, trainees="ana", admin="Root Admin")
 
 
 def test_a_state_folder_the_trainees_cannot_reach_is_refused(
@@ -115,7 +120,7 @@ def test_a_state_folder_the_trainees_cannot_reach_is_refused(
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
     with pytest.raises(SystemExit, match=f"{closed} is closed to other users"):
-        load(monkeypatch, closed / "state", trainees="2")
+        load(monkeypatch, closed / "state", trainees="ana")
 
 
 class _Spawner:
@@ -136,7 +141,7 @@ def test_each_server_gets_its_own_credentials_and_its_own_edition(
     assert [row["name"] for row in stored["trainees"]] == ["ana", "bo"]
     shared = dict(config.Spawner.environment)
     servers = {name: _Spawner(name, config.Spawner.environment)
-               for name in ("ana", "bo", "trainer")}
+               for name in ("ana", "bo", "coach")}
     for spawner in servers.values():
         config.Spawner.pre_spawn_hook(spawner)
     for row in stored["trainees"]:
@@ -148,16 +153,16 @@ def test_each_server_gets_its_own_credentials_and_its_own_edition(
         assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*.ipynb")) == sorted(
             LESSONS + EXERCISES)
         assert {p.stat().st_uid for p in home.rglob("*")} == {pwd.getpwnam(row["name"]).pw_uid}
-    trainer = servers["trainer"].environment
+    trainer = servers["coach"].environment
     assert "SMSKIT_USER_DOMAIN_SECRET" not in trainer
     assert trainer["SMSKIT_CLASSROOM_URL"] == "http://127.0.0.1:8766"
     token = Path(trainer["SMSKIT_TRAINER_TOKEN_FILE"])
-    assert token == state / "homes/trainer/.smskit/classroom-trainer-token"
+    assert token == state / "homes/coach/.smskit/classroom-trainer-token"
     assert token.read_text(encoding="utf-8") == stored["trainerToken"] + "\n"
     assert (token.stat().st_uid, stat.S_IMODE(token.stat().st_mode)) == (
-        pwd.getpwnam("trainer").pw_uid, 0o600)
-    assert (state / "homes/trainer/trainer-dashboard.ipynb").exists()
-    assert (state / "homes/trainer/exercises/solutions/1-signing.ipynb").exists()
+        pwd.getpwnam("coach").pw_uid, 0o600)
+    assert (state / "homes/coach/trainer-dashboard.ipynb").exists()
+    assert (state / "homes/coach/exercises/solutions/1-signing.ipynb").exists()
     assert dict(config.Spawner.environment) == shared, "the shared dict is never changed"
     again = load(monkeypatch, state, trainees="ana,bo")  # a restart keeps the cards valid
     assert again.Spawner.pre_spawn_hook is not None
@@ -222,7 +227,7 @@ def test_a_new_group_forgets_the_last_one(monkeypatch: pytest.MonkeyPatch,
     (private / "jupyterhub_cookie_secret").touch()  # as the hub writes it when it starts
     left = subprocess.Popen(["sleep", "60"], user="ana")  # what a trainee left running
     try:
-        done = new_group(private, homes, keep={"trainer"})
+        done = new_group(private, homes, keep={"coach"})
         assert left.wait(timeout=10) != 0
     finally:
         left.kill()
@@ -231,7 +236,7 @@ def test_a_new_group_forgets_the_last_one(monkeypatch: pytest.MonkeyPatch,
         assert f"removed {name}" in done
         assert not (private / name).exists()
     assert [p.name.startswith("attendance-") for p in private.glob("attendance*")] == [True]
-    assert sorted(p.name for p in homes.iterdir()) == ["trainer"]
+    assert sorted(p.name for p in homes.iterdir()) == ["coach"]
     fresh = load(monkeypatch, state, trainees="ana,bo")
     assert fresh.SharedPasswordAuthenticator.user_password != \
         config.SharedPasswordAuthenticator.user_password
