@@ -132,9 +132,10 @@ def hub_running(pid_file: Path) -> int | None:
 
 def new_group(private: Path, homes: Path, *, keep: Iterable[str] = ()) -> list[str]:
     """Everything of the last group goes: every process left running as one of the
-    accounts whose home is in ``homes``, their homes (except ``keep``: the trainer's), the passwords, roster,
-    trainer token, handouts, the hub's database and cookie secret (every login ends); the
-    attendance log is kept as ``attendance-<time>.csv``. Returns what was done, in words."""
+    accounts whose home is in ``homes``, their homes (except ``keep``: the trainer's), the
+    passwords, roster, trainer token, handouts, the hub's database and cookie secret (every
+    login ends); the attendance log is kept as ``attendance-<time>.csv``. Returns what was
+    done, in words."""
     done = []
     killed = stop_processes(_hub_uids(homes))
     if killed:

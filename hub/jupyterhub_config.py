@@ -21,6 +21,8 @@ with ``./kit hub --new-group``. Everything a trainer changes is an environment v
 - ``SMSKIT_HUB_SANDBOX_COMMAND``: the command that runs the sandbox, with ``{python}``,
   ``{port}``, ``{roster}`` and ``{handout}`` filled in (default: the classroom mode,
   ``{python} -m smskit classroom --roster {roster} --handout {handout} --port {port} --quiet``).
+- ``SMSKIT_HUB_EXTRA_CONFIG``: a JupyterHub config file of your own, loaded after this one
+  (TLS, an OAuthenticator, more services): ``c`` is the same config object.
 - ``SMSKIT_HUB_NEW_GROUP=1`` (what ``./kit hub --new-group`` sets): before starting, forget
   the last group (hub/accounts.py ``new_group``).
 
@@ -250,6 +252,10 @@ c.JupyterHub.services = [{
         python=shlex.quote(sys.executable), port=SANDBOX_PORT,
         roster=shlex.quote(str(ROSTER_FILE)), handout=shlex.quote(str(HANDOUT_FILE)))),
 }]
+
+# -- a site's own settings (TLS, an OAuthenticator, ...), after the kit's ----------------------
+if os.environ.get("SMSKIT_HUB_EXTRA_CONFIG"):
+    load_subconfig(os.environ["SMSKIT_HUB_EXTRA_CONFIG"])  # type: ignore[name-defined]  # noqa: F821
 
 say(f"{len(TRAINEES)} trainees ({TRAINEES[0]} ...), admin {ADMIN!r}, each a system account "
     f"with a home in {HOMES}; passwords in {CLASS['file']} (unless set in the environment); "

@@ -38,10 +38,9 @@ EXIT_TIMEOUT_S = 20.0
 START_TIMEOUT_S = 120.0
 
 #: A service holding an API token that may start and stop servers (the benchmark's timer),
-#: in a config file that loads the kit's (JupyterHub reads the last ``-f``).
+#: as a site's own config file (``SMSKIT_HUB_EXTRA_CONFIG``).
 _API_SERVICE = """\
 c = get_config()  # noqa: F821
-load_subconfig({config!r})  # noqa: F821
 c.JupyterHub.services.append({{"name": "measure", "api_token": {token!r}}})
 c.JupyterHub.load_roles = [{{"name": "measure", "services": ["measure"],
                             "scopes": ["servers", "read:users"]}}]
@@ -83,7 +82,10 @@ class Classroom:
     def descendants(self) -> list[psutil.Process]:
         """The hub's process tree below it (proxy, sandbox, trainee servers, kernels),
         remembered so that :meth:`leftovers` can check each one after the stop."""
-        found = psutil.Process(self.server.pid).children(recursive=True)
+        try:
+            found = psutil.Process(self.server.pid).children(recursive=True)
+        except psutil.NoSuchProcess:  # the hub has exited (or never started)
+            return []
         self.seen.update({process.pid: process for process in found})
         return found
 
@@ -137,11 +139,14 @@ def hub_state() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def start_classroom(state: Path, trainees: int, *, new_group: bool = False,
-                    api_token: str | None = None, log_name: str = "jupyterhub") -> Classroom:
+def start_classroom(state: Path, trainees: int | list[str], *, admin: str = "trainer",
+                    new_group: bool = False, api_token: str | None = None,
+                    log_name: str = "jupyterhub") -> Classroom:
     """``SMSKIT_HUB_TRAINEES=N ./kit hub`` (``--new-group`` if asked) with this state folder,
     and wait until it answers; with ``api_token``, a service holding that token may start
-    and stop servers."""
+    and stop servers. ``trainees`` is a count (trainee01 ...) or names; the accounts are the
+    machine's, so a hub that may run beside the tests' (the benchmark's) uses names and an
+    admin of its own."""
     if not PROXY.exists():
         raise RuntimeError(f"{PROXY} is missing: run scripts/setup_hub.sh (./kit test runs it)")
     port, sandbox_port = free_port(), free_port()
@@ -149,14 +154,15 @@ def start_classroom(state: Path, trainees: int, *, new_group: bool = False,
                f"--JupyterHub.hub_port={free_port()}",
                f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
                "--Spawner.args=--LabApp.expose_app_in_browser=True"]
-    if api_token:
-        wrapper = state.parent / "with_api_service.py"
-        wrapper.write_text(_API_SERVICE.format(config=str(ROOT / "hub/jupyterhub_config.py"),
-                                               token=api_token), encoding="utf-8")
-        command += ["-f", str(wrapper)]
     env = {name: value for name, value in os.environ.items() if not name.startswith("SMSKIT_")}
+    if api_token:
+        extra = state.parent / "api_service.py"
+        extra.write_text(_API_SERVICE.format(token=api_token), encoding="utf-8")
+        env["SMSKIT_HUB_EXTRA_CONFIG"] = str(extra)
     env.update({
-        "SMSKIT_HUB_STATE": str(state), "SMSKIT_HUB_TRAINEES": str(trainees),
+        "SMSKIT_HUB_STATE": str(state), "SMSKIT_HUB_ADMIN": admin,
+        "SMSKIT_HUB_TRAINEES": (",".join(trainees) if isinstance(trainees, list)
+                                else str(trainees)),
         "SMSKIT_HUB_PORT": str(port), "SMSKIT_HUB_SANDBOX_PORT": str(sandbox_port),
         "PYTHONUNBUFFERED": "1",
         # ./kit finds the environment this test runs in (its stamps are current)
@@ -164,7 +170,8 @@ def start_classroom(state: Path, trainees: int, *, new_group: bool = False,
     })
     server = ServerProcess(log_name, command, env=env, cwd=ROOT, port=port)
     classroom = Classroom(server, state, f"http://127.0.0.1:{sandbox_port}",
-                          [f"trainee{n:02d}" for n in range(1, trainees + 1)],
+                          trainees if isinstance(trainees, list)
+                          else [f"trainee{n:02d}" for n in range(1, trainees + 1)],
                           {server.pid: psutil.Process(server.pid)})
     try:
         server.wait_ready("/hub/health", timeout_s=START_TIMEOUT_S)

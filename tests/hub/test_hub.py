@@ -196,7 +196,7 @@ def _the_state_is_private(classroom: Classroom) -> None:
                        (classroom.state / "homes", 0o711)):
         info = path.stat()
         assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (0, mode), path
-    for name in ("passwords.json", "classroom-roster.json", "classroom-trainer-token"):
+    for name in ("passwords.json", "classroom-roster.json"):  # the token: see _session
         assert stat.S_IMODE((classroom.private / name).stat().st_mode) == 0o600, name
     for name in [*NAMES, "trainer"]:
         account = pwd.getpwnam(name)
@@ -256,6 +256,8 @@ def _session(browser: Browser, classroom: Classroom) -> None:
                                 f"my outbox: ['{PHONES[name]}']"), sent
 
     # A curious trainee's kernel looks for the class's secrets and another's environment.
+    token = classroom.private / "classroom-trainer-token"  # written by the sandbox service
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
     peek = _PEEK.format(state=classroom.state, other="trainee02",
                         other_pid=servers["trainee02"].pid, hub_pid=classroom.server.pid)
     assert pages["trainee01"].evaluate(_EXECUTE, peek).strip() == _PEEK_EXPECTED

@@ -89,6 +89,15 @@ def test_names_admin_passwords_and_sandbox_come_from_the_environment(
     assert config.Spawner.environment["SMSKIT_BASE_URL"] == "http://127.0.0.1:9123"
 
 
+def test_a_sites_own_config_file_is_loaded_after_the_kits(
+        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
+    extra = state.parent / "site.py"
+    extra.write_text("c = get_config()  # noqa: F821\nc.JupyterHub.port = 8443\n",
+                     encoding="utf-8")
+    assert load(monkeypatch, state, trainees="ana", extra_config=str(extra)
+                ).JupyterHub.port == 8443
+
+
 def test_the_default_sandbox_command_is_the_kits_classroom_with_private_files(
         monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
     (service,) = load(monkeypatch, state, trainees="ana").JupyterHub.services
