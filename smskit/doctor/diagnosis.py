@@ -273,4 +273,5 @@ def _signature_problems(signature: str) -> list[Problem]:
     shown = signature if len(signature) <= _SHOWN_CHARS else signature[:_SHOWN_CHARS - 3] + "..."
     return [Problem("signature", i18n.text("doctor.no_shape", got=len(signature),
                                            shown=repr(shown)),
-                    PlatformCode.SIGNATURE_ERROR, hint=i18n.text("doctor.signature_hint"))]
+                    PlatformCode.SIGNATURE_ERROR,
+                    hint=i18n.text("sandbox.hint.validation.signature.format_hint"))]

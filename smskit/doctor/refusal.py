@@ -10,8 +10,6 @@ it was sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from smskit import i18n
 from smskit.doctor.sent import SentRequest
 from smskit.errors import Problem
@@ -32,25 +30,14 @@ _ORDER: tuple[tuple[str, int | None], ...] = (
 )
 
 
-#: Hints that name the library's Python API, and the doctor's hint in the request's terms
-#: (its readers write Java, Go, Node.js or PHP).
-_REQUEST_TERMS: dict[str, Callable[[], i18n.Text]] = {
-    "validation.international_code.unknown_hint":
-        lambda: i18n.text("doctor.hint.international_code"),
-    "validation.phone.check_hint": lambda: i18n.text("doctor.hint.phone"),
-    "validation.random.use_new": lambda: i18n.text("doctor.hint.random"),
-    "validation.ts.use_now": lambda: i18n.text("doctor.hint.ts"),
-    "fields.ts.use_now": lambda: i18n.text("doctor.hint.ts"),
-    "fields.code_type.pass": lambda: i18n.text("doctor.hint.code_type"),
-    "validation.signature.format_hint": lambda: i18n.text("doctor.signature_hint"),
-}
-
-
 def in_request_terms(problem: Problem) -> Problem:
-    """The problem with a hint about the request, not about the kit's Python API."""
+    """The problem with its hint in the request's terms: a hint that names the Python library
+    (``allow_unverified_phone=True``, ``smskit.sign()``) becomes the twin the sandbox's
+    ``extMsg`` uses (``sandbox.hint.<key>``), for readers who write Java, Go, Node.js or PHP."""
     hint = problem.hint_text
-    replace = _REQUEST_TERMS.get(hint.key) if isinstance(hint, i18n.Text) else None
-    return problem if replace is None else problem.with_hint(replace())
+    if isinstance(hint, i18n.Text) and f"sandbox.hint.{hint.key}" in i18n.messages():
+        return problem.with_hint(i18n.text(f"sandbox.hint.{hint.key}", **dict(hint.values)))
+    return problem
 
 
 def refusal(request: SentRequest) -> Problem | None:
@@ -84,10 +71,10 @@ def _shape(request: SentRequest) -> Problem | None:
     if len(request.random) != RANDOM_LENGTH:
         return Problem("random", i18n.text("validation.random.length", length=RANDOM_LENGTH,
                                            got=len(request.random)), code,
-                       i18n.text("doctor.hint.random"))
+                       i18n.text("sandbox.hint.validation.random.use_new"))
     signature = request.signature
     if len(signature) != SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
         return Problem("signature", i18n.text("doctor.signature_shape",
                                               length=SIGNATURE_HEX_LENGTH, got=len(signature)),
-                       code, i18n.text("doctor.signature_hint"))
+                       code, i18n.text("sandbox.hint.validation.signature.format_hint"))
     return None
