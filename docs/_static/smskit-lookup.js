@@ -27,6 +27,8 @@
     var results = document.getElementById("search-results");
     if (!data || !results) return;
     var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+    var twin = document.querySelector("a.smskit-twin");  // the other edition's search, same query
+    if (twin && query) twin.href = twin.href.split("?")[0] + "?q=" + encodeURIComponent(query);
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     if (!words.length) return;
     var box = document.createElement("section");
