@@ -201,7 +201,7 @@ def test_widgets_show_their_snapshot_not_a_repr(docs_site: Path) -> None:
     for backend in (_html(docs_site, "notebooks/07-your-backend.ipynb"),
                     (docs_site / "zh/notebooks/zh/07-your-backend.html").read_text("utf-8")):
         assert "SignatureNote(" not in backend
-        assert "&#39;mistakeId&#39;: &#39;secret-whitespace&#39;" in backend
+        assert "'mistakeId': 'secret-whitespace'" in backend
 
 
 def _sandbox_secrets() -> list[str]:

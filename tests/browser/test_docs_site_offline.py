@@ -159,6 +159,30 @@ def test_every_page_fits_both_widths_and_links_to_its_twin(
     assert not errors
 
 
+def test_printing_keeps_every_line(offline_page: tuple[Page, list[str], list[str]],
+                                   served_site: str) -> None:
+    """Printed (print media, an A4-wide page), nothing reaches past the paper and nothing
+    scrolls: a scroll box on paper hides what is past its edge."""
+    page, attempted, errors = offline_page
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    for name in ("notebooks/03-request-builder.html", "notebooks/04-error-codes.html",
+                 "notebooks/07-your-backend.html", "reference/error-codes.html",
+                 "zh/notebooks/zh/05-code-lifecycle.html"):
+        page.goto(served_site + name, wait_until="load")
+        found = page.evaluate(MEASURE)
+        assert found["width"] <= found["window"], name
+        assert not found["cut"], name
+        scrolling = page.evaluate("""() => [...document.querySelectorAll('article *')]
+            .filter(el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)
+                          && el.scrollWidth > el.clientWidth + 1)
+            .map(el => el.tagName + '.' + el.className)""")
+        assert not scrolling, name
+        assert page.locator(".sidebar-drawer").is_hidden()
+    assert not attempted
+    assert not errors
+
+
 def test_widget_snapshots_say_what_they_are(
         offline_page: tuple[Page, list[str], list[str]], served_site: str) -> None:
     page, attempted, errors = offline_page
