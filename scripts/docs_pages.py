@@ -9,7 +9,7 @@
 - ``signing-snippets``: the six reference implementations as language tabs;
 - ``sandbox-cli``: ``smskit sandbox`` run for real at build time, with two requests from the
   Python snippet, and what it printed;
-- ``glossary``: the platform's terms (``data/glossary.json``), one anchor each.
+- ``glossary``: the platform's terms (``smskit/data/glossary.json``), one anchor each.
 
 :func:`lookup_entries` is what the site's own lookup (``docs/_static/smskit-lookup.js``)
 searches: Sphinx's index drops all-digit words and matches Chinese words only whole.
@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "codes.title": "Error codes: meaning and remedy",
         "codes.intro": "Every code the endpoint can answer, from the kit's data "
-                       "(`data/error_codes.json`). Each has its own anchor: "
+                       "(`smskit/data/error_codes.json`). Each has its own anchor: "
                        "`error-codes.html#5420` is 5420. The platform's message is shown "
                        "verbatim; the English is the kit's translation. Each raw answer below "
                        "was replayed against the sandbox over real HTTP when this site was built.",
@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "scenario.request": "request", "scenario.answer": "raw JSON answer (HTTP {status})",
         "scenario.assumption": "the sandbox's assumption, not stated by the platform",
         "snippets.title": "Signing and sending in six languages",
-        "snippets.intro": "The reference implementations in `data/snippets/`, standard "
+        "snippets.intro": "The reference implementations in `smskit/data/snippets/`, standard "
                           "library only; `tests/test_snippets.py` runs each with its real "
                           "toolchain against the sandbox. Each reads `SMSKIT_BASE_URL`, "
                           "`SMSKIT_USER_DOMAIN` and `SMSKIT_USER_DOMAIN_SECRET` from the "
@@ -84,10 +84,10 @@ TEXT: dict[str, dict[str, str]] = {
                     "container or on another machine.",
         "cli.secret": "The secret: the demo domain `sandbox-demo` has a sandbox-only "
                       "`userDomainSecret`, never printed. It is in "
-                      "`data/sandbox_domains.json`; the banner's `export` line puts it into "
+                      "`smskit/data/sandbox_domains.json`; the banner's `export` line puts it into "
                       "`SMSKIT_USER_DOMAIN_SECRET` without showing it.",
         "cli.requests": "Two requests from your backend",
-        "cli.requests.intro": "Here the Python snippet (`data/snippets/python/send_sms_code.py`) "
+        "cli.requests.intro": "Here the Python snippet (`smskit/data/snippets/python/send_sms_code.py`) "
                               "plays your backend: first correctly signed, then signed with the "
                               "secret plus a trailing newline, a classic mistake.",
         "cli.log": "The request log",
@@ -96,14 +96,14 @@ TEXT: dict[str, dict[str, str]] = {
                          "The delivered code goes to standard error. On Ctrl-C:",
         "glossary.title": "Glossary: the platform's terms",
         "glossary.intro": "The platform's own Chinese terms, which every Chinese text of the kit "
-                          "uses, with the API parameter each names (`data/glossary.json`).",
+                          "uses, with the API parameter each names (`smskit/data/glossary.json`).",
         "glossary.term": "term", "glossary.api": "parameter", "glossary.avoid": "not used",
         "lookup.code": "error code",
         "lookup.term": "glossary",
     },
     "zh": {
         "codes.title": "错误码：含义与处理办法",
-        "codes.intro": "本接口可能返回的全部错误码，来自本工具包的数据（`data/error_codes.json`）。"
+        "codes.intro": "本接口可能返回的全部错误码，来自本工具包的数据（`smskit/data/error_codes.json`）。"
                        "每个错误码都有自己的锚点：`error-codes.html#5420` 即 5420。"
                        "平台消息原样照录；"
                        "英文是本工具包的译文。下面每条原始应答都是在构建本站时通过真实 HTTP "
@@ -123,7 +123,7 @@ TEXT: dict[str, dict[str, str]] = {
         "scenario.request": "请求", "scenario.answer": "原始 JSON 应答（HTTP {status}）",
         "scenario.assumption": "沙箱的假设，平台未说明",
         "snippets.title": "六种语言的签名与发送",
-        "snippets.intro": "`data/snippets/` 中的参考实现，只用标准库；`tests/test_snippets.py` "
+        "snippets.intro": "`smskit/data/snippets/` 中的参考实现，只用标准库；`tests/test_snippets.py` "
                           "用各自真实的工具链对沙箱运行每一个。每个都从环境变量读取 "
                           "`SMSKIT_BASE_URL`、`SMSKIT_USER_DOMAIN` 和 "
                           "`SMSKIT_USER_DOMAIN_SECRET`。"
@@ -138,10 +138,10 @@ TEXT: dict[str, dict[str, str]] = {
         "cli.port": "端口：默认 {port}（`--port N`；`--port 0` 自动选空闲端口）。只监听 "
                     "127.0.0.1；后端在容器或另一台机器上时用 `--host 0.0.0.0`。",
         "cli.secret": "密钥：演示用户域 `sandbox-demo` 有一个仅用于沙箱的 `userDomainSecret`，"
-                      "从不打印。它在 `data/sandbox_domains.json` 中；启动输出里的 `export` "
+                      "从不打印。它在 `smskit/data/sandbox_domains.json` 中；启动输出里的 `export` "
                       "一行把它放进 `SMSKIT_USER_DOMAIN_SECRET` 而不显示出来。",
         "cli.requests": "来自你的后端的两个请求",
-        "cli.requests.intro": "这里由 Python 示例（`data/snippets/python/send_sms_code.py`）"
+        "cli.requests.intro": "这里由 Python 示例（`smskit/data/snippets/python/send_sms_code.py`）"
                               "扮演你的后端：先正确签名，再用末尾多了换行符的密钥签名（一个常见错误）。",
         "cli.log": "请求日志",
         "cli.log.intro": "沙箱在每个请求到达时打印一行（`--quiet` 关闭），并保存下来："
@@ -149,7 +149,7 @@ TEXT: dict[str, dict[str, str]] = {
                          "按 Ctrl-C 后：",
         "glossary.title": "术语表：平台的用语",
         "glossary.intro": "平台自己的中文术语，本工具包所有中文文字都使用它们，并注明各自对应的 "
-                          "API 参数（`data/glossary.json`）。",
+                          "API 参数（`smskit/data/glossary.json`）。",
         "glossary.term": "术语", "glossary.api": "参数", "glossary.avoid": "不使用",
         "lookup.code": "错误码",
         "lookup.term": "术语表",
@@ -279,7 +279,7 @@ def snippets_page(lang: str) -> str:
         parts.append(
             f"{outer}{{tab}} {row['title']}\n"
             f"{text(lang, 'snippets.uses')}: {row['uses'][lang]}.\n\n"
-            f"`data/snippets/{row['file']}`; {text(lang, 'snippets.run')}: "
+            f"`smskit/data/snippets/{row['file']}`; {text(lang, 'snippets.run')}: "
             f"`{command} send 13800138000 3`\n\n"
             f"{fence}{lexers.get(row['language'], 'text')}\n{source.rstrip()}\n{fence}\n"
             f"{outer}\n")
