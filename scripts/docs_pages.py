@@ -87,8 +87,9 @@ TEXT: dict[str, dict[str, str]] = {
                       "`smskit/data/sandbox_domains.json`; the banner's `export` line puts it into "
                       "`SMSKIT_USER_DOMAIN_SECRET` without showing it.",
         "cli.requests": "Two requests from your backend",
-        "cli.requests.intro": "Here the Python snippet (`smskit/data/snippets/python/send_sms_code.py`) "
-                              "plays your backend: first correctly signed, then signed with the "
+        "cli.requests.intro": "Here the Python snippet "
+                              "(`smskit/data/snippets/python/send_sms_code.py`) plays your "
+                              "backend: first correctly signed, then signed with the "
                               "secret plus a trailing newline, a classic mistake.",
         "cli.log": "The request log",
         "cli.log.intro": "The sandbox prints one line per request as it arrives (`--quiet` turns "
@@ -103,7 +104,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "zh": {
         "codes.title": "错误码：含义与处理办法",
-        "codes.intro": "本接口可能返回的全部错误码，来自本工具包的数据（`smskit/data/error_codes.json`）。"
+        "codes.intro": "本接口可能返回的全部错误码，来自本工具包的数据"
+                       "（`smskit/data/error_codes.json`）。"
                        "每个错误码都有自己的锚点：`error-codes.html#5420` 即 5420。"
                        "平台消息原样照录；"
                        "英文是本工具包的译文。下面每条原始应答都是在构建本站时通过真实 HTTP "
@@ -123,7 +125,8 @@ TEXT: dict[str, dict[str, str]] = {
         "scenario.request": "请求", "scenario.answer": "原始 JSON 应答（HTTP {status}）",
         "scenario.assumption": "沙箱的假设，平台未说明",
         "snippets.title": "六种语言的签名与发送",
-        "snippets.intro": "`smskit/data/snippets/` 中的参考实现，只用标准库；`tests/test_snippets.py` "
+        "snippets.intro": "`smskit/data/snippets/` 中的参考实现，只用标准库；"
+                          "`tests/test_snippets.py` "
                           "用各自真实的工具链对沙箱运行每一个。每个都从环境变量读取 "
                           "`SMSKIT_BASE_URL`、`SMSKIT_USER_DOMAIN` 和 "
                           "`SMSKIT_USER_DOMAIN_SECRET`。"
@@ -190,7 +193,7 @@ class Answer:
 
 
 def replayed_answers(lang: str) -> dict[str, Answer]:
-    """Every scenario of ``data/scenarios.json`` sent to a real sandbox (in ``lang``) over
+    """Every scenario of ``smskit/data/scenarios.json`` sent to a real sandbox (in ``lang``) over
     HTTP; its raw answer by scenario id."""
     import requests
 

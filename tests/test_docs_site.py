@@ -263,7 +263,7 @@ def test_the_chinese_platform_facts_list_the_same_codes_as_the_english() -> None
         return re.findall(r"^\| (\d{3,4}) \| ([^|]+) \|", text, re.M)
     english = code_rows("platform.md")
     assert len(english) >= 25
-    assert code_rows("platform.zh-CN.md") == english
+    assert code_rows("zh/platform.md") == english
 
 
 def test_code_tables_link_each_code_and_show_its_remedy(docs_site: Path) -> None:
@@ -288,7 +288,7 @@ def test_file_names_in_code_font_are_links(docs_site: Path) -> None:
     assert re.search(r'<a class="smskit-file-link reference internal" href="docs/platform.html">'
                      r'<code[^>]*><span class="pre">docs/platform.md</span></code></a>', readme)
     zh = _edition_html(docs_site, "zh", "README.zh-CN.html")
-    assert 'class="smskit-file-link reference internal" href="docs/platform.zh-CN.html"' in zh
+    assert 'class="smskit-file-link reference internal" href="docs/zh/platform.html"' in zh
 
 
 def test_the_sandbox_page_shows_the_real_cli_output(docs_site: Path) -> None:

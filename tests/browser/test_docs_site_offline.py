@@ -45,7 +45,8 @@ TWINS = (("index.html", "zh/index.html"),
          ("README.html", "zh/README.zh-CN.html"),
          ("notebooks/04-error-codes.html", "zh/notebooks/zh/04-error-codes.html"),
          ("reference/error-codes.html", "zh/reference/error-codes.html"),
-         ("docs/platform.html", "zh/docs/platform.zh-CN.html"))
+         ("docs/platform.html", "zh/docs/zh/platform.html"),
+         ("docs/library.html", "zh/docs/zh/library.html"))
 
 #: Measured in the page: how wide the document is; every element inside the article whose
 #: content is wider than its box while the box clips it; and every element reaching past the
