@@ -168,16 +168,37 @@ def linked_across_editions(text: str, page: str, folder: str, homes: dict[str, s
     return MARKDOWN_LINK.sub(relink, text)
 
 
+def unlinked(text: str, page: str, omitted: set[str]) -> str:
+    """``text`` of ``page`` with each Markdown link to a page this build leaves out (a
+    trainers' page in a trainees' build) reduced to its text."""
+    def plain(found: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page),
+                                                   found[2].split("#")[0]))
+        return found[1] if target in omitted else found[0]
+    return MARKDOWN_LINK.sub(plain, text)
+
+
+def notebook_unlinked(raw: str, page: str, omitted: set[str]) -> str:
+    """A notebook's JSON with :func:`unlinked` applied to its markdown cells."""
+    notebook = json.loads(raw)
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            cell["source"] = unlinked(source, page, omitted)
+    return json.dumps(notebook, ensure_ascii=False)
+
+
 def retitled(text: str, title: str) -> str:
     """Markdown ``text`` with its first level-1 heading replaced by ``title``."""
     return re.sub(r"^# .*$", lambda _found: f"# {title}", text, count=1, flags=re.M)
 
 
 def stage(edition: Edition, staging: Path, root: Path = ROOT,
-          homes: dict[str, str] | None = None) -> Path:
+          homes: dict[str, str] | None = None, omitted: frozenset[str] = frozenset()) -> Path:
     """Copy the edition's pages under ``staging`` with their repository paths and write its
     index page; returns the staged source folder. ``homes`` (page -> edition folder, for
-    every edition) lets Markdown pages link to the other editions. A page the TOC gives a
+    every edition) lets Markdown pages link to the other editions; links to ``omitted``
+    pages (left out of this build) become plain text. A page the TOC gives a
     title gets it as its own first heading too (the Next link and search results show it)."""
     source = staging / (edition.folder or "_root")
     if source.exists():
@@ -193,7 +214,10 @@ def stage(edition: Edition, staging: Path, root: Path = ROOT,
                 text = linked_across_editions(text, page, edition.folder, homes)
             if page in titles:
                 text = retitled(text, titles[page])
-            target.write_text(text, encoding="utf-8")
+            target.write_text(unlinked(text, page, set(omitted)), encoding="utf-8")
+        elif page.endswith(".ipynb") and omitted:
+            raw = (root / page).read_text(encoding="utf-8")
+            target.write_text(notebook_unlinked(raw, page, set(omitted)), encoding="utf-8")
         else:
             shutil.copyfile(root / page, target)
     (source / INDEX_PAGE).write_text(index_page(edition), encoding="utf-8")
@@ -242,10 +266,10 @@ def site_data(edition: Edition, editions: tuple[Edition, ...]) -> dict[str, Any]
 
 
 def prepare(edition: Edition, editions: tuple[Edition, ...], staging: Path,
-            homes: dict[str, str]) -> Path:
+            homes: dict[str, str], omitted: frozenset[str]) -> Path:
     """Stage ``edition`` whole: its pages, the generated ones, the theme's words in its
     language and ``_site.json``."""
-    source = stage(edition, staging, homes=homes)
+    source = stage(edition, staging, homes=homes, omitted=omitted)
     generated = {name for section in edition.sections for name in section.generated}
     if generated:
         unknown = generated - set(docs_pages.write_pages(source, edition.lang))
@@ -272,12 +296,13 @@ def build(out: Path, *, staging: Path = STAGING, toc: Path = TOC,
         raise SystemExit(f"docs: {out} is not empty and holds no earlier build of the site; "
                          "choose another --out (it is replaced as a whole)")
     homes = {page: edition.folder for edition in editions for page in edition.pages}
+    omitted = frozenset(page for edition in load_toc(toc) for page in edition.pages) - set(homes)
     built = staging / "html"
     for folder in (built, out):
         if folder.exists():
             shutil.rmtree(folder)
     with concurrent.futures.ThreadPoolExecutor(len(editions)) as pool:
-        sources = list(pool.map(lambda e: prepare(e, editions, staging, homes), editions))
+        sources = list(pool.map(lambda e: prepare(e, editions, staging, homes, omitted), editions))
         runs = list(pool.map(lambda pair: sphinx(pair[0], pair[1], staging, built),
                              zip(editions, sources, strict=True)))
     for edition, done in zip(editions, runs, strict=True):

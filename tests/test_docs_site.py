@@ -239,6 +239,22 @@ def test_a_trainees_build_leaves_out_the_trainers_and_maintainers_pages() -> Non
     assert "docs/platform.md" in trainees and "README.zh-CN.md" in trainees
 
 
+def test_links_to_pages_a_build_leaves_out_become_text() -> None:
+    tool = docs_tool()
+    text = "See [the guide](docs/trainer-guide.md#day) and [the library](docs/library.md)."
+    assert tool.unlinked(text, "README.md", {"docs/trainer-guide.md"}) == (
+        "See the guide and [the library](docs/library.md).")
+    assert tool.unlinked("[up](../trainer-guide.md)", "docs/zh/x.md", {"docs/trainer-guide.md"}
+                         ) == "up"
+    notebook = json.dumps({"cells": [
+        {"cell_type": "markdown", "source": ["Answers: [E1](solutions/1-signing.ipynb)"]},
+        {"cell_type": "code", "source": ["'[E1](solutions/1-signing.ipynb)'"]}]})
+    cells = json.loads(tool.notebook_unlinked(notebook, "notebooks/exercises/1-signing.ipynb",
+                                              {"notebooks/exercises/solutions/1-signing.ipynb"}))
+    assert cells["cells"][0]["source"] == "Answers: E1"
+    assert cells["cells"][1]["source"] == ["'[E1](solutions/1-signing.ipynb)'"]
+
+
 def test_twins_share_a_path_but_for_the_edition_folder_or_suffix() -> None:
     tool = docs_tool()
     assert tool.twin_key("notebooks/zh/02-signature") == "notebooks/02-signature"
