@@ -65,6 +65,12 @@ TEXT: dict[str, dict[str, str]] = {
         "scenario.request": "request", "scenario.answer": "raw JSON answer (HTTP {status})",
         "scenario.assumption": "the sandbox's assumption, not stated by the platform",
         "snippets.title": "Signing and sending in six languages",
+        "snippets.rule": "The rule (the endpoint's page): `signature = "
+                         "HEX(SHA256(phone + codeType + random + ts + userDomainSecret))`: the "
+                         "five values as text, joined in this order with no separator, SHA-256, "
+                         "lowercase hex. `random` is 16 letters and digits, `ts` the time in "
+                         "milliseconds (within 10 minutes of the server's). Every parameter goes "
+                         "in the query string of a `POST` with an empty body.",
         "snippets.intro": "The reference implementations in `smskit/data/snippets/`, standard "
                           "library only; `tests/test_snippets.py` runs each with its real "
                           "toolchain against the sandbox. Each reads `SMSKIT_BASE_URL`, "
@@ -125,6 +131,11 @@ TEXT: dict[str, dict[str, str]] = {
         "scenario.request": "请求", "scenario.answer": "原始 JSON 应答（HTTP {status}）",
         "scenario.assumption": "沙箱的假设，平台未说明",
         "snippets.title": "六种语言的签名与发送",
+        "snippets.rule": "规则（本接口的文档页）：`signature = "
+                         "HEX(SHA256(phone + codeType + random + ts + userDomainSecret))`："
+                         "五个值按文本、按此顺序无分隔符拼接，计算 SHA-256，写成小写十六进制。"
+                         "`random`（随机数）是 16 个字母和数字，`ts` 是毫秒时间戳（与服务器时间相差"
+                         "不超过 10 分钟）。所有参数都放在 `POST` 请求的查询字符串中，请求体为空。",
         "snippets.intro": "`smskit/data/snippets/` 中的参考实现，只用标准库；"
                           "`tests/test_snippets.py` "
                           "用各自真实的工具链对沙箱运行每一个。每个都从环境变量读取 "
@@ -273,7 +284,8 @@ def snippets_page(lang: str) -> str:
     index = json.loads((data_folder() / "snippets" / "index.json").read_text(encoding="utf-8"))
     lexers = {"java": "java", "go": "go", "node": "javascript", "shell": "bash",
               "python": "python", "php": "php"}
-    parts = [f"# {text(lang, 'snippets.title')}\n", text(lang, "snippets.intro") + "\n"]
+    parts = [f"# {text(lang, 'snippets.title')}\n", text(lang, "snippets.rule") + "\n",
+             text(lang, "snippets.intro") + "\n"]
     for row in index["snippets"]:
         source = (data_folder() / "snippets" / row["file"]).read_text(encoding="utf-8")
         fence = "`" * max(4, 1 + max((len(m) for m in re.findall(r"`+", source)), default=0))
