@@ -124,8 +124,8 @@ def load_toc(toc: Path = TOC, root: Path = ROOT,
             trainers = section.get("audience") == "trainers"
             if trainers and audience == "trainees":
                 continue
-            titles = tuple((entry["page"], entry["title"]) for entry in entries
-                           if "title" in entry and entry["page"] in pages)
+            titles = tuple((page, entry["title"]) for entry in entries if "title" in entry
+                           for page in matching(entry["page"], root) if page in pages)
             generated = tuple(section.get("generated", ()))
             if pages or generated:
                 sections.append(Section(section["caption"], pages, titles, generated,
