@@ -9,6 +9,7 @@ tests/browser/test_docs_site_offline.py reads it in headless Chromium.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -17,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+import smskit
+from smskit._data import load_json
 from tests.fixtures.docs_site import docs_tool, worked_example_signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +33,7 @@ def _published_sources() -> list[str]:
     notebooks = [p for p in (ROOT / "notebooks").rglob("*.ipynb")
                  if not any(part.startswith(".") for part in p.relative_to(ROOT).parts)]
     pages = [*(ROOT / "docs").rglob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md",
-             ROOT / "hub" / "README.md"]
+             ROOT / "hub" / "README.md", *ROOT.glob("CHANGELOG*.md")]
     return sorted(p.relative_to(ROOT).as_posix() for p in [*notebooks, *pages])
 
 
@@ -195,6 +198,10 @@ def test_widgets_show_their_snapshot_not_a_repr(docs_site: Path) -> None:
     codes = _html(docs_site, "notebooks/04-error-codes.ipynb")
     assert '<div class="smskit-code-detail" data-code="5058"' in codes
     assert "ErrorCodeBrowser(category=" not in codes
+    for backend in (_html(docs_site, "notebooks/07-your-backend.ipynb"),
+                    (docs_site / "zh/notebooks/zh/07-your-backend.html").read_text("utf-8")):
+        assert "SignatureNote(" not in backend
+        assert "'mistakeId': 'secret-whitespace'" in backend
 
 
 def _sandbox_secrets() -> list[str]:
@@ -209,3 +216,121 @@ def test_no_sandbox_secret_is_on_the_site(docs_site: Path) -> None:
         if path.is_file():
             text = path.read_bytes().decode("utf-8", errors="replace")
             assert not [secret for secret in secrets if secret in text], path
+
+
+# -- the reader's site (issue 22) ----------------------------------------------------------
+
+
+def _edition_html(docs_site: Path, edition: str, page: str) -> str:
+    return (docs_site / edition / page).read_text(encoding="utf-8")
+
+
+def test_a_trainees_build_leaves_out_the_trainers_and_maintainers_pages() -> None:
+    trainers_only = {"docs/trainer-guide.md", "docs/testing-notebooks.md",
+                     "notebooks/trainer-dashboard.ipynb", "notebooks/zh/trainer-dashboard.ipynb"}
+    trainers_only |= {p.relative_to(ROOT).as_posix()
+                      for p in (ROOT / "notebooks/exercises/solutions").glob("*.ipynb")}
+    everyone = {page for edition in docs_tool().load_toc() for page in edition.pages}
+    trainees = {page for edition in docs_tool().load_toc(audience="trainees")
+                for page in edition.pages}
+    assert trainers_only <= everyone
+    assert not trainers_only & trainees
+    assert "notebooks/exercises/1-signing.ipynb" in trainees
+    assert "docs/platform.md" in trainees and "README.zh-CN.md" in trainees
+
+
+def test_links_to_pages_a_build_leaves_out_become_text() -> None:
+    tool = docs_tool()
+    text = "See [the guide](docs/trainer-guide.md#day) and [the library](docs/library.md)."
+    assert tool.unlinked(text, "README.md", {"docs/trainer-guide.md"}) == (
+        "See the guide and [the library](docs/library.md).")
+    assert tool.unlinked("[up](../trainer-guide.md)", "docs/zh/library.md",
+                         {"docs/trainer-guide.md"}) == "up"
+    notebook = json.dumps({"cells": [
+        {"cell_type": "markdown", "source": ["Answers: [E1](solutions/1-signing.ipynb)"]},
+        {"cell_type": "code", "source": ["'[E1](solutions/1-signing.ipynb)'"]}]})
+    cells = json.loads(tool.notebook_unlinked(notebook, "notebooks/exercises/1-signing.ipynb",
+                                              {"notebooks/exercises/solutions/1-signing.ipynb"}))
+    assert cells["cells"][0]["source"] == "Answers: E1"
+    assert cells["cells"][1]["source"] == ["'[E1](solutions/1-signing.ipynb)'"]
+
+
+def test_twins_share_a_path_but_for_the_edition_folder_or_suffix() -> None:
+    tool = docs_tool()
+    assert tool.twin_key("notebooks/zh/02-signature") == "notebooks/02-signature"
+    assert tool.twin_key("README.zh-CN") == "README"
+    assert tool.twin_key("docs/platform.zh-CN") == "docs/platform"
+    assert tool.twin_key("docs/zh/trainer-guide") == "docs/trainer-guide"
+    assert tool.twin_key("notebooks/02-signature") == "notebooks/02-signature"
+    english, chinese = tool.load_toc()
+    twins = tool.site_data(english, (english, chinese))["twins"]
+    assert twins["notebooks/02-signature"] == "zh/notebooks/zh/02-signature.html"
+    assert twins["reference/error-codes"] == "zh/reference/error-codes.html"
+    # a page with no Chinese twin (yet) leads to the Chinese edition's first page
+    assert twins["docs/testing-notebooks"] == "zh/index.html"
+    back = tool.site_data(chinese, (english, chinese))["twins"]
+    assert back["README.zh-CN"] == "../README.html"
+    assert back["notebooks/zh/04-error-codes"] == "../notebooks/04-error-codes.html"
+
+
+def test_the_chinese_platform_facts_list_the_same_codes_as_the_english() -> None:
+    def code_rows(name: str) -> list[str]:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        return re.findall(r"^\| (\d{3,4}) \| ([^|]+) \|", text, re.M)
+    english = code_rows("docs/platform.md")
+    assert len(english) >= 25
+    assert code_rows("docs/zh/platform.md") == english
+
+
+def test_code_tables_link_each_code_and_show_its_remedy(docs_site: Path) -> None:
+    codes = load_json("error_codes.json")["codes"]
+    remedy_5058 = next(entry["remedy"] for entry in codes if entry["code"] == 5058)
+    catalogue = _html(docs_site, "notebooks/04-error-codes.ipynb")
+    table = re.search(r'<table id="T_smskit-catalogue">.*?</table>', catalogue, re.S)
+    assert table is not None
+    assert ('<a class="smskit-code-link" href="../reference/error-codes.html#5058">5058</a>'
+            in table[0])
+    assert '<th class="smskit-remedy-head">remedy</th>' in table[0]
+    assert html.escape(remedy_5058) in table[0]
+    # pandas' index-name row is merged into the header: no header row of blanks
+    assert '<th class="blank col0" >&nbsp;</th>' not in table[0]
+    assert '<th class="index_name level0">code</th>' in table[0]
+    zh_table = _edition_html(docs_site, "zh", "notebooks/zh/04-error-codes.html")
+    assert '<th class="smskit-remedy-head">处理办法</th>' in zh_table
+
+
+def test_file_names_in_code_font_are_links(docs_site: Path) -> None:
+    readme = _html(docs_site, "README.md")
+    assert re.search(r'<a class="smskit-file-link reference internal" href="docs/platform.html">'
+                     r'<code[^>]*><span class="pre">docs/platform.md</span></code></a>', readme)
+    zh = _edition_html(docs_site, "zh", "README.zh-CN.html")
+    assert 'class="smskit-file-link reference internal" href="docs/zh/platform.html"' in zh
+
+
+def test_the_sandbox_page_shows_the_real_cli_output(docs_site: Path) -> None:
+    page = _edition_html(docs_site, "", "reference/sandbox-cli.html")
+    assert "smskit sandbox: serving http://127.0.0.1:8765" in page
+    assert "its secret   sandbox-only, not printed: it is in ~/smskit/" in page
+    assert re.search(r"sandbox-demo +13800138000 +delivered +200 delivered|"
+                     r"13800138000 +\S+ +200 delivered", page)
+    assert re.search(r"5420 signature +secret-whitespace", page)
+    assert "smskit sandbox: stopped" in page
+    zh = _edition_html(docs_site, "zh", "reference/sandbox-cli.html")
+    assert "smskit sandbox：服务地址 http://127.0.0.1:8765" in zh
+
+
+def test_copy_buttons_tabs_version_and_lookup_ship_with_the_site(docs_site: Path) -> None:
+    for edition in ("", "zh"):
+        static = docs_site / edition / "_static"
+        assert (static / "clipboard.min.js").is_file()
+        lookup = (static / "smskit-lookup-data.js").read_text(encoding="utf-8")
+        assert '"target": "reference/error-codes.html#5420"' in lookup
+        assert '"target": "reference/glossary.html#term-signature"' in lookup
+        page = _edition_html(docs_site, edition, "reference/signing-snippets.html")
+        assert page.count('class="tab-label"') == 6
+        assert f"smskit {smskit.__version__}</title>" in _edition_html(docs_site, edition,
+                                                                       "index.html")
+    zh_index = _edition_html(docs_site, "zh", "index.html")
+    for word in ("下一页", "回到顶部", "由 Sphinx 和 Furo 构建"):
+        assert word in zh_index
+    assert "Back to top" not in zh_index and "Made with" not in zh_index
