@@ -203,7 +203,9 @@ def test_digit_text_longer_than_an_int64_is_refused_not_crashed(field: str) -> N
     (999_999_999_999, None), (1_000_000_000_000, "1000000000000"),
     (9_999_999_999_999, "9999999999999"), (10_000_000_000_000, None),
 ])
-def test_ts_is_signed_only_with_exactly_13_digits_on_both_edges(ts: int, signed: str | None) -> None:
+def test_ts_is_signed_only_with_exactly_13_digits_on_both_edges(
+    ts: int, signed: str | None
+) -> None:
     if signed is None:
         with pytest.raises(InputError) as raised:
             sign(**{**FIELDS, "ts": ts})

@@ -162,7 +162,8 @@ def _variants(node: ast.AST, parent: ast.AST | None) -> list[tuple[ast.AST, str]
             new = copy.deepcopy(node)
             new.test = ast.Constant(value)
             out.append((new, ast.unparse(new)))
-    elif isinstance(node, ast.keyword) and node.arg and isinstance(node.value, ast.Name | ast.Attribute):
+    elif isinstance(node, ast.keyword) and node.arg \
+            and isinstance(node.value, ast.Name | ast.Attribute):
         new = copy.deepcopy(node)
         new.value = ast.Constant(None)
         out.append((new, ast.unparse(new)))
@@ -209,7 +210,7 @@ def mutants(module_name: str) -> list[Mutant]:
         else:
             try:
                 before = ast.get_source_segment(source, node) or ast.unparse(node)
-            except Exception:  # noqa: BLE001 - nodes without a position
+            except Exception:
                 before = ast.unparse(node)
         for variant, (_, after) in enumerate(_variants(node, parents.get(id(node)))):
             text = f"{short} | {scopes[id(node)]} | {_one_line(before)} -> {_one_line(after)}"
@@ -336,6 +337,54 @@ def _prepare(module_name: str, tests: list[str]) -> None:
     hypothesis.settings.load_profile("mutation")
 
 
+class _Coverage:
+    """A pytest plugin: which tests call each function of the module (its scope's name)."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.current: str | None = None
+        self.calls: dict[str, set[str]] = {}
+
+    def _profile(self, frame: types.FrameType, event: str, _arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename == self.filename and self.current:
+            qualname = frame.f_code.co_qualname.split(".<locals>", 1)[0]
+            self.calls.setdefault(qualname, set()).add(self.current)
+
+    def pytest_runtest_protocol(self, item: Any) -> None:
+        import threading
+
+        self.current = item.nodeid
+        sys.setprofile(self._profile)
+        threading.setprofile(self._profile)
+
+    def pytest_runtest_logfinish(self) -> None:
+        self.current = None
+
+
+def _coverage(module_name: str, tests: list[str]) -> dict[str, list[str]]:
+    """scope -> the test ids that call it, measured once in a forked child."""
+    out = HERE / f".coverage-{os.getpid()}.json"
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            import pytest
+
+            plugin = _Coverage(_file(module_name))
+            with contextlib.redirect_stdout(io.StringIO()):
+                code = int(pytest.main(_pytest_args(tests), plugins=[plugin]))
+            out.write_text(json.dumps({k: sorted(v) for k, v in plugin.calls.items()}))
+        finally:
+            os._exit(code)
+    code, _ = _wait(pid, 1200)
+    if code != 0 or not out.exists():
+        raise SystemExit(f"mutate: {module_name}'s tests fail without any mutant "
+                         f"(pytest exit {code}): {' '.join(tests)}")
+    calls: dict[str, list[str]] = json.loads(out.read_text())
+    out.unlink()
+    return calls
+
+
 def _run_child(module_name: str, tests: list[str], mutant: Mutant | None) -> int:
     """Fork; the child applies the mutant and runs the tests. Returns the child's pid."""
     pid = os.fork()
@@ -351,7 +400,7 @@ def _run_child(module_name: str, tests: list[str], mutant: Mutant | None) -> int
         import pytest
 
         code = int(pytest.main(_pytest_args(tests)))
-    except BaseException:  # noqa: BLE001 - a mutant that breaks even the set-up is killed
+    except BaseException:
         code = 3
     finally:
         os._exit(code)
@@ -376,16 +425,20 @@ def run_module(module_name: str, tests: list[str], *, sample: int, equivalents: 
     all_mutants = mutants(module_name)
     chosen = all_mutants[::sample]
     _prepare(module_name, tests)
-    code, baseline_s = _wait(_run_child(module_name, tests, None), 600)
-    if code != 0:
-        raise SystemExit(f"mutate: {module_name}'s tests fail without any mutant "
-                         f"(pytest exit {code}): {' '.join(tests)}")
-    limit = max(10.0, baseline_s * 3 + 5)
+    started = time.monotonic()
+    calls = _coverage(module_name, tests)
+    baseline_s = time.monotonic() - started
+    limit = max(20.0, baseline_s * 3 + 10)
     survivors: list[str] = []
     killed = equivalent = 0
     started = time.monotonic()
     for number, mutant in enumerate(chosen, 1):
-        code, _ = _wait(_run_child(module_name, tests, mutant), limit)
+        # Only the tests that call the mutated function (all of them for a module constant);
+        # a function no test calls survives without a run.
+        selected = tests if mutant.scope.startswith("<module>.") else calls.get(mutant.scope, [])
+        code = 0
+        if selected:
+            code, _ = _wait(_run_child(module_name, selected, mutant), limit)
         if code == 0 and mutant.key in equivalents:
             equivalent += 1
         elif code == 0:
