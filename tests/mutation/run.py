@@ -344,6 +344,7 @@ class _Coverage:
         self.filename = filename
         self.current: str | None = None
         self.calls: dict[str, set[str]] = {}
+        self.durations: dict[str, float] = {}
 
     def _profile(self, frame: types.FrameType, event: str, _arg: object) -> None:
         if event == "call" and frame.f_code.co_filename == self.filename and self.current:
@@ -356,6 +357,9 @@ class _Coverage:
         self.current = item.nodeid
         sys.setprofile(self._profile)
         threading.setprofile(self._profile)
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.durations[report.nodeid] = self.durations.get(report.nodeid, 0) + report.duration
 
     def pytest_runtest_logfinish(self) -> None:
         self.current = None
@@ -373,7 +377,10 @@ def _coverage(module_name: str, tests: list[str]) -> dict[str, list[str]]:
             plugin = _Coverage(_file(module_name))
             with contextlib.redirect_stdout(io.StringIO()):
                 code = int(pytest.main(_pytest_args(tests), plugins=[plugin]))
-            out.write_text(json.dumps({k: sorted(v) for k, v in plugin.calls.items()}))
+            fastest_first = {  # with -x, a mutant's run ends at its first failing test
+                scope: sorted(ids, key=lambda i: (plugin.durations.get(i, 0), i))
+                for scope, ids in plugin.calls.items()}
+            out.write_text(json.dumps(fastest_first))
         finally:
             os._exit(code)
     code, _ = _wait(pid, 1200)
