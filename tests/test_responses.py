@@ -98,7 +98,10 @@ def test_page_template_code_zero_is_success_but_recorded_and_warned(
     assert result.ok and result.template_code and result.code == 0
     assert result.data == {} and result.ext_msg == ""
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "code 0" in warnings[0].getMessage()
+    assert len(warnings) == 1 and warnings[0].name == "smskit.client"
+    assert warnings[0].getMessage() == (
+        "the server answered the page template's code 0 instead of the documented 200; treated "
+        "as success (see smskit.responses)")
 
 
 def test_documented_success_logs_no_warning(caplog: pytest.LogCaptureFixture) -> None:
@@ -487,7 +490,9 @@ def test_a_success_envelope_by_status(status: int, outcome: str) -> None:
         assert interpret(raw(envelope(200), status)).http_status == status
         return
     with pytest.raises(ResponseFormatError) as caught:
-        interpret(raw(envelope(200), status, headers={"Location": "https://x.example/"}))
+        interpret(raw(envelope(200), status, headers={"Location": "https://x.example/"}),
+                  request=REQUEST)
+    assert caught.value.request is REQUEST and caught.value.http_status == status
     assert caught.value.reason == {
         "contradictory": f"success code 200 under HTTP status {status}: contradictory",
         "redirect": "redirected to https://x.example/; check the base URL (scheme, host, path)",
