@@ -541,6 +541,8 @@ def test_a_byte_order_mark_before_the_envelope_is_accepted() -> None:
 @pytest.mark.parametrize(("body", "shown"), [
     ("a" * 200, "a" * 200), ("a" * 201, "a" * 200 + "…"), ("错" * 200, "错" * 200),
     ("错" * 201, "错" * 200 + "…"),
+    ("😀" * 200, "😀" * 200),  # 800 bytes: all of it
+    ("😀" * 200 + "a", "😀" * 200 + "…"),  # 801 bytes: only 800 are read, so it is cut
 ])
 def test_an_excerpt_is_cut_only_past_200_characters(body: str, shown: str) -> None:
     with pytest.raises(ResponseFormatError) as caught:
@@ -553,3 +555,10 @@ def test_a_raw_response_without_a_local_clock_has_no_skew() -> None:
     assert response.clock_skew_ms is None
     assert response.server_date == SERVER_DATE
     assert raw(envelope(200)).server_date is None
+
+
+def test_error_for_a_success_code_is_the_base_error_with_the_success_entry() -> None:
+    error = error_for(Envelope(200, "", None, None), http_status=200)
+    assert type(error) is ApiError
+    assert error.entry is not None and error.entry.code == 200
+    assert error.msg_en == "SMS verification code sent"
