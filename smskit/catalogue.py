@@ -1,6 +1,6 @@
-"""The error-code catalogue: every code this endpoint can answer, read from ``data/``.
+"""The error-code catalogue: every code this endpoint can answer, read from ``smskit/data/``.
 
-Plain dataclasses, no pandas: ``import smskit`` stays light (tables: :mod:`smskit.frames`).
+Plain dataclasses, no pandas, so ``import smskit`` stays light (tables: ``teaching.frames``).
 Our explanations exist in English (``cause``) and Chinese (``cause_zh``); the ``*_in(lang)``
 methods pick the edition of the kit's current language (:mod:`smskit.i18n`).
 """
@@ -42,10 +42,6 @@ class ErrorCode:
     @property
     def is_success(self) -> bool:
         return self.code == PlatformCode.SUCCESS
-
-    def message_in(self, lang: str | None = None) -> str:
-        """The message in ``lang`` (default: the kit's language): Chinese is the platform's own."""
-        return i18n.pick(en=self.en, zh=self.zh, lang=lang)
 
     def cause_in(self, lang: str | None = None) -> str:
         """The cause in ``lang`` (default: the kit's language)."""

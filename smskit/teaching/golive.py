@@ -18,9 +18,6 @@ from smskit.platform_codes import PlatformCode as Code
 #: The phone that receives a real SMS when the going-live notebook sends one. Opt-in: without
 #: it no SMS is sent even when credentials are present.
 TEST_PHONE_VAR = "SMSKIT_TEST_PHONE"
-#: The variables :meth:`smskit.client.SmsClient.from_env` reads, in that order.
-CREDENTIAL_VARS = (environment.BASE_URL_VAR, environment.USER_DOMAIN_VAR,
-                   environment.SECRET_VAR)
 
 
 @dataclass(frozen=True)
@@ -102,7 +99,7 @@ def _describe_base_url(value: str | None) -> str:
 class ChecklistItem:
     """One thing to get right before going live, in the kit's language when read."""
 
-    #: Its key in ``data/messages.json`` (``golive.checklist.<key>.title``, ``.why``, ``.how``).
+    #: Its key in ``smskit/data/messages.json`` (``golive.checklist.<key>.title``, ``.why``…).
     key: str
     #: Values of the texts' placeholders (the platform's codes).
     values: tuple[tuple[str, object], ...] = ()
