@@ -6,7 +6,7 @@
 
 Sections: signing, import, sandbox, widgets, notebooks, doctor, classroom, keystroke (a real
 browser), docs, hub (a real JupyterHub), setup (fresh clones set up with uv and with pip:
-several minutes).
+several minutes), mutation (the last `./kit mutate` run's saved scores, not re-run).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ SECTIONS = {
     "keystroke": "benchmarks.bench_keystroke",
     "setup": "benchmarks.bench_setup",
     "docs": "benchmarks.bench_docs",
+    "mutation": "benchmarks.bench_mutation",
 }
 
 

@@ -489,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     config: dict[str, dict[str, Any]] = json.loads(MODULES.read_text(encoding="utf-8"))
     names = args.modules or list(config)
     unknown = [name for name in names if name not in config]
-    if unknown:
+    if unknown and not args.list:
         parser.error(f"not in {MODULES.relative_to(ROOT)}: {', '.join(unknown)}")
     if args.list:
         for name in names:
