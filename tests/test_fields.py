@@ -48,6 +48,10 @@ def test_code_type_accepted_as_an_int(value: object, number: int) -> None:
     ("password_reset", f"{CT}, given as digits 0-9",
      "'password_reset' is code type 1: pass 1 or CodeType.PASSWORD_RESET"),
     ("登录", f"{CT}, given as digits 0-9", "'登录' is code type 2: pass 2 or CodeType.LOGIN"),
+    ("cancel_account", f"{CT}, given as digits 0-9",  # by its name: its English differs
+     "'cancel_account' is code type 4: pass 4 or CodeType.CANCEL_ACCOUNT"),
+    ("Cancel Account", f"{CT}, given as digits 0-9",
+     "'Cancel Account' is code type 4: pass 4 or CodeType.CANCEL_ACCOUNT"),
     ("9" * 20, f"{CT}; 20 digits is more than an int64 holds (19)", None),
     ([1], f"{CT}, not list", None), (b"3", f"{CT}, not bytes", None),
 ], ids=repr)
