@@ -499,7 +499,6 @@ def main(argv: list[str] | None = None) -> int:
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
     equivalents = load_equivalents()
-    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     for name in names:
         print(f"mutate: {name} with {' '.join(config[name]['tests'])}", flush=True)
         pid = os.fork()  # each module in its own process: a clean import state
@@ -516,6 +515,8 @@ def main(argv: list[str] | None = None) -> int:
         record = json.loads(part.read_text())
         part.unlink()
         record["aim_percent"] = config[name]["aim"]
+        # Re-read: another run (of other modules) may have saved its results meanwhile.
+        results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
         results[name] = record
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                            encoding="utf-8")
