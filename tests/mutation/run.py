@@ -316,25 +316,8 @@ def _live_functions(module: types.ModuleType, qualname: str) -> Iterator[types.F
 # --- running --------------------------------------------------------------------------------
 
 def _pytest_args(tests: list[str]) -> list[str]:
-    return ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:nbval", "-o", "addopts=",
-            "--no-header", "--timeout=60", *tests]
-
-
-def _prepare(module_name: str, tests: list[str]) -> None:
-    """Import the module and its tests once, in the parent, so each fork starts warm."""
-    import pytest
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main(["--collect-only", *_pytest_args(tests)])
-    importlib.import_module(module_name)
-    import hypothesis  # after pytest's start: its plugin must be imported by pytest
-
-    # Repeatable draws and no example database: a mutant's failing example must not be
-    # replayed against the next mutant.
-    hypothesis.settings.register_profile(
-        "mutation", database=None, derandomize=True, deadline=None,
-        suppress_health_check=list(hypothesis.HealthCheck))
-    hypothesis.settings.load_profile("mutation")
+    return ["-q", "-s", "-p", "no:cacheprovider", "-p", "no:nbval", "-o", "addopts=", "--no-header",
+            "--timeout=60", *tests]
 
 
 class _Coverage:
@@ -365,35 +348,32 @@ class _Coverage:
         self.current = None
 
 
-def _coverage(module_name: str, tests: list[str]) -> dict[str, list[str]]:
-    """scope -> the test ids that call it, measured once in a forked child."""
-    out = HERE / f".coverage-{os.getpid()}.json"
-    pid = os.fork()
-    if pid == 0:
-        code = 3
-        try:
-            import pytest
+class _Failures:
+    """A pytest plugin: did any phase of any test fail?"""
 
-            plugin = _Coverage(_file(module_name))
-            with contextlib.redirect_stdout(io.StringIO()):
-                code = int(pytest.main(_pytest_args(tests), plugins=[plugin]))
-            fastest_first = {  # with -x, a mutant's run ends at its first failing test
-                scope: sorted(ids, key=lambda i: (plugin.durations.get(i, 0), i))
-                for scope, ids in plugin.calls.items()}
-            out.write_text(json.dumps(fastest_first))
-        finally:
-            os._exit(code)
-    code, _ = _wait(pid, 1200)
-    if code != 0 or not out.exists():
-        raise SystemExit(f"mutate: {module_name}'s tests fail without any mutant "
-                         f"(pytest exit {code}): {' '.join(tests)}")
-    calls: dict[str, list[str]] = json.loads(out.read_text())
-    out.unlink()
-    return calls
+    def __init__(self) -> None:
+        self.failed = False
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.failed:
+            self.failed = True
 
 
-def _run_child(module_name: str, tests: list[str], mutant: Mutant | None) -> int:
-    """Fork; the child applies the mutant and runs the tests. Returns the child's pid."""
+def _run_items(session: Any, items: list[Any], *, stop_at_first_failure: bool) -> bool:
+    """Run ``items`` with pytest's own protocol in this process; True if any failed."""
+    failures = _Failures()
+    session.config.pluginmanager.register(failures)
+    for index, item in enumerate(items):
+        nextitem = items[index + 1] if index + 1 < len(items) else None
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+        if failures.failed and stop_at_first_failure:
+            break
+    return failures.failed
+
+
+def _in_child(work: Any) -> int:
+    """Fork; the child runs ``work()`` (its result is the exit code) with its output
+    discarded. Returns the child's pid."""
     pid = os.fork()
     if pid:
         return pid
@@ -402,12 +382,8 @@ def _run_child(module_name: str, tests: list[str], mutant: Mutant | None) -> int
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
-        if mutant is not None:
-            apply(module_name, mutant)
-        import pytest
-
-        code = int(pytest.main(_pytest_args(tests)))
-    except BaseException:
+        code = int(work())
+    except BaseException:  # a mutant that breaks even the set-up is killed
         code = 3
     finally:
         os._exit(code)
@@ -426,50 +402,110 @@ def _wait(pid: int, limit_s: float) -> tuple[int | None, float]:
         time.sleep(0.01)
 
 
+class _MutationLoop:
+    """A pytest plugin replacing the test loop: the tests are collected once, then each
+    mutant runs in a forked child against the tests that call the mutated function."""
+
+    def __init__(self, module_name: str, chosen: list[Mutant], equivalents: dict[str, str],
+                 echo: bool) -> None:
+        self.module_name = module_name
+        self.chosen = chosen
+        self.equivalents = equivalents
+        self.echo = echo
+        self.record: dict[str, Any] = {}
+
+    def pytest_runtestloop(self, session: Any) -> bool:
+        import hypothesis
+
+        # Repeatable draws and no example database: a mutant's failing example must not be
+        # replayed against the next mutant.
+        hypothesis.settings.register_profile(
+            "mutation", database=None, derandomize=True, deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck))
+        hypothesis.settings.load_profile("mutation")
+        importlib.import_module(self.module_name)
+        items = list(session.items)
+        by_id = {item.nodeid: item for item in items}
+        started = time.monotonic()
+        calls = self._coverage(session, items)
+        baseline_s = time.monotonic() - started
+        limit = max(20.0, baseline_s * 3 + 10)
+        survivors: list[str] = []
+        killed = equivalent = 0
+        started = time.monotonic()
+        for number, mutant in enumerate(self.chosen, 1):
+            # Only the tests that call the mutated function, fastest first (all of them for
+            # a module constant); a function no test calls survives without a run.
+            ids = [item.nodeid for item in items] if mutant.scope.startswith("<module>.") \
+                else calls.get(mutant.scope, [])
+            selected = [by_id[i] for i in ids]
+            code = 0
+            if selected:
+                code, _ = _wait(_in_child(lambda m=mutant, s=selected: self._run_mutant(
+                    session, m, s)), limit)
+            if code == 0 and mutant.key in self.equivalents:
+                equivalent += 1
+            elif code == 0:
+                survivors.append(f"line {mutant.line}: {mutant.key}")
+                if self.echo:
+                    print(f"  survived  line {mutant.line}: {mutant.key}", flush=True,
+                          file=sys.__stdout__)
+            else:
+                killed += 1
+            if self.echo and number % 25 == 0:
+                print(f"  {self.module_name}: {number}/{len(self.chosen)}", flush=True,
+                      file=sys.__stdout__)
+        chosen = len(self.chosen)
+        self.record = {
+            "mutants": chosen, "killed": killed, "equivalents": equivalent,
+            "survived": len(survivors),
+            "score_percent": round(100 * (killed + equivalent) / chosen, 1) if chosen else 100.0,
+            "baseline_tests_s": round(baseline_s, 2),
+            "run_s": round(time.monotonic() - started, 1), "survivors": survivors,
+        }
+        return True
+
+    def _run_mutant(self, session: Any, mutant: Mutant, items: list[Any]) -> int:
+        apply(self.module_name, mutant)
+        return 1 if _run_items(session, items, stop_at_first_failure=True) else 0
+
+    def _coverage(self, session: Any, items: list[Any]) -> dict[str, list[str]]:
+        """scope -> the test ids that call it, measured once (unmutated) in a child."""
+        out = HERE / f".coverage-{os.getpid()}.json"
+
+        def measure() -> int:
+            plugin = _Coverage(_file(self.module_name))
+            session.config.pluginmanager.register(plugin)
+            failed = _run_items(session, items, stop_at_first_failure=False)
+            fastest_first = {  # a mutant's run ends at its first failing test
+                scope: sorted(ids, key=lambda i: (plugin.durations.get(i, 0), i))
+                for scope, ids in plugin.calls.items()}
+            out.write_text(json.dumps(fastest_first))
+            return 1 if failed else 0
+
+        code, _ = _wait(_in_child(measure), 1800)
+        if code != 0 or not out.exists():
+            raise SystemExit(f"mutate: {self.module_name}'s tests fail without any mutant "
+                             f"(exit {code}): run them with pytest to see why")
+        calls: dict[str, list[str]] = json.loads(out.read_text())
+        out.unlink()
+        return calls
+
+
 def run_module(module_name: str, tests: list[str], *, sample: int, equivalents: dict[str, str],
                echo: bool) -> dict[str, Any]:
     """Run every (or every ``sample``-th) mutant of the module; the module's result record."""
+    import pytest
+
     all_mutants = mutants(module_name)
-    chosen = all_mutants[::sample]
-    _prepare(module_name, tests)
-    started = time.monotonic()
-    calls = _coverage(module_name, tests)
-    baseline_s = time.monotonic() - started
-    limit = max(20.0, baseline_s * 3 + 10)
-    survivors: list[str] = []
-    killed = equivalent = 0
-    started = time.monotonic()
-    for number, mutant in enumerate(chosen, 1):
-        # Only the tests that call the mutated function (all of them for a module constant);
-        # a function no test calls survives without a run.
-        selected = tests if mutant.scope.startswith("<module>.") else calls.get(mutant.scope, [])
-        code = 0
-        if selected:
-            code, _ = _wait(_run_child(module_name, selected, mutant), limit)
-        if code == 0 and mutant.key in equivalents:
-            equivalent += 1
-        elif code == 0:
-            survivors.append(f"line {mutant.line}: {mutant.key}")
-            if echo:
-                print(f"  survived  line {mutant.line}: {mutant.key}", flush=True)
-        else:
-            killed += 1
-        if echo and number % 25 == 0:
-            print(f"  {module_name}: {number}/{len(chosen)}", flush=True)
-    scored = killed + equivalent
+    loop = _MutationLoop(module_name, all_mutants[::sample], equivalents, echo)
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(_pytest_args(tests), plugins=[loop])
+    if not loop.record:
+        raise SystemExit(f"mutate: {module_name}: the tests could not be collected")
     return {
-        "module": module_name,
-        "tests": tests,
-        "mutants_in_module": len(all_mutants),
-        "sample_every": sample,
-        "mutants": len(chosen),
-        "killed": killed,
-        "equivalents": equivalent,
-        "survived": len(survivors),
-        "score_percent": round(100 * scored / len(chosen), 1) if chosen else 100.0,
-        "baseline_tests_s": round(baseline_s, 2),
-        "run_s": round(time.monotonic() - started, 1),
-        "survivors": survivors,
+        "module": module_name, "tests": tests, "mutants_in_module": len(all_mutants),
+        "sample_every": sample, **loop.record,
         "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
