@@ -128,12 +128,15 @@ PAGE_QUERY = ("codeType=2&internationalCode=86&phone=13912345678&random=Ab3dEf6h
               "&signature={signature}&ts=1764300000000&userDomain=demo-domain")
 
 
-@pytest.mark.parametrize("base_url", ["https://iot.example", "https://iot.example/",
-                                      "https://iot.example//"])
-def test_the_url_joins_base_path_and_query_with_one_slash(base_url: str) -> None:
+@pytest.mark.parametrize(("base_url", "joined"), [
+    ("https://iot.example", "https://iot.example"), ("https://iot.example/", "https://iot.example"),
+    ("https://iot.example//", "https://iot.example"),
+    ("https://iot.example/apiX/", "https://iot.example/apiX"),  # only slashes are stripped
+])
+def test_the_url_joins_base_path_and_query_with_one_slash(base_url: str, joined: str) -> None:
     request = make()
     assert request.url(base_url) == (
-        "https://iot.example/v2/sms/enduserapi/v2/sendPhoneSmsCode?"
+        f"{joined}/v2/sms/enduserapi/v2/sendPhoneSmsCode?"
         + PAGE_QUERY.format(signature=request.signature))
 
 
@@ -148,6 +151,13 @@ def test_build_request_refuses_naming_every_bad_field() -> None:
     with pytest.raises(InputError) as raised:
         make(phone="1391234567a", random="short")
     assert raised.value.fields == ("phone", "random")
+
+
+@pytest.mark.parametrize("secret", ["", " padded", None])
+def test_build_request_checks_the_secret_before_signing(secret: object) -> None:
+    with pytest.raises(InputError) as raised:
+        make(secret=secret)
+    assert raised.value.fields == ("userDomainSecret",)
 
 
 def test_a_given_ts_is_used_not_the_clock() -> None:

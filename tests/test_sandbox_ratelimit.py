@@ -245,6 +245,14 @@ def test_quiet_phones_are_forgotten_every_1024_records() -> None:
     assert list(rates._by_phone) == [KEY[:3]]
 
 
+def test_no_sweep_before_the_1024th_record() -> None:
+    rates = limiter(per_code_type_max=1, per_code_type_window_ms=1_000, per_phone_max=None)
+    for number in range(511):
+        rates.record(("demo", "86", str(number), 2), 0)
+    rates.record(KEY, 1_500)  # the 512th record: no sweep yet, the quiet phones are kept
+    assert len(rates._by_code_type) == 512
+
+
 def test_clear_forgets_every_send() -> None:
     rates = limiter()
     rates.record(KEY, 0)
