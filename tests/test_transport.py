@@ -220,6 +220,9 @@ def test_the_overall_deadline_is_delivery_unknown_naming_the_request(
         "no complete answer within the send's overall deadline (1 s); the request may have "
         "reached the server, the SMS may have been sent: do not resend automatically")
     assert server.request_count == 1
+    # The abandoned exchange goes on in a named daemon thread (it cannot block an exit).
+    senders = [t for t in threading.enumerate() if t.name == "smskit-send"]
+    assert senders and all(t.daemon for t in senders)
 
 
 @pytest.mark.parametrize(("timeout", "deadline"), [(1.5, 3.0), ((0.5, 2), 2.5), ((2, 0.25), 2.25)])
