@@ -83,17 +83,20 @@ def test_a_redirect_is_returned_not_followed(fault_server: Start) -> None:
 
 def test_the_sessions_response_hooks_run_once(fault_server: Start) -> None:
     server = fault_server(respond(http_response(200, b"{}")))
-    seen: list[int] = []
+    seen: list[str] = []
     session = transport.no_retry_session()
 
-    def hook(response: requests.Response, *args: object, **kwargs: object) -> None:
-        seen.append(response.status_code)
+    def session_hook(response: requests.Response, *args: object, **kwargs: object) -> None:
+        seen.append(f"session {response.status_code}")
 
-    session.hooks["response"].append(hook)
+    def shared_hook(response: requests.Response, *args: object, **kwargs: object) -> None:
+        seen.append(f"shared {response.status_code}")
+
+    session.hooks["response"].extend([session_hook, shared_hook])
     request = prepared(server.base_url)
-    request.hooks["response"].append(hook)  # already there: must not run twice
+    request.hooks["response"].append(shared_hook)  # already on the request: not run twice
     transport.send(session, request, timeout=1.0, clock=FixedClock(NOW_MS))
-    assert seen == [200]
+    assert sorted(seen) == ["session 200", "shared 200"]
 
 
 # -- never connected: safe to send again -------------------------------------------------------
