@@ -220,8 +220,8 @@ def test_the_envelopes() -> None:
 def test_the_check_ids_in_order() -> None:
     import smskit.sandbox.platform as module  # read at run time: what the module's code reads
 
-    assert CHECKS == module.CHECKS == ("phone_missing", "user_domain_missing", "international_code_missing",
-                      "phone_format", "international_code_format", "ts_format", "ts_window",
-                      "code_type", "random_format", "signature_format", "user_domain_unknown",
-                      "user_domain_disabled", "signature", "sms_config", "rate_limit",
-                      "provider_failure", "delivered")
+    assert CHECKS == module.CHECKS == (
+        "phone_missing", "user_domain_missing", "international_code_missing", "phone_format",
+        "international_code_format", "ts_format", "ts_window", "code_type", "random_format",
+        "signature_format", "user_domain_unknown", "user_domain_disabled", "signature",
+        "sms_config", "rate_limit", "provider_failure", "delivered")
