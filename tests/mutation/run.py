@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
-import copy
 import datetime as dt
 import importlib
 import importlib.util
@@ -127,51 +126,42 @@ def _scopes(tree: ast.Module) -> dict[int, str]:
 
 
 def _variants(node: ast.AST, parent: ast.AST | None) -> list[tuple[ast.AST, str]]:
-    """The mutated copies of ``node`` (each replacing it), with how each reads."""
-    out: list[tuple[ast.AST, str]] = []
+    """The mutated copies of ``node`` (each replacing it), with how each reads. Copies are
+    shallow: they share the original's children, which are never changed."""
+    out: list[tuple[ast.AST, None]] = []
     if isinstance(node, ast.Compare):
         for index, op in enumerate(node.ops):
             if type(op) in _COMPARE_SWAPS:
-                new = copy.deepcopy(node)
-                new.ops[index] = _COMPARE_SWAPS[type(op)]()
-                out.append((new, ast.unparse(new)))
+                ops = list(node.ops)
+                ops[index] = _COMPARE_SWAPS[type(op)]()
+                out.append((ast.Compare(node.left, ops, node.comparators), None))
     elif isinstance(node, ast.BoolOp):
-        new = copy.deepcopy(node)
-        new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-        out.append((new, ast.unparse(new)))
+        op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        out.append((ast.BoolOp(op, node.values), None))
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        out.append((copy.deepcopy(node.operand), ast.unparse(node.operand)))
+        out.append((node.operand, None))
     elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAPS:
-        new = copy.deepcopy(node)
-        new.op = _BINOP_SWAPS[type(node.op)]()
-        out.append((new, ast.unparse(new)))
+        out.append((ast.BinOp(node.left, _BINOP_SWAPS[type(node.op)](), node.right), None))
     elif isinstance(node, ast.AugAssign) and type(node.op) in (ast.Add, ast.Sub):
-        new = copy.deepcopy(node)
-        new.op = ast.Sub() if isinstance(node.op, ast.Add) else ast.Add()
-        out.append((new, ast.unparse(new)))
+        op = ast.Sub() if isinstance(node.op, ast.Add) else ast.Add()
+        out.append((ast.AugAssign(node.target, op, node.value), None))
     elif isinstance(node, ast.Constant):
-        out.extend(_constant_variants(node))
+        return _constant_variants(node)
     elif isinstance(node, ast.If | ast.While):
-        new = copy.deepcopy(node)
-        new.test = ast.Constant(False)
-        new.orelse = node.orelse
-        out.append((new, f"{'if' if isinstance(node, ast.If) else 'while'} False: "
-                         f"# was {ast.unparse(node.test)}"))
+        kind = ast.If if isinstance(node, ast.If) else ast.While
+        text = f"{kind.__name__.lower()} False: # was {ast.unparse(node.test)}"
+        return [(kind(ast.Constant(False), node.body, node.orelse), text)]
     elif isinstance(node, ast.IfExp):
         for value in (True, False):
-            new = copy.deepcopy(node)
-            new.test = ast.Constant(value)
-            out.append((new, ast.unparse(new)))
+            out.append((ast.IfExp(ast.Constant(value), node.body, node.orelse), None))
     elif isinstance(node, ast.keyword) and node.arg \
             and isinstance(node.value, ast.Name | ast.Attribute):
-        new = copy.deepcopy(node)
-        new.value = ast.Constant(None)
-        out.append((new, ast.unparse(new)))
+        out.append((ast.keyword(node.arg, ast.Constant(None)), None))
     elif isinstance(node, ast.Break):
-        out.append((ast.Continue(), "continue"))
+        return [(ast.Continue(), "continue")]
     elif isinstance(node, ast.Continue):
-        out.append((ast.Break(), "break"))
-    return out
+        return [(ast.Break(), "break")]
+    return [(new, ast.unparse(new)) for new, _ in out]
 
 
 def _constant_variants(node: ast.Constant) -> list[tuple[ast.AST, str]]:
@@ -493,11 +483,12 @@ class _MutationLoop:
 
 
 def run_module(module_name: str, tests: list[str], *, sample: int, equivalents: dict[str, str],
-               echo: bool) -> dict[str, Any]:
-    """Run every (or every ``sample``-th) mutant of the module; the module's result record."""
+               echo: bool, scopes: list[str] | None = None) -> dict[str, Any]:
+    """Run every (or every ``sample``-th) mutant of the module, or of only its ``scopes``
+    (functions, methods); the module's result record."""
     import pytest
 
-    all_mutants = mutants(module_name)
+    all_mutants = [m for m in mutants(module_name) if scopes is None or m.scope in scopes]
     loop = _MutationLoop(module_name, all_mutants[::sample], equivalents, echo)
     with contextlib.redirect_stdout(io.StringIO()):
         pytest.main(_pytest_args(tests), plugins=[loop])
@@ -540,7 +531,9 @@ def main(argv: list[str] | None = None) -> int:
         pid = os.fork()  # each module in its own process: a clean import state
         if pid == 0:
             record = run_module(name, config[name]["tests"], sample=args.sample,
-                                equivalents=equivalents, echo=True)
+                                equivalents=equivalents, echo=True,
+                                scopes=config[name].get("scopes"))
+            record["scopes"] = config[name].get("scopes")
             (HERE / f".result-{os.getpid()}.json").write_text(json.dumps(record))
             os._exit(0)
         _, status = os.waitpid(pid, 0)
