@@ -72,7 +72,7 @@ def test_the_body_is_read_up_to_64_kib_and_one_byte_more(fault_server: Start, si
     server = fault_server(respond(http_response(200, b"x" * (size + 10_000 * truncated))))
     raw = send(server.base_url)
     assert raw.truncated is truncated
-    assert len(raw.body) == (65_537 if truncated else 65_536)
+    assert raw.body == b"x" * (65_537 if truncated else 65_536)
 
 
 def test_a_redirect_is_returned_not_followed(fault_server: Start) -> None:
@@ -156,7 +156,7 @@ def test_a_refused_certificate_is_connection_failed(tls_server: tuple[int, list[
     error = caught.value
     assert error.retry_safe is True and error.request is REQUEST
     assert str(error).startswith("TLS handshake refused (SSLCertVerificationError: ")
-    assert "the request never left" in str(error)
+    assert str(error).endswith("); the request never left")
     assert received == []
 
 
@@ -208,7 +208,8 @@ def test_a_body_broken_off_is_delivery_unknown_naming_the_request(fault_server: 
     error = caught.value
     assert error.retry_safe is False and error.request is REQUEST
     assert str(error).startswith("the response broke off while reading its body (")
-    assert "the request reached the server" in str(error)
+    assert str(error).endswith("); the request reached the server, the SMS may have been sent: "
+                               "do not resend automatically")
 
 
 def test_the_overall_deadline_is_delivery_unknown_naming_the_request(
@@ -267,6 +268,37 @@ def test_the_description_is_the_innermost_cause_cut_at_160_characters() -> None:
     assert "(ConnectionResetError: [Errno 104] " + "x" * 148 + "…)" in described
     assert "(OSError)" in str(transport.classify(requests.ConnectionError(OSError())))
     assert "(ValueError: " + "v" * 160 + ")" in str(transport.classify(ValueError("v" * 160)))
+
+
+def test_the_description_follows_at_most_10_wrapped_errors() -> None:
+    error = OSError("level 0")
+    for level in range(1, 12):
+        outer = OSError(f"level {level}")
+        outer.__cause__ = error
+        error = outer
+    assert "(OSError: level 1)" in str(transport.classify(error))
+
+
+def test_the_description_keeps_160_characters_whole() -> None:
+    assert "(ValueError: " + "v" * 161 + ")" not in str(transport.classify(ValueError("v" * 161)))
+    assert "(ValueError: " + "v" * 160 + "…)" in str(transport.classify(ValueError("v" * 161)))
+
+
+def test_a_repeated_link_does_not_stop_the_search() -> None:
+    repeated = OSError("repeated")
+    refused = urllib3.exceptions.NewConnectionError(None, "refused")  # type: ignore[arg-type]
+    error = requests.ConnectionError(refused, repeated, repeated)
+    assert type(transport.classify(error)) is ConnectionFailed
+
+
+def test_an_original_error_attribute_is_followed() -> None:
+    class Wrapper(Exception):
+        pass
+
+    wrapper = Wrapper()
+    wrapper.original_error = urllib3.exceptions.NewConnectionError(  # type: ignore[attr-defined]
+        None, "refused")  # type: ignore[arg-type]
+    assert type(transport.classify(wrapper)) is ConnectionFailed
 
 
 # -- sessions that would retry are refused -------------------------------------------------------

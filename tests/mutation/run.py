@@ -307,7 +307,7 @@ def _live_functions(module: types.ModuleType, qualname: str) -> Iterator[types.F
 
 def _pytest_args(tests: list[str]) -> list[str]:
     return ["-q", "-s", "-p", "no:cacheprovider", "-p", "no:nbval", "-o", "addopts=", "--no-header",
-            "--timeout=60", *tests]
+            "--timeout=300", *tests]
 
 
 class _Coverage:
