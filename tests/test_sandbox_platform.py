@@ -225,3 +225,38 @@ def test_the_check_ids_in_order() -> None:
         "international_code_format", "ts_format", "ts_window", "code_type", "random_format",
         "signature_format", "user_domain_unknown", "user_domain_disabled", "signature",
         "sms_config", "rate_limit", "provider_failure", "delivered")
+
+
+def test_a_wrong_signature_in_uppercase_also_says_it_is_not_lowercase() -> None:
+    params = query(secret="wrong-secret")
+    params["signature"] = params["signature"].upper()
+    assert answer(params) == (5420, "signature", (
+        "signature: does not match SHA256(phone + codeType + random + ts + userDomainSecret) "
+        "for userDomain 'sandbox-demo' (and it is not lowercase); no known mistake explains it: "
+        "check that the secret belongs to this userDomain and that you signed exactly the "
+        f"values sent (codeType=3, ts={START_MS})"))
+
+
+@pytest.mark.parametrize(("signature", "check"), [
+    ("X" * 64, "signature_format"), ("0123456789abcdef" * 4, "signature"),
+    ("0123456789ABCDEF" * 4, "signature"),
+])
+def test_the_signature_shape_is_64_hex_digits_of_either_case(signature: str,
+                                                             check: str) -> None:
+    assert answer(query(signature=signature))[1] == check
+
+
+def test_an_uncatalogued_code_has_no_envelope() -> None:
+    with pytest.raises(ValueError) as raised:
+        error_envelope(9999, None)
+    assert str(raised.value) == "code 9999 is not in the catalogue"
+
+
+def test_a_delivery_is_logged_for_the_trainer_console(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="smskit.sandbox"):
+        found = platform().send_phone_sms_code(query())
+    assert found.delivery is not None
+    records = [r for r in caplog.records if r.name == "smskit.sandbox"]
+    assert [r.getMessage() for r in records] == [
+        f"delivered code {found.delivery.code} to +86 13800138000 (codeType 3, userDomain "
+        "'sandbox-demo')"]
