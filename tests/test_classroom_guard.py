@@ -137,3 +137,13 @@ def test_a_refused_request_does_not_use_up_its_random(room: Classroom) -> None:
     bob = room.roster.by_name("bob")
     refused(room.trainee, header(room, "ann", secret=bob.secret))
     assert room.trainee(header(room, "ann")).name == "ann"
+
+
+def test_text_without_a_utf8_form_is_refused_not_crashed_on(room: Classroom) -> None:
+    assert room.is_trainer("Bearer \ud800") is False
+    ann = room.roster.by_name("ann")
+    value = (f"SmskitTrainee userDomain={ann.user_domain}, ts={NOW}, random={RANDOM}, "
+             "signature=\ud800")
+    assert refused(room.trainee, value) == (
+        403, "the signature does not match SHA256(userDomain + ts + random + secret) for this "
+        "userDomain", "SmskitTrainee")
