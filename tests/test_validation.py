@@ -397,3 +397,39 @@ def test_a_padded_value_gets_the_remove_whitespace_hint_unless_the_rule_says_it(
     assert str(only(code_type=" 9").hint) == "send '9'"
     assert str(only(random="Ab3dEf6hIj9kLm0n\t").hint) == (
         "remove the whitespace around the value: 'Ab3dEf6hIj9kLm0n'")
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"random": "Ab3dEf6hIj9kLm0!"}, [("random", "must be ASCII letters and digits (the "
+                                       "platform's examples use only these)", None, NEW_RANDOM,
+                                       "error")]),
+    ({"ts": " abc "}, [("ts", "must be an integer of epoch milliseconds, given as digits 0-9",
+                        5145, "remove the whitespace around the value: 'abc'", "error")]),
+    ({"code_type": " two"}, [("codeType", "must be an integer from 1 to 5, given as digits 0-9",
+                              None, "remove the whitespace around the value: 'two'", "error")]),
+    ({"international_code": "X86"}, [("internationalCode", "must be 1-3 digits (a country "
+                                      "calling code)", None, "e.g. 86 for mainland China",
+                                      "error")]),
+    # an unusable internationalCode: the phone is judged alone, 12 digits are not too long
+    ({"international_code": "+86", "phone": "1" * 12}, [
+        ("internationalCode", "must be the country calling code as digits, without + or 00",
+         None, "send '86', not '+86'", "error")]),
+    ({"phone": "07911123456", "international_code": "44"}, [
+        ("phone", "must be the national significant number, without a trunk prefix", 5019,
+         "send 7911123456", "warning")]),
+], ids=repr)
+def test_more_rules_literally(changes: dict[str, Any], expected: list[object]) -> None:
+    assert shown(problems(**changes)) == expected
+
+
+def test_a_padded_signature_gets_the_remove_whitespace_hint() -> None:
+    found = validate_fields(**GOOD, signature=" " + "a" * 64, check_signature_format=True,
+                            clock=FixedClock(NOW))
+    assert shown(found) == [("signature", "must be 64 lowercase hex characters (a SHA-256 "
+                             "digest)", None, "remove the whitespace around the value: '"
+                             + "a" * 64 + "'", "error")]
+
+
+def test_the_code_type_choices_in_chinese() -> None:
+    assert only(code_type=0).rule_in("zh") == (
+        "必须是 1-5 之一（1-密码重置，2-登录，3-注册，4-注销，5-添加推送人）；收到的是 0")
