@@ -5,8 +5,9 @@
     python benchmarks/run.py --only signing,import
 
 Sections: signing, import, sandbox, widgets, notebooks, doctor, classroom, keystroke (a real
-browser), docs, hub (a real JupyterHub), setup (fresh clones set up with uv and with pip:
-several minutes), mutation (the last `./kit mutate` run's saved scores, not re-run).
+browser), docs, testdouble (cold start, the lean install, the harnesses, wrk), hub (a real
+JupyterHub), setup (fresh clones set up with uv and with pip: several minutes), mutation (the
+last `./kit mutate` run's saved scores, not re-run).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ SECTIONS = {
     "keystroke": "benchmarks.bench_keystroke",
     "setup": "benchmarks.bench_setup",
     "docs": "benchmarks.bench_docs",
+    "testdouble": "benchmarks.bench_testdouble",
     "mutation": "benchmarks.bench_mutation",
 }
 
