@@ -306,8 +306,10 @@ def _live_functions(module: types.ModuleType, qualname: str) -> Iterator[types.F
 # --- running --------------------------------------------------------------------------------
 
 def _pytest_args(tests: list[str]) -> list[str]:
+    # smskit is imported before pytest starts here (to list the mutants), so pytest cannot
+    # rewrite the asserts of smskit's own pytest plugin: expected, not an error.
     return ["-q", "-s", "-p", "no:cacheprovider", "-p", "no:nbval", "-o", "addopts=", "--no-header",
-            "--timeout=300", *tests]
+            "-W", "ignore::pytest.PytestAssertRewriteWarning", "--timeout=300", *tests]
 
 
 class _Coverage:
