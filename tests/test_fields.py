@@ -9,7 +9,7 @@ import pytest
 
 from smskit.codetypes import CodeType
 from smskit.errors import InputError
-from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.fields import parse_code_type, parse_timestamp_ms, sent_code_type_problem
 
 CT = "must be an integer from 1 to 5"
 TS = "must be an integer of epoch milliseconds"
@@ -90,3 +90,23 @@ def test_ts_accepted_with_13_digits(value: object, number: int) -> None:
 ], ids=repr)
 def test_ts_refusals_literally_all_5145(value: object, rule: str, hint: str | None) -> None:
     assert refusal(parse_timestamp_ms, value) == ("ts", rule, 5145, hint)
+
+
+AS_SENT = "must be sent as one digit 1-5, the same text that is signed; got {}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1", None), ("3", None), ("5", None),
+    ("03", ("codeType", AS_SENT.format("'03'"), None, "send codeType=3 and sign 3")),
+    ("05", ("codeType", AS_SENT.format("'05'"), None, "send codeType=5 and sign 5")),
+    ("0", ("codeType", AS_SENT.format("'0'"), None, "send codeType=1-5 and sign 1-5")),
+    ("6", ("codeType", AS_SENT.format("'6'"), None, "send codeType=1-5 and sign 1-5")),
+    ("09", ("codeType", AS_SENT.format("'09'"), None, "send codeType=1-5 and sign 1-5")),
+    # refused by parse_code_type itself: that problem comes first, none here
+    ("+3", None), ("3.0", None), ("x", None), ("", None), (" 3", None),
+], ids=repr)
+def test_code_type_as_sent_is_one_digit_1_to_5(text: str, expected: object) -> None:
+    problem = sent_code_type_problem(text)
+    shown = None if problem is None else (problem.field, str(problem.rule), problem.code,
+                                          str(problem.hint))
+    assert shown == expected
