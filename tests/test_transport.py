@@ -287,7 +287,7 @@ def test_the_description_keeps_160_characters_whole() -> None:
 def test_a_repeated_link_does_not_stop_the_search() -> None:
     repeated = OSError("repeated")
     refused = urllib3.exceptions.NewConnectionError(None, "refused")  # type: ignore[arg-type]
-    error = requests.ConnectionError(refused, repeated, repeated)
+    error = ValueError(refused, repeated, repeated)  # the repeated link is met first
     assert type(transport.classify(error)) is ConnectionFailed
 
 
