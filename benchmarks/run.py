@@ -6,7 +6,8 @@
 
 Sections: signing, import, sandbox, widgets, notebooks, doctor, classroom, keystroke (a real
 browser), docs, testdouble (cold start, the lean install, the harnesses, wrk), hub (a real
-JupyterHub), setup (fresh clones set up with uv and with pip: several minutes).
+JupyterHub), setup (fresh clones set up with uv and with pip: several minutes), mutation (the
+last `./kit mutate` run's saved scores, not re-run).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ SECTIONS = {
     "setup": "benchmarks.bench_setup",
     "docs": "benchmarks.bench_docs",
     "testdouble": "benchmarks.bench_testdouble",
+    "mutation": "benchmarks.bench_mutation",
 }
 
 

@@ -111,3 +111,87 @@ def test_uppercase_signature_is_named_as_such() -> None:
     shouting = SmsCodeRequest(**{**vars(good), "signature": good.signature.upper()})
     [problem] = shouting.problems(clock=FixedClock(NOW))
     assert (problem.field, problem.rule) == ("signature", "must be lowercase hex")
+
+
+# -- the request's shape, literally ------------------------------------------------------------
+
+def test_the_pages_constants() -> None:
+    import smskit.request as module  # read at run time: what the module's code reads
+
+    assert module.QUERY_ORDER == ("codeType", "internationalCode", "phone", "random",
+                                  "signature", "ts", "userDomain")
+    assert module.ENDPOINT_PATH == "/v2/sms/enduserapi/v2/sendPhoneSmsCode"
+    assert (module.HTTP_METHOD, module.REQUEST_HEADERS) == ("POST", {"accept": "*/*"})
+
+
+PAGE_QUERY = ("codeType=2&internationalCode=86&phone=13912345678&random=Ab3dEf6hIj9kLm0n"
+              "&signature={signature}&ts=1764300000000&userDomain=demo-domain")
+
+
+@pytest.mark.parametrize(("base_url", "joined"), [
+    ("https://iot.example", "https://iot.example"), ("https://iot.example/", "https://iot.example"),
+    ("https://iot.example//", "https://iot.example"),
+    ("https://iot.example/apiX/", "https://iot.example/apiX"),  # only slashes are stripped
+])
+def test_the_url_joins_base_path_and_query_with_one_slash(base_url: str, joined: str) -> None:
+    request = make()
+    assert request.url(base_url) == (
+        f"{joined}/v2/sms/enduserapi/v2/sendPhoneSmsCode?"
+        + PAGE_QUERY.format(signature=request.signature))
+
+
+def test_the_curl_export_literally() -> None:
+    request = make()
+    assert request.to_curl("https://iot.example") == (
+        "curl -X POST 'https://iot.example/v2/sms/enduserapi/v2/sendPhoneSmsCode?"
+        + PAGE_QUERY.format(signature=request.signature) + "' -H 'accept: */*'")
+
+
+def test_build_request_refuses_naming_every_bad_field() -> None:
+    with pytest.raises(InputError) as raised:
+        make(phone="1391234567a", random="short")
+    assert raised.value.fields == ("phone", "random")
+
+
+@pytest.mark.parametrize("secret", ["", " padded", None])
+def test_build_request_checks_the_secret_before_signing(secret: object) -> None:
+    with pytest.raises(InputError) as raised:
+        make(secret=secret)
+    assert raised.value.fields == ("userDomainSecret",)
+
+
+def test_a_given_ts_is_used_not_the_clock() -> None:
+    assert make(ts=NOW - 5_000).ts == NOW - 5_000
+    assert make(ts=str(NOW + 5_000)).ts == NOW + 5_000
+
+
+def test_the_phone_judgement_override_reaches_every_step() -> None:
+    with pytest.raises(InputError):
+        make(phone="12345")
+    request = make(phone="12345", allow_unverified_phone=True)
+    assert request.phone == "12345"
+    assert [p.field for p in request.problems(clock=FixedClock(NOW))] == ["phone"]
+    assert request.problems(clock=FixedClock(NOW), allow_unverified_phone=True) == []
+    request.validate(clock=FixedClock(NOW), allow_unverified_phone=True)
+    with pytest.raises(InputError):
+        request.validate(clock=FixedClock(NOW))
+
+
+def test_validate_judges_ts_by_the_clock_given() -> None:
+    request = make()
+    request.validate(clock=FixedClock(NOW + 600_000))
+    with pytest.raises(InputError) as raised:
+        request.validate(clock=FixedClock(NOW + 600_001))
+    assert raised.value.fields == ("ts",)
+
+
+def test_assess_request_returns_the_request_or_every_problem() -> None:
+    from smskit.request import assess_request
+
+    request, found = assess_request(phone="13912345678", code_type=2, user_domain="demo-domain",
+                                    secret=SECRET, random="Ab3dEf6hIj9kLm0n",
+                                    clock=FixedClock(NOW))
+    assert found == [] and request == make()
+    request, found = assess_request(phone="", code_type=9, user_domain="d", secret=SECRET,
+                                    ts=NOW, clock=FixedClock(NOW))
+    assert request is None and [p.field for p in found] == ["codeType", "phone"]

@@ -16,6 +16,7 @@ import requests
 
 from smskit.clock import FixedClock
 from smskit.sandbox import RatePolicy, Sandbox
+from smskit.sandbox.ratelimit import RateLimiter, RateRefusal
 from tests.fixtures.sandbox import DATA, PHONE, post_api, send_code, signed_query
 
 POLICY = json.loads((DATA / "sandbox_policy.json").read_text(encoding="utf-8"))["rate_limit"]
@@ -185,3 +186,125 @@ def test_a_switched_off_window_keeps_no_history() -> None:
         limiter.record(("sandbox-demo", "86", f"1380013{n:04d}", 2), 1_000 + n)
     assert limiter._by_code_type == {} and limiter._by_phone == {}
     assert limiter.refusal(("sandbox-demo", "86", "13800130000", 2), 2_000) is None
+
+
+# -- the limiter itself, on both sides of each edge (no HTTP) --------------------------------
+
+KEY = ("demo", "86", "13800138000", 2)
+
+
+def limiter(**policy: object) -> RateLimiter:
+    return RateLimiter(RatePolicy(**policy))  # type: ignore[arg-type]
+
+
+def test_a_send_counts_until_exactly_its_window_has_passed() -> None:
+    rates = limiter(per_code_type_max=1, per_code_type_window_ms=60_000, per_phone_max=None)
+    rates.record(KEY, 1_000)
+    assert rates.refusal(KEY, 60_999) == RateRefusal("per_code_type", 1, 60_000, 1)
+    assert rates.refusal(KEY, 61_000) is None
+    assert rates.refusal(("demo", "86", "13800138000", 3), 2_000) is None  # another codeType
+
+
+def test_the_retry_delay_waits_for_the_send_that_must_leave() -> None:
+    rates = limiter(per_code_type_max=2, per_code_type_window_ms=10_000, per_phone_max=None)
+    for at in (5_000, 1_000, 3_000):  # recorded out of order (a clock moved back)
+        rates.record(KEY, at)
+    # Three sends within the window, at most two: the second oldest (3 000) must leave.
+    assert rates.refusal(KEY, 6_000) == RateRefusal("per_code_type", 2, 10_000, 7_000)
+
+
+def test_the_long_window_counts_every_code_type_of_a_phone() -> None:
+    rates = limiter(per_code_type_max=None, per_phone_max=2, per_phone_window_ms=3_600_000)
+    rates.record(("demo", "86", "13800138000", 1), 0)
+    assert rates.refusal(("demo", "86", "13800138000", 5), 10) is None
+    rates.record(("demo", "86", "13800138000", 2), 10)
+    assert rates.refusal(("demo", "86", "13800138000", 5), 20) == RateRefusal(
+        "per_phone", 2, 3_600_000, 3_599_980)
+    assert rates.refusal(("demo", "852", "13800138000", 5), 20) is None
+    assert rates.refusal(("other", "86", "13800138000", 5), 20) is None
+
+
+def test_a_send_in_the_future_keeps_counting() -> None:
+    rates = limiter(per_code_type_max=1, per_code_type_window_ms=1_000, per_phone_max=None)
+    rates.record(KEY, 100_000)
+    assert rates.refusal(KEY, 50_000) == RateRefusal("per_code_type", 1, 1_000, 51_000)
+
+
+def test_quiet_phones_are_forgotten_every_1024_records() -> None:
+    rates = limiter(per_code_type_max=1, per_code_type_window_ms=1_000, per_phone_max=5,
+                    per_phone_window_ms=2_000)
+    for number in range(1023):
+        rates.record(("demo", "86", str(number), 2), 0)
+    assert len(rates._by_code_type) == 1023 and len(rates._by_phone) == 1023
+    rates.record(KEY, 1_500)  # the 1024th: a sweep at 1 500 ms
+    assert list(rates._by_code_type) == [KEY]
+    assert len(rates._by_phone) == 1024  # the long window (2 s) still holds them all
+    for number in range(1023):
+        rates.record(("demo", "86", str(number), 2), 0)
+    rates.record(KEY, 2_000)  # the next sweep, at 2 000 ms: the long window has passed too
+    assert list(rates._by_phone) == [KEY[:3]]
+
+
+def test_no_sweep_before_the_1024th_record() -> None:
+    rates = limiter(per_code_type_max=1, per_code_type_window_ms=1_000, per_phone_max=None)
+    for number in range(511):
+        rates.record(("demo", "86", str(number), 2), 0)
+    rates.record(KEY, 1_500)  # the 512th record: no sweep yet, the quiet phones are kept
+    assert len(rates._by_code_type) == 512
+
+
+def test_clear_forgets_every_send() -> None:
+    rates = limiter()
+    rates.record(KEY, 0)
+    rates.clear()
+    assert rates.refusal(KEY, 1) is None
+
+
+def test_the_default_policy_described() -> None:
+    assert RatePolicy().describe() == ("at most 1 per phone and codeType per 60 s; at most 5 "
+                                       "per phone per 3600 s")
+    assert RatePolicy(per_code_type_max=None).describe() == "at most 5 per phone per 3600 s"
+    assert RatePolicy(per_phone_max=None).describe() == (
+        "at most 1 per phone and codeType per 60 s")
+    assert RatePolicy.unlimited().describe() == "no limit"
+
+
+@pytest.mark.parametrize(("retry_after_ms", "shown"), [(1, "0.1"), (100, "0.1"), (101, "0.2"),
+                                                       (1_000, "1.0"), (59_999, "60.0")])
+def test_a_refusal_rounds_its_delay_up_to_a_tenth_of_a_second(retry_after_ms: int,
+                                                               shown: str) -> None:
+    refusal = RateRefusal("per_code_type", 1, 60_000, retry_after_ms)
+    assert refusal.describe("en") == (
+        "at most 1 send(s) per phone and codeType per 60 s (sandbox policy); the next send is "
+        f"possible in {shown} s")
+
+
+def test_a_refusal_in_both_languages() -> None:
+    refusal = RateRefusal("per_phone", 5, 3_600_000, 1_000)
+    assert refusal.describe("en") == ("at most 5 send(s) per phone per 3600 s (sandbox policy); "
+                                      "the next send is possible in 1.0 s")
+    assert refusal.describe("zh") == (
+        "每个手机号码每 3600 s 最多发送 5 次（沙箱策略）；1.0 秒后才能再次发送")
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 1.0])
+@pytest.mark.parametrize("name", ["per_code_type_max", "per_phone_max"])
+def test_a_maximum_must_be_a_positive_int_or_none(name: str, value: object) -> None:
+    with pytest.raises(ValueError) as raised:
+        RatePolicy(**{name: value})  # type: ignore[arg-type]
+    assert str(raised.value) == f"RatePolicy.{name} must be an int >= 1 or None, not {value!r}"
+
+
+@pytest.mark.parametrize("value", [0, -1, True, 1.0, None])
+@pytest.mark.parametrize("name", ["per_code_type_window_ms", "per_phone_window_ms"])
+def test_a_window_must_be_a_positive_int(name: str, value: object) -> None:
+    with pytest.raises(ValueError) as raised:
+        RatePolicy(**{name: value})  # type: ignore[arg-type]
+    assert str(raised.value) == f"RatePolicy.{name} must be an int >= 1 (ms), not {value!r}"
+
+
+def test_the_smallest_policy_is_accepted() -> None:
+    policy = RatePolicy(per_code_type_max=1, per_code_type_window_ms=1, per_phone_max=1,
+                        per_phone_window_ms=1)
+    assert policy.describe() == ("at most 1 per phone and codeType per 0.001 s; at most 1 per "
+                                 "phone per 0.001 s")
