@@ -63,7 +63,9 @@ def test_classroom_writes_private_handouts_and_serves_each_trainee(tmp_path: Pat
         for _, domain, secret in cards:
             assert html.escape(secret) in page and domain in page
             ts, nonce = SystemClock().now_ms(), "cardcardcardcard"
-            digest = hashlib.sha256(f"{domain}{ts}{nonce}{secret}".encode()).hexdigest()
+            lines = [domain, str(ts), nonce, "GET", "/_sandbox/me",
+                     hashlib.sha256(b"").hexdigest(), secret]
+            digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
             me = requests.get(url + "/_sandbox/me", timeout=5, headers={
                 "Authorization": f"SmskitTrainee userDomain={domain}, ts={ts}, "
                                  f"random={nonce}, signature={digest}"})

@@ -68,8 +68,9 @@ def _roster(args: argparse.Namespace) -> Roster:
 
 
 def run(args: argparse.Namespace) -> int:
-    from smskit.private_file import write_private
     from smskit.sandbox import Sandbox
+    from smskit.sandbox.classroom import Classroom
+    from smskit.sandbox.classroom.private_file import write_private
     from smskit.training.handout import handout_html, handout_text
 
     if not 0 <= args.port <= 65535:
@@ -82,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit classroom: error: {error}", file=sys.stderr)
         return 2
     configure_logging(quiet=args.quiet)
-    sandbox = Sandbox(host=args.host, port=args.port, classroom=roster, lang=args.lang)
+    sandbox = Sandbox(host=args.host, port=args.port, extension=Classroom(roster),
+                      lang=args.lang)
     try:
         sandbox.start()
     except OSError as error:

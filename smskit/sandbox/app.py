@@ -19,13 +19,11 @@ from typing import TYPE_CHECKING, Any
 from smskit import i18n
 from smskit.clock import Clock, SystemClock
 from smskit.fields import parse_code_type
-from smskit.sandbox.classroom import Classroom, Roster
-from smskit.sandbox.classroom_routes import ClassroomRoutes
-from smskit.sandbox.dashboard import records_per_trainee
 from smskit.sandbox.domains import DomainTable, load_domains
+from smskit.sandbox.extension import SandboxExtension, SandboxParts
 from smskit.sandbox.platform import Platform
 from smskit.sandbox.ratelimit import RatePolicy
-from smskit.sandbox.requestlog import RequestLog, RequestRecord, max_records
+from smskit.sandbox.requestlog import RequestLog, RequestRecord
 from smskit.sandbox.routes import Router
 from smskit.sandbox.server import SandboxHTTPServer
 from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
@@ -60,20 +58,18 @@ class Sandbox:
         limits: ServerLimits | None = None,
         lang: str | None = None,
         request_log_size: int | None = None,
-        classroom: Roster | None = None,
+        extension: SandboxExtension | None = None,
     ) -> None:
         #: The server's notion of "now": ``ts`` is checked and codes expire against it.
         self.clock: Clock = clock or SystemClock()
         #: The rate policy in force (5058).
         self.policy = policy or RatePolicy()
-        #: The sandbox user domains and their SMS configuration (a classroom's: one per
-        #: trainee, the demo domain closed).
+        #: A mode of the sandbox (see :mod:`smskit.sandbox.extension`), or ``None``.
+        self.extension = extension
+        #: The sandbox user domains and their SMS configuration (an extension's, if any).
         self.domains = domains or load_domains()
-        #: Classroom mode: the class's guard and progress store (``None`` otherwise).
-        self.classroom: Classroom | None = None
-        if classroom is not None:
-            self.domains = classroom.domain_table(self.domains)
-            self.classroom = Classroom(classroom, clock=self.clock)
+        if extension is not None:
+            self.domains = extension.domains(self.domains)
         self.limits = limits or ServerLimits()
         self.state = SandboxState(policy=self.policy, clock=self.clock,
                                   random_source=random_source)
@@ -83,12 +79,12 @@ class Sandbox:
                                  lang=self.lang)
         #: Every answered request, newest last (``request_log_size``: how many are kept;
         #: default ``request_log.max_records`` of ``data/sandbox_policy.json``).
-        if classroom is not None and request_log_size is None:
-            request_log_size = max(max_records(), records_per_trainee() * len(classroom))
         self.request_log = RequestLog(clock=self.clock, limit=request_log_size,
                                       secrets=lambda: [d.secret for d in self.domains])
-        if self.classroom is not None:  # tallies survive the log's eviction of old records
-            self.request_log.subscribe(self.classroom.tally)
+        if extension is not None:
+            extension.attach(SandboxParts(clock=self.clock, state=self.state,
+                                          log=self.request_log, domains=self.domains,
+                                          lang=self.lang))
         self._host, self._requested_port = host, port
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -101,11 +97,8 @@ class Sandbox:
         with self._lifecycle:
             if self._server is not None:
                 return self
-            guarded = (None if self.classroom is None
-                       else ClassroomRoutes(classroom=self.classroom, state=self.state,
-                                            log=self.request_log))
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
-                            clock=self.clock, log=self.request_log, classroom=guarded)
+                            clock=self.clock, log=self.request_log, extension=self.extension)
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
                                        clock=self.clock, limits=self.limits,
@@ -250,11 +243,11 @@ class Sandbox:
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
 
     def reset(self) -> None:
-        """Clear the outbox, rate-limit history, injected faults and a class's progress (not
-        the request log)."""
+        """Clear the outbox, rate-limit history, injected faults and the extension's state
+        (not the request log)."""
         self.state.reset()
-        if self.classroom is not None:
-            self.classroom.reset()
+        if self.extension is not None:
+            self.extension.reset()
 
     # -- the request log ------------------------------------------------------------------
 

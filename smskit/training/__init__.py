@@ -2,10 +2,20 @@
 
 ``check("E1", answer)`` judges an answer with the library's own rules and returns a
 :class:`Verdict` (what is right, what is wrong, a hint that gets more direct with each
-attempt; never the answer). Progress is saved locally (:class:`Progress`). The exercise
+attempt; never the answer). Progress is saved locally (:class:`Progress`). In a classroom,
+``my_outbox()``, ``my_requests()``, ``my_verify(...)`` and ``my_progress()`` read the trainee's
+own data from the class sandbox (:mod:`smskit.training.classroom`). The exercise
 notebooks are in ``notebooks/exercises/``; the texts in ``data/exercises.json``.
 """
 
+from smskit.training.classroom import (
+    ClassroomUnavailable,
+    TraineeClient,
+    my_outbox,
+    my_progress,
+    my_requests,
+    my_verify,
+)
 from smskit.training.exercises import (
     Exercise,
     Inputs,
@@ -27,12 +37,14 @@ from smskit.training.workbook import Workbook, check, default_workbook
 
 __all__ = [
     "PROGRESS_FORMAT",
+    "ClassroomUnavailable",
     "Exercise",
     "ExerciseRecord",
     "Inputs",
     "Progress",
     "ProgressSender",
     "Text",
+    "TraineeClient",
     "Verdict",
     "Workbook",
     "all_exercises",
@@ -43,4 +55,8 @@ __all__ = [
     "default_workbook",
     "e3_clock",
     "exercise",
+    "my_outbox",
+    "my_progress",
+    "my_requests",
+    "my_verify",
 ]

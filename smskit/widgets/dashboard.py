@@ -1,6 +1,6 @@
 """The trainer's dashboard: one row per trainee of a classroom sandbox, refreshed on demand.
 
-The rows are computed by the sandbox (:mod:`smskit.sandbox.dashboard`, ``GET
+The rows are computed by the sandbox (:mod:`smskit.sandbox.classroom.dashboard`, ``GET
 /_sandbox/class/dashboard``); this widget only fetches them with the trainer's token and lays
 them out. The token stays in the kernel: it is no widget's value and not in the repr.
 """

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from smskit.clock import SystemClock
-from smskit.private_file import write_private
 from smskit.sandbox import Sandbox
-from smskit.sandbox.classroom import Roster
+from smskit.sandbox.classroom import Classroom, Roster
+from smskit.sandbox.classroom.private_file import write_private
 from tests.browser.lab import full_screenshot
 from tests.browser.servers import (
     SCREENSHOTS,
@@ -35,7 +35,7 @@ APP_TIMEOUT_MS = 90_000
 @pytest.fixture
 def classroom() -> Iterator[tuple[Sandbox, Roster]]:
     roster = Roster.numbered(6, seed=11)
-    with Sandbox(classroom=roster) as sb:
+    with Sandbox(extension=Classroom(roster)) as sb:
         yield sb, roster
         assert sb.internal_errors == 0
 
