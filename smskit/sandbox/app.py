@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from smskit import i18n
 from smskit.clock import Clock, SystemClock
+from smskit.errors import SmskitError
 from smskit.fields import parse_code_type
 from smskit.sandbox.domains import DomainTable, load_domains
 from smskit.sandbox.extension import SandboxExtension, SandboxParts
@@ -30,8 +31,6 @@ from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
 from smskit.sandbox.wire import ServerLimits
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from smskit.client import SmsClient
 
 DEFAULT_HOST = "127.0.0.1"
@@ -39,7 +38,7 @@ DEFAULT_HOST = "127.0.0.1"
 _POLL_SECONDS = 0.01
 
 
-class SandboxNotRunning(RuntimeError):
+class SandboxNotRunning(SmskitError, RuntimeError):
     """``base_url`` (or the port) was asked for before :meth:`Sandbox.start`."""
 
 
@@ -78,7 +77,7 @@ class Sandbox:
         self.platform = Platform(domains=self.domains, state=self.state, clock=self.clock,
                                  lang=self.lang)
         #: Every answered request, newest last (``request_log_size``: how many are kept;
-        #: default ``request_log.max_records`` of ``data/sandbox_policy.json``).
+        #: default ``request_log.max_records`` of ``smskit/data/sandbox_policy.json``).
         self.request_log = RequestLog(clock=self.clock, limit=request_log_size,
                                       secrets=lambda: [d.secret for d in self.domains])
         if extension is not None:
@@ -257,12 +256,6 @@ class Sandbox:
         ``since_ms`` (sandbox clock); ``limit`` keeps the newest ``limit``."""
         return self.request_log.records(user_domain=user_domain, phone=phone,
                                         since_ms=since_ms, limit=limit)
-
-    def requests_frame(self, **filters: Any) -> pd.DataFrame:
-        """:meth:`requests` as a pandas table, for notebooks (imports pandas)."""
-        from smskit.frames import requests_frame
-
-        return requests_frame(self.requests(**filters))
 
     def __repr__(self) -> str:
         where = self.base_url if self.running else "not running"

@@ -5,7 +5,7 @@
 attempt; never the answer). Progress is saved locally (:class:`Progress`). In a classroom,
 ``my_outbox()``, ``my_requests()``, ``my_verify(...)`` and ``my_progress()`` read the trainee's
 own data from the class sandbox (:mod:`smskit.training.classroom`). The exercise
-notebooks are in ``notebooks/exercises/``; the texts in ``data/exercises.json``.
+notebooks are in ``notebooks/exercises/``; the texts in ``smskit/data/exercises.json``.
 """
 
 from smskit.training.classroom import (

@@ -7,7 +7,7 @@ secret is theirs (:attr:`RequestRecord.owner`): one naming their domain with ano
 changes nothing of theirs. Tallies are never evicted with old log records, so a refresh costs
 the same at the end of a session as at its start. :func:`summary` turns tallies and exercise
 progress into the dashboard's rows, with the "stuck" flag whose thresholds are in
-``data/classroom.json``; :func:`class_summary` counts passes per exercise ("E1 14/20");
+``smskit/data/classroom.json``; :func:`class_summary` counts passes per exercise ("E1 14/20");
 :func:`rows_csv` is the CSV export.
 """
 
@@ -31,7 +31,7 @@ from smskit.sandbox.requestlog import RequestRecord
 
 @dataclass(frozen=True)
 class StuckRules:
-    """When a trainee counts as stuck (``data/classroom.json``)."""
+    """When a trainee counts as stuck (``smskit/data/classroom.json``)."""
 
     #: This many answers in a row with the same error code.
     same_error_streak: int

@@ -8,7 +8,7 @@ here, beside the sandbox's state; the views are in :mod:`.routes`.
 
 Whose API request is it? Only a request whose signature proves a trainee's secret is theirs:
 it verifies, or the signature doctor explains it as a known mistake made with the secret
-(``data/classroom.json`` ``attribution``). Such requests count on the trainee's dashboard row
+(``smskit/data/classroom.json`` ``attribution``). Such requests count on the trainee's dashboard row
 and sit in their own part of the request log; a request naming their domain with another
 secret changes nothing of theirs.
 """

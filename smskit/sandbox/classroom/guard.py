@@ -9,7 +9,7 @@
   trainee who signs more than ``replay.max_signed_per_window`` requests inside one window is
   asked to slow down (429) rather than forgotten, so memory stays bounded per trainee.
 
-Refusals are :class:`Refused`, their text keyed in both languages (``data/messages.json``).
+Refusals are :class:`Refused`, their text keyed in both languages (``smskit/data/messages.json``).
 """
 
 from __future__ import annotations

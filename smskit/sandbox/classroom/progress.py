@@ -4,9 +4,9 @@ A trainee's notebook reports each checked attempt (``POST /_sandbox/me/progress`
 ``ExerciseRecord``); the sandbox counts the attempts itself (one per record received: the
 record's own count is not trusted), keeps the last mistake, the time on task (first to
 latest record, or to the pass) and the run of one failed check repeated. Passes it saw itself
-(``data/classroom.json`` ``judged_by_sandbox``: E4 a delivered send of E4's inputs, E5 a
+(``smskit/data/classroom.json`` ``judged_by_sandbox``: E4 a delivered send of E4's inputs, E5 a
 code verified then refused as used) are marked ``"sandbox"``; passes only reported are
-``"self"``. Exercise ids must be the course's (``data/exercises.json``).
+``"self"``. Exercise ids must be the course's (``smskit/data/exercises.json``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _MISTAKE = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
 
 @cache
 def exercise_ids() -> tuple[str, ...]:
-    """The course's exercise ids, in order (``data/exercises.json``)."""
+    """The course's exercise ids, in order (``smskit/data/exercises.json``)."""
     return tuple(str(item["id"]) for item in load_json("exercises.json")["exercises"])
 
 

@@ -37,7 +37,8 @@ class RosterError(SmskitError, ValueError):
 
 
 def min_credential_chars() -> int:
-    """The shortest trainee secret or trainer token a roster accepts (``data/classroom.json``)."""
+    """The shortest trainee secret or trainer token a roster accepts
+    (``smskit/data/classroom.json``)."""
     return int(load_json(DATA_FILE)["credentials"]["min_chars"])
 
 
