@@ -166,7 +166,7 @@ def test_widget_switches_to_chinese_and_keeps_the_rows(classroom: tuple[Sandbox,
     assert board.refresh_button.description == messages["dashboard.refresh"]["zh"]
     assert board.auto.description == messages["dashboard.auto"]["zh"].format(interval=15)
     table = board.table_html.value
-    for column in ("trainee", "requests", "codes", "first_success", "passed", "status"):
+    for column in ("trainee", "requests", "codes", "first_success", "exercises", "status"):
         assert f">{messages[f'dashboard.column.{column}']['zh']}</th>" in table
     assert messages["dashboard.stuck.same_error"]["zh"].format(code=5420, count=3) in table
     assert "in a row" not in table and "stuck" not in board.status_html.value
