@@ -269,7 +269,7 @@ def test_a_trainee_signing_too_many_requests_in_one_window_is_slowed_not_forgott
         roster: Roster, monkeypatch: pytest.MonkeyPatch) -> None:
     from smskit.sandbox.classroom import guard
 
-    monkeypatch.setattr(guard, "max_signed_per_window", lambda: 3)  # 20000 in the data
+    monkeypatch.setattr(guard, "max_signed_per_window", lambda: 3)  # 5000 in the data
     clock = FixedClock(START_MS)
     with Sandbox(extension=Classroom(roster), clock=clock) as box:
         trainee, other = roster.trainees[0], roster.trainees[1]
