@@ -111,8 +111,8 @@ def run(args: argparse.Namespace) -> int:
             i18n.t("classroom.banner.serving", lang, count=len(roster), base=sandbox.base_url),
             i18n.t("classroom.banner.trainees_use", lang, url=base_url, path=ENDPOINT_PATH),
             i18n.t("classroom.banner.handout", lang, html=args.handout, text=text_path),
-            i18n.t("classroom.banner.token", lang, token=roster.trainer_token),
-            i18n.t("classroom.banner.token_file", lang, file=token_path),
+            i18n.t("classroom.banner.token", lang, file=token_path),
+            i18n.t("classroom.banner.token_file", lang),
             i18n.t("classroom.banner.dashboard", lang, base=sandbox.base_url, file=token_path,
                    notebook=notebook),
         ]), flush=True)
