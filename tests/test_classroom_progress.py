@@ -286,3 +286,52 @@ def test_the_rate_limit_of_a_domain_is_not_spent_by_another_trainees_bad_calls(
                         secret=attacker.secret, user_domain=victim.user_domain) == 5420
     assert api_send(sb, victim, phone="13600136000", code_type=3) == 200
     assert api_send(sb, victim, phone="13600136000", code_type=3) == 5058  # the limit is real
+
+
+def post_answer(sb: Sandbox, trainee: Trainee, payload: Any) -> requests.Response:
+    body = json.dumps(payload).encode()
+    headers = {**trainee_headers(trainee, sb.clock.now_ms(), "POST", "/_sandbox/me/answer",
+                                 body), "Content-Type": "application/json"}
+    return requests.post(sb.base_url + "/_sandbox/me/answer", data=body, headers=headers,
+                         timeout=5)
+
+
+def test_e6_and_e7_answers_are_judged_by_the_sandbox(sb: Sandbox, roster: Roster) -> None:
+    from smskit.catalogue import all_codes
+    from smskit.doctor import diagnose
+    from smskit.training import exercise
+
+    trainee = roster.trainees[0]
+    mapping: dict[str, list[int]] = {}
+    for entry in all_codes():
+        if not entry.is_success:
+            mapping.setdefault(entry.category, []).append(entry.code)
+    wrong = {key: list(codes) for key, codes in mapping.items()}
+    moved = wrong["fix_request"].pop()
+    wrong["retry_later"].append(moved)
+    first = post_answer(sb, trainee, {"exercise": "E6", "answer": wrong}).json()
+    assert (first["passed"], first["mistake"], first["attempts"]) == (False, "misplaced", 1)
+    second = post_answer(sb, trainee, {"exercise": "E6", "answer": mapping}).json()
+    assert (second["passed"], second["mistake"], second["attempts"]) == (True, None, 2)
+    e7 = exercise("E7").inputs
+    found = diagnose(e7.log_line, secret=e7.secret).mistake
+    assert found is not None
+    assert post_answer(sb, trainee, {"exercise": "E7", "answer": "md5"}).json()["passed"] is False
+    assert post_answer(sb, trainee, {"exercise": "E7", "answer": found.id}).json()["passed"]
+    row = board(sb, roster)["trainees"][0]
+    items = exercises_of(row)
+    assert items["E6"]["passedBy"] == "sandbox" and items["E7"]["passedBy"] == "sandbox"
+    assert row["selfReported"] == []
+
+
+@pytest.mark.parametrize("payload,field", [
+    ({"exercise": "E1", "answer": "0" * 64}, "exercise"),
+    ({"exercise": "E9", "answer": {}}, "exercise"),
+    ({"exercise": "E6"}, "answer"),
+    ({"exercise": "E6", "answer": {}, "extra": 1}, "extra"),
+])
+def test_answers_the_sandbox_does_not_judge_are_400(
+        sb: Sandbox, roster: Roster, payload: dict[str, Any], field: str) -> None:
+    answer = post_answer(sb, roster.trainees[0], payload)
+    assert answer.status_code == 400 and field in answer.json()["extMsg"]
+    assert board(sb, roster)["trainees"][0]["exercises"] == []

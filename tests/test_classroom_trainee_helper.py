@@ -58,6 +58,8 @@ def test_a_trainee_reads_their_own_outbox_and_requests_and_verifies(
     progress = {item["exercise"]: item for item in training.my_progress()}
     assert progress["E4"]["passedBy"] == "sandbox" and progress["E5"]["passedBy"] == "sandbox"
     assert TraineeClient.from_env().me() == {"name": me.name, "userDomain": me.user_domain}
+    judged = training.my_answer("E7", "md5")
+    assert (judged["exercise"], judged["passed"], judged["attempts"]) == ("E7", False, 1)
 
 
 def test_outside_a_classroom_the_helpers_say_what_to_set(

@@ -286,3 +286,18 @@ def test_a_trainee_signing_too_many_requests_in_one_window_is_slowed_not_forgott
         later = trainee_headers(trainee, clock.now_ms(), random="afterwindow00001")
         assert requests.get(url, headers=later, timeout=5).status_code == 200
         assert box.internal_errors == 0
+
+
+@pytest.mark.parametrize("answer", [
+    None, 5019, "x" * 10_000, [[[[[[[[[[[]]]]]]]]]]], {"fix_request": {"a": [1, {"b": 2}]}},
+    {"fix_request": [10**100, -1, 1.5, True, None, "5019"]}, {"": []}, {"slow_down": "5058"},
+])
+def test_hostile_answers_are_judged_never_crash(sb: Sandbox, roster: Roster, answer: Any) -> None:
+    trainee = roster.trainees[6]
+    for exercise in ("E6", "E7"):
+        body = json.dumps({"exercise": exercise, "answer": answer}).encode()
+        reply = requests.post(sb.base_url + "/_sandbox/me/answer", data=body, timeout=5,
+                              headers={**trainee_headers(trainee, START_MS, "POST",
+                                                         "/_sandbox/me/answer", body),
+                                       "Content-Type": "application/json"})
+        assert reply.status_code == 200 and reply.json()["passed"] is False

@@ -11,6 +11,7 @@ notebooks are in ``notebooks/exercises/``; the texts in ``smskit/data/exercises.
 from smskit.training.classroom import (
     ClassroomUnavailable,
     TraineeClient,
+    my_answer,
     my_outbox,
     my_progress,
     my_requests,
@@ -55,6 +56,7 @@ __all__ = [
     "default_workbook",
     "e3_clock",
     "exercise",
+    "my_answer",
     "my_outbox",
     "my_progress",
     "my_requests",

@@ -9,8 +9,9 @@ and body digest). The hub sets the environment: ``SMSKIT_CLASSROOM_URL`` (or an 
 - :class:`ClassroomSender` posts each :class:`~smskit.training.progress.ExerciseRecord`; a
   failure never breaks a notebook: the record is already saved locally, one line says so.
 - :func:`my_outbox`, :func:`my_requests`, :func:`my_verify`, :func:`my_progress` read the
-  trainee's own data (:class:`TraineeClient` for more control); outside a classroom, or when
-  the classroom cannot be reached, they raise :class:`ClassroomUnavailable`.
+  trainee's own data, and :func:`my_answer` has the classroom judge an E6 or E7 answer itself
+  (:class:`TraineeClient` for more control); outside a classroom, or when the classroom cannot
+  be reached, they raise :class:`ClassroomUnavailable`.
 """
 
 from __future__ import annotations
@@ -171,6 +172,11 @@ class TraineeClient:
                 "internationalCode": international_code}
         return self._call("POST", f"{ME_PATH}/verify", body)
 
+    def answer(self, exercise: str, answer: Any) -> dict[str, Any]:
+        """Send an answer to E6 or E7 for the classroom to judge itself (a pass it saw):
+        ``{"exercise", "passed", "mistake", "attempts"}``. The answer must be plain JSON."""
+        return self._call("POST", f"{ME_PATH}/answer", {"exercise": exercise, "answer": answer})
+
     def progress(self) -> list[dict[str, Any]]:
         """Your exercises as the classroom counted them (attempts, passed and by whom)."""
         exercises: list[dict[str, Any]] = self._call("GET", PROGRESS_PATH)["exercises"]
@@ -225,6 +231,11 @@ def my_verify(*, phone: str, code_type: int | str, code: str,
     """Verify a code the classroom delivered to you (consumes it when ``ok``)."""
     return TraineeClient.from_env().verify(phone=phone, code_type=code_type, code=code,
                                            international_code=international_code)
+
+
+def my_answer(exercise: str, answer: Any) -> dict[str, Any]:
+    """Have the classroom judge your answer to E6 or E7 itself (``passed``, ``mistake``)."""
+    return TraineeClient.from_env().answer(exercise, answer)
 
 
 def my_progress() -> list[dict[str, Any]]:

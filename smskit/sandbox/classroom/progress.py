@@ -147,12 +147,14 @@ class ProgressStore:
                 return
             old = states.get(exercise, ExerciseState())
             sandbox_pass = passed and old.passed_by != SANDBOX
+            streak = (0 if passed else old.streak + 1 if mistake == old.streak_mistake else 1)
             states[exercise] = replace(
                 old, attempts=old.attempts + 1,
                 passed_by=SANDBOX if passed else old.passed_by,
                 passed_ms=now_ms if sandbox_pass and old.passed_by is None else old.passed_ms,
                 first_ms=old.first_ms if old.first_ms is not None else now_ms, last_ms=now_ms,
-                last_mistake=old.last_mistake if passed else mistake)
+                last_mistake=old.last_mistake if passed else mistake,
+                streak_mistake=None if passed else mistake, streak=streak)
             if sandbox_pass:
                 self._last_record_ms[user_domain] = now_ms
 

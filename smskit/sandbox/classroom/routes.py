@@ -27,6 +27,9 @@ CLASS_PREFIX, ME_PREFIX = f"{PREFIX}/class", f"{PREFIX}/me"
 #: Extras anyone may read in classroom mode (they show nothing of the class).
 PUBLIC_PATHS = frozenset({"/", f"{PREFIX}/health"})
 CSV_TYPE = "text/csv;charset=UTF-8"
+#: Exercises whose answer the sandbox judges itself when a trainee sends it (not a signature,
+#: not a send: knowledge), with the course's own judges.
+JUDGED_ANSWERS = ("E6", "E7")
 
 
 def refusal(error: Refused) -> HttpProblem:
@@ -61,6 +64,8 @@ class ClassroomRoutes:
                                               "trainee: your requests to the API")},
             f"{ME_PREFIX}/verify": {"POST": (self.my_verify, "trainee: JSON {phone, codeType, "
                                              "code, internationalCode?}: check your code")},
+            f"{ME_PREFIX}/answer": {"POST": (self.my_answer, "trainee: JSON {exercise: E6|E7, "
+                                             "answer}: judged by the sandbox")},
             f"{ME_PREFIX}/progress": {"GET": (self.my_progress, "trainee: your progress"),
                                       "POST": (self.post_progress,
                                                "trainee: JSON ExerciseRecord")},
@@ -167,6 +172,29 @@ class ClassroomRoutes:
             second = self._verified.get(domain) == key
         self.classroom.progress.seen(domain, "E5", passed=second and status == "used",
                                      now_ms=now, mistake=None if second else f"verify_{status}")
+
+    def my_answer(self, request: Request) -> Response:
+        """An answer to E6 or E7, judged here with the course's judge: a pass the sandbox saw."""
+        from smskit.training.checks import JUDGES
+
+        trainee = self._trainee(request)
+        body = json_object(request.body)
+        only_fields(body, {"exercise", "answer"})
+        exercise = body.get("exercise")
+        if exercise not in JUDGED_ANSWERS:
+            raise HttpProblem(400, i18n.text("classroom.answer.exercise",
+                                             exercise=repr(exercise)[:40],
+                                             judged=", ".join(JUDGED_ANSWERS)))
+        if "answer" not in body:
+            raise HttpProblem(400, i18n.text("classroom.answer.missing"))
+        judgement = JUDGES[exercise](body["answer"])
+        passed = not judgement.wrong
+        mistake = None if passed or judgement.mistake is None else judgement.mistake.key
+        self.classroom.progress.seen(trainee.user_domain, exercise, passed=passed,
+                                     now_ms=self._now(), mistake=mistake or "wrong")
+        attempts = self.classroom.progress.states(trainee.user_domain)[exercise].attempts
+        return Response(200, {"exercise": exercise, "passed": passed, "mistake": mistake,
+                              "attempts": attempts})
 
     def my_progress(self, request: Request) -> Response:
         trainee = self._trainee(request)
