@@ -96,6 +96,7 @@ def test_refusals_follow_the_sandbox_language(roster: Roster) -> None:
     with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS), lang="zh") as zh:
         answer = post_record(zh, roster.trainees[0], "E9", passed=True)
         assert answer.status_code == 400 and answer.json()["extMsg"].startswith("不是练习记录")
+        assert "不是本课程的练习" in answer.json()["extMsg"]
         bare = requests.get(zh.base_url + "/_sandbox/class/roster", timeout=5)
         assert bare.status_code == 401 and "培训讲师" in bare.json()["extMsg"]
 

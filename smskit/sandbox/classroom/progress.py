@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
+from smskit import i18n
 from smskit._data import load_json
 
 #: One exercise record as a trainee's ``Progress`` sends it (``ExerciseRecord.to_json()``).
@@ -44,38 +45,37 @@ def exercise_inputs(exercise_id: str) -> Mapping[str, Any]:
 
 
 class BadRecord(ValueError):
-    """A progress record refused: the field and the rule."""
+    """A progress record refused: the field, and the rule as a keyed text (both languages)."""
 
-    def __init__(self, field: str, rule: str) -> None:
-        super().__init__(f"{field}: {rule}")
+    def __init__(self, field: str, rule: str, **values: object) -> None:
         self.field = field
-        self.rule = rule
+        self.rule = i18n.text(f"classroom.record.{rule}", **values)
+        super().__init__(f"{field}: {self.rule.render('en')}")
 
 
 def parse_record(raw: Mapping[str, Any]) -> ProgressRecord:
     """A trainee's record, checked field by field; :class:`BadRecord` naming the field."""
     unknown = sorted(set(raw) - {*_FIELDS, "mistake"})
     if unknown:
-        raise BadRecord(str(unknown[0])[:40], "is not a field of an exercise record")
+        raise BadRecord(str(unknown[0])[:40], "unknown_field")
     for name, kind in _FIELDS.items():
         value = raw.get(name)
         if type(value) is not kind:
-            raise BadRecord(name, f"must be a JSON {'boolean' if kind is bool else kind.__name__}"
-                                  f", got {value!r}"[:120])
+            raise BadRecord(name, "json_type", kind="boolean" if kind is bool else kind.__name__,
+                            value=repr(value)[:60])
     ids = exercise_ids()
     if raw["exercise"] not in ids:
-        raise BadRecord("exercise", f"{raw['exercise']!r} is not an exercise of this course "
-                                    f"({', '.join(ids)})"[:200])
+        raise BadRecord("exercise", "not_exercise", value=repr(raw["exercise"])[:40],
+                        ids=", ".join(ids))
     if raw["last_verdict"] not in ("passed", "wrong"):
-        raise BadRecord("last_verdict", "must be \"passed\" or \"wrong\"")
+        raise BadRecord("last_verdict", "verdict")
     if not 1 <= raw["attempts"] <= 10**6:
-        raise BadRecord("attempts", "must be 1-1000000")
+        raise BadRecord("attempts", "attempts")
     if len(raw["time"]) > 40:
-        raise BadRecord("time", "must be at most 40 characters")
+        raise BadRecord("time", "time")
     mistake = raw.get("mistake")
     if mistake is not None and not (isinstance(mistake, str) and _MISTAKE.fullmatch(mistake)):
-        raise BadRecord("mistake", "must be null or a mistake key: a letter, then up to 63 "
-                                   "letters, digits, _ . : -")
+        raise BadRecord("mistake", "mistake")
     return {name: raw.get(name) for name in (*_FIELDS, "mistake")}
 
 
