@@ -22,6 +22,7 @@ import requests
 from smskit.clock import FixedClock
 from smskit.sandbox import Sandbox
 from smskit.sandbox.classroom import Classroom, Roster, Trainee
+from smskit.training.classroom import answer_judge
 from tests.classroom_trainees import API, trainee_headers
 
 START_MS = 1_796_000_000_000
@@ -34,7 +35,8 @@ def roster() -> Roster:
 
 @pytest.fixture
 def sb(roster: Roster) -> Iterator[Sandbox]:
-    with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS)) as sandbox:
+    with Sandbox(extension=Classroom(roster, answers=answer_judge),
+                 clock=FixedClock(START_MS)) as sandbox:
         yield sandbox
         assert sandbox.internal_errors == 0
 
@@ -336,3 +338,9 @@ def test_answers_the_sandbox_does_not_judge_are_400(
     answer = post_answer(sb, roster.trainees[0], payload)
     assert answer.status_code == 400 and field in answer.json()["extMsg"]
     assert board(sb, roster)["trainees"][0]["exercises"] == []
+
+
+def test_without_a_judge_the_answer_route_is_absent(roster: Roster) -> None:
+    with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS)) as plain:
+        answer = post_answer(plain, roster.trainees[0], {"exercise": "E7", "answer": "md5"})
+        assert answer.status_code == 404

@@ -15,6 +15,7 @@ from smskit.errors import SmskitError
 from smskit.sandbox import Sandbox
 from smskit.sandbox.classroom import Classroom, Roster, Trainee
 from smskit.training import ClassroomUnavailable, TraineeClient
+from smskit.training.classroom import answer_judge
 
 PHONE = "13912345678"
 
@@ -26,7 +27,8 @@ def roster() -> Roster:
 
 @pytest.fixture
 def sb(roster: Roster) -> Iterator[Sandbox]:
-    with Sandbox(extension=Classroom(roster), clock=SystemClock()) as sandbox:
+    with Sandbox(extension=Classroom(roster, answers=answer_judge),
+                 clock=SystemClock()) as sandbox:
         yield sandbox
         assert sandbox.internal_errors == 0
 

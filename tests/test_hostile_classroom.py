@@ -29,6 +29,7 @@ import requests
 from smskit.clock import FixedClock
 from smskit.sandbox import RatePolicy, Sandbox
 from smskit.sandbox.classroom import Classroom, Roster, RosterError, Trainee
+from smskit.training.classroom import answer_judge
 from tests.classroom_trainees import API, trainee_headers
 
 START_MS = 1_796_000_000_000
@@ -42,7 +43,7 @@ def roster() -> Roster:
 
 @pytest.fixture
 def sb(roster: Roster) -> Iterator[Sandbox]:
-    with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS),
+    with Sandbox(extension=Classroom(roster, answers=answer_judge), clock=FixedClock(START_MS),
                  policy=RatePolicy.unlimited(), request_log_size=100) as sandbox:
         yield sandbox
         assert sandbox.internal_errors == 0

@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from smskit.sandbox import Sandbox
     from smskit.sandbox.classroom import Classroom
     from smskit.sandbox.classroom.private_file import write_private
+    from smskit.training.classroom import answer_judge
     from smskit.training.handout import handout_html, handout_text
 
     if not 0 <= args.port <= 65535:
@@ -83,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit classroom: error: {error}", file=sys.stderr)
         return 2
     configure_logging(quiet=args.quiet)
-    sandbox = Sandbox(host=args.host, port=args.port, extension=Classroom(roster),
-                      lang=args.lang)
+    sandbox = Sandbox(host=args.host, port=args.port,
+                      extension=Classroom(roster, answers=answer_judge), lang=args.lang)
     try:
         sandbox.start()
     except OSError as error:

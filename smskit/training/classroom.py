@@ -216,6 +216,17 @@ class TraineeClient:
         return f"TraineeClient({self.credentials!r})"
 
 
+def answer_judge(exercise: str, answer: Any) -> tuple[bool, str | None]:
+    """The course's judge for a classroom sandbox (``Classroom(roster, answers=answer_judge)``):
+    passed, and the first mistake's key when not."""
+    from smskit.training.checks import JUDGES
+
+    judgement = JUDGES[exercise](answer)
+    if not judgement.wrong:
+        return True, None
+    return False, judgement.mistake.key if judgement.mistake is not None else None
+
+
 def my_outbox() -> list[dict[str, Any]]:
     """The codes the classroom delivered to your user domain, oldest first."""
     return TraineeClient.from_env().outbox()

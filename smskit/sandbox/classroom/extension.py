@@ -16,8 +16,8 @@ secret changes nothing of theirs.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from smskit._data import load_json
 from smskit.platform_codes import PlatformCode
@@ -45,11 +45,22 @@ def _mistakes_without_secret() -> frozenset[str]:
     return frozenset(load_json(DATA_FILE)["attribution"]["mistakes_without_secret"])
 
 
-class Classroom:
-    """One class on one sandbox: roster, guard, progress, tallies; the sandbox's extension."""
+#: Judges one answer: ``(exercise id, answer) -> (passed, mistake key or None)``.
+AnswerJudge = Callable[[str, Any], tuple[bool, str | None]]
 
-    def __init__(self, roster: Roster) -> None:
+
+class Classroom:
+    """One class on one sandbox: roster, guard, progress, tallies; the sandbox's extension.
+
+    ``answers`` judges the E6 and E7 answers trainees send (``POST /_sandbox/me/answer``);
+    the course's judge is :func:`smskit.training.classroom.answer_judge` (the sandbox sits
+    below the training package, so it is handed in, not imported). Without it that route is
+    absent.
+    """
+
+    def __init__(self, roster: Roster, *, answers: AnswerJudge | None = None) -> None:
         self.roster = roster
+        self.answers = answers
         self.rules = StuckRules.load()
         self.progress = ProgressStore(t.user_domain for t in roster)
         #: Per-trainee tallies of API answers, fed by the request log.

@@ -49,6 +49,12 @@ class ClassroomRoutes:
         self._verified: dict[str, tuple[str, str, int, str]] = {}
 
     def routes(self) -> RouteTable:
+        table = self._routes()
+        if self.classroom.answers is None:
+            del table[f"{ME_PREFIX}/answer"]
+        return table
+
+    def _routes(self) -> RouteTable:
         return {
             f"{PREFIX}/health": {"GET": (self.health, "status, time, rate policy")},
             f"{CLASS_PREFIX}/roster": {"GET": (self.roster, "trainer: names and user domains")},
@@ -174,9 +180,10 @@ class ClassroomRoutes:
                                      now_ms=now, mistake=None if second else f"verify_{status}")
 
     def my_answer(self, request: Request) -> Response:
-        """An answer to E6 or E7, judged here with the course's judge: a pass the sandbox saw."""
-        from smskit.training.checks import JUDGES
-
+        """An answer to E6 or E7, judged here with the course's judge: a pass it saw."""
+        judge = self.classroom.answers
+        if judge is None:  # pragma: no cover - the route exists only with a judge
+            raise HttpProblem(404, "no judge")
         trainee = self._trainee(request)
         body = json_object(request.body)
         only_fields(body, {"exercise", "answer"})
@@ -187,14 +194,12 @@ class ClassroomRoutes:
                                              judged=", ".join(JUDGED_ANSWERS)))
         if "answer" not in body:
             raise HttpProblem(400, i18n.text("classroom.answer.missing"))
-        judgement = JUDGES[exercise](body["answer"])
-        passed = not judgement.wrong
-        mistake = None if passed or judgement.mistake is None else judgement.mistake.key
+        passed, mistake = judge(exercise, body["answer"])
         self.classroom.progress.seen(trainee.user_domain, exercise, passed=passed,
                                      now_ms=self._now(), mistake=mistake or "wrong")
         attempts = self.classroom.progress.states(trainee.user_domain)[exercise].attempts
-        return Response(200, {"exercise": exercise, "passed": passed, "mistake": mistake,
-                              "attempts": attempts})
+        return Response(200, {"exercise": exercise, "passed": passed,
+                              "mistake": None if passed else mistake, "attempts": attempts})
 
     def my_progress(self, request: Request) -> Response:
         trainee = self._trainee(request)
