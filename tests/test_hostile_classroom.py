@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from smskit.clock import FixedClock
 from smskit.sandbox import RatePolicy, Sandbox
@@ -302,3 +304,26 @@ def test_hostile_answers_are_judged_never_crash(sb: Sandbox, roster: Roster, ans
                                                          "/_sandbox/me/answer", body),
                                        "Content-Type": "application/json"})
         assert reply.status_code == 200 and reply.json()["passed"] is False
+
+
+CLASS_ROUTES = ["/_sandbox/me", "/_sandbox/me/outbox", "/_sandbox/me/requests",
+                "/_sandbox/me/progress", "/_sandbox/me/verify", "/_sandbox/me/answer",
+                "/_sandbox/class/dashboard", "/_sandbox/class/dashboard.csv"]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(CLASS_ROUTES), method=st.sampled_from(["GET", "POST", "PUT"]),
+       header=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255), max_size=200),
+       body=st.binary(max_size=300), signed=st.booleans())
+def test_hostile_credentials_and_bodies_never_crash_the_classroom(
+        sb: Sandbox, roster: Roster, route: str, method: str, header: str, body: bytes,
+        signed: bool) -> None:
+    trainee = roster.trainees[7]
+    headers = ({**trainee_headers(trainee, START_MS, method, route, body)} if signed
+               else {"Authorization": header.encode("latin-1")})
+    answer = requests.request(method, sb.base_url + route, data=body, timeout=5,
+                              headers={**headers, "Content-Type": "application/json"})
+    assert answer.status_code in {200, 400, 401, 403, 405, 429}, answer.text[:200]
+    assert sb.internal_errors == 0
+    assert roster.trainer_token not in answer.text and trainee.secret not in answer.text
