@@ -8,6 +8,7 @@ or 429 (too many signed requests), in the sandbox's language, never a 500.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import TYPE_CHECKING
 
 from smskit import i18n
@@ -21,7 +22,7 @@ from smskit.sandbox.routes import PREFIX, code_type_of, json_object, only_fields
 from smskit.sandbox.wire import HttpProblem, Request, Response
 
 if TYPE_CHECKING:
-    from smskit.sandbox.classroom.extension import Classroom
+    from smskit.sandbox.classroom.extension import AnswerJudge, Classroom
 
 CLASS_PREFIX, ME_PREFIX = f"{PREFIX}/class", f"{PREFIX}/me"
 #: Extras anyone may read in classroom mode (they show nothing of the class).
@@ -50,8 +51,11 @@ class ClassroomRoutes:
 
     def routes(self) -> RouteTable:
         table = self._routes()
-        if self.classroom.answers is None:
-            del table[f"{ME_PREFIX}/answer"]
+        judge = self.classroom.answers
+        if judge is not None:  # the course's judge, handed in (the sandbox sits below training)
+            table[f"{ME_PREFIX}/answer"] = {"POST": (
+                partial(self.my_answer, judge),
+                "trainee: JSON {exercise: E6|E7, answer}: judged by the sandbox")}
         return table
 
     def _routes(self) -> RouteTable:
@@ -70,8 +74,6 @@ class ClassroomRoutes:
                                               "trainee: your requests to the API")},
             f"{ME_PREFIX}/verify": {"POST": (self.my_verify, "trainee: JSON {phone, codeType, "
                                              "code, internationalCode?}: check your code")},
-            f"{ME_PREFIX}/answer": {"POST": (self.my_answer, "trainee: JSON {exercise: E6|E7, "
-                                             "answer}: judged by the sandbox")},
             f"{ME_PREFIX}/progress": {"GET": (self.my_progress, "trainee: your progress"),
                                       "POST": (self.post_progress,
                                                "trainee: JSON ExerciseRecord")},
@@ -179,11 +181,8 @@ class ClassroomRoutes:
         self.classroom.progress.seen(domain, "E5", passed=second and status == "used",
                                      now_ms=now, mistake=None if second else f"verify_{status}")
 
-    def my_answer(self, request: Request) -> Response:
+    def my_answer(self, judge: AnswerJudge, request: Request) -> Response:
         """An answer to E6 or E7, judged here with the course's judge: a pass it saw."""
-        judge = self.classroom.answers
-        if judge is None:  # pragma: no cover - the route exists only with a judge
-            raise HttpProblem(404, "no judge")
         trainee = self._trainee(request)
         body = json_object(request.body)
         only_fields(body, {"exercise", "answer"})
