@@ -20,7 +20,8 @@ CORE = {
     "smskit.signing", "smskit.skew", "smskit.transport", "smskit.validation",
 }
 #: The rooms: each subpackage named for what it holds.
-SUBPACKAGES = {"cli", "data", "doctor", "sandbox", "teaching", "training", "widgets"}
+SUBPACKAGES = {"cli", "data", "doctor", "sandbox", "teaching", "testing", "training",
+               "widgets"}
 
 
 def module_name(path: Path) -> str:

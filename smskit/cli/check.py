@@ -2,18 +2,22 @@
 
 Give what was sent as a URL (``--url``), a curl command (``--curl``), ``-`` to read either from
 standard input (a multi-line curl too), or the fields one by one with ``--signature``. Exit
-status 0: the signature is right; 1: it is wrong (with the diagnosis); 2: unusable input.
+status 0: the signature is right and the platform would accept the fields; 1: the signature is
+wrong, or right on a request the platform would refuse (the headline names the code it would
+answer); 2: unusable input. Both languages unless one is chosen (``--lang``, ``SMSKIT_LANG``,
+a Chinese locale).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
 from smskit import environment, i18n
-from smskit.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from smskit.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_language_option
 from smskit.doctor import Diagnosis, diagnose
 from smskit.doctor.sent import MAX_INPUT_CHARS, SentRequest
 from smskit.errors import InputError, Problem
@@ -34,10 +38,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
             "cli.check.field", name=name) + (i18n.t("cli.check.default_code")
                                              if name == "internationalCode" else ""))
     parser.add_argument("--json", action="store_true", help=i18n.t("cli.check.json"))
+    add_language_option(parser)
     parser.epilog = i18n.t("cli.check.epilog", name=environment.SECRET_VAR)
 
 
 def run(args: argparse.Namespace) -> int:
+    with i18n.using_language(args.lang):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         diagnosis = diagnose(_sent(args), secret=_secret())
     except InputError as error:
@@ -50,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(_bilingual(diagnosis))
+        print(_summary(diagnosis, args.lang))
     return EXIT_OK if diagnosis.ok else EXIT_FAILED
 
 
@@ -94,7 +104,13 @@ def _secret() -> str:
     return secret
 
 
-def _bilingual(diagnosis: Diagnosis) -> str:
+def _summary(diagnosis: Diagnosis, lang: str | None) -> str:
+    """The diagnosis in the chosen language, or in both when none was chosen."""
+    chosen = lang or i18n.chosen_language() or (
+        i18n.environment_language() if os.environ.get(i18n.LANGUAGE_VARIABLE, "").strip()
+        or i18n.environment_language() == "zh" else None)
+    if chosen in i18n.LANGUAGES:
+        return diagnosis.summary("zh" if chosen == "zh" else "en")
     return f"{diagnosis.summary('zh')}\n\n{diagnosis.summary('en')}"
 
 

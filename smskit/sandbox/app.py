@@ -13,13 +13,15 @@ import contextlib
 import ipaddress
 import random as _random
 import threading
+from collections.abc import Collection
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from smskit import i18n
-from smskit.clock import Clock, SystemClock
+from smskit.clock import Clock, FixedClock, OffsetClock
 from smskit.errors import SmskitError
 from smskit.fields import parse_code_type
+from smskit.sandbox.control import ControlRoutes, reset_parts
 from smskit.sandbox.domains import DomainTable, load_domains
 from smskit.sandbox.extension import SandboxExtension, SandboxParts
 from smskit.sandbox.platform import Platform
@@ -60,7 +62,9 @@ class Sandbox:
         extension: SandboxExtension | None = None,
     ) -> None:
         #: The server's notion of "now": ``ts`` is checked and codes expire against it.
-        self.clock: Clock = clock or SystemClock()
+        #: By default the wall clock, movable over HTTP (``/_sandbox/clock``).
+        self.clock: Clock = clock or OffsetClock()
+        self._clock_start = self.clock.now_ms() if isinstance(self.clock, FixedClock) else None
         #: The rate policy in force (5058).
         self.policy = policy or RatePolicy()
         #: A mode of the sandbox (see :mod:`smskit.sandbox.extension`), or ``None``.
@@ -98,6 +102,9 @@ class Sandbox:
                 return self
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
                             clock=self.clock, log=self.request_log, extension=self.extension)
+            router.routes.update(ControlRoutes(
+                clock=self.clock, domains=self.domains, reset=self._reset_parts,
+                show_secrets=self.extension is None).routes())
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
                                        clock=self.clock, limits=self.limits,
@@ -241,12 +248,26 @@ class Sandbox:
         """The next ``count`` sends matching domain and phone (``None``: any) answer 5059."""
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
 
-    def reset(self) -> None:
-        """Clear the outbox, rate-limit history, injected faults and the extension's state
-        (not the request log)."""
-        self.state.reset()
-        if self.extension is not None:
+    def reset(self, parts: Collection[str] | str | None = None) -> None:
+        """Forget the outbox, rate-limit history, injected faults, request log and an
+        extension's progress (``None``), every part and the clock (``"all"``), or only the
+        parts named (of ``control.RESET_PARTS``: outbox, rates, faults, requests, progress,
+        clock)."""
+        self._reset_parts(reset_parts(parts if parts is None or isinstance(parts, str)
+                                      else list(parts)))
+
+    def _reset_parts(self, parts: Collection[str]) -> None:
+        self.state.reset(outbox="outbox" in parts, rates="rates" in parts,
+                         faults="faults" in parts)
+        if "requests" in parts:
+            self.request_log.clear()
+        if self.extension is not None and "progress" in parts:
             self.extension.reset()
+        if "clock" in parts:
+            if isinstance(self.clock, OffsetClock):
+                self.clock.restore()
+            elif isinstance(self.clock, FixedClock) and self._clock_start is not None:
+                self.clock.set(self._clock_start)
 
     # -- the request log ------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ that are authenticated and deliverable; a provider failure can only happen at ha
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +49,7 @@ from smskit.catalogue import lookup
 from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.doctor import Diagnosis, Mistake, diagnose
 from smskit.errors import InputError, Problem
-from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.fields import parse_code_type, parse_timestamp_ms, sent_code_type_problem
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox.domains import DomainTable, SandboxDomain
@@ -114,6 +116,8 @@ class Platform:
         self.clock = clock
         #: The language of ``extMsg`` (``msg`` is the platform's Chinese in every language).
         self.lang = lang
+        #: The signature doctor's CPU budget (see :class:`DoctorBudget`).
+        self.doctor_budget = DoctorBudget()
 
     def send_phone_sms_code(
         self,
@@ -151,17 +155,18 @@ class Platform:
                              ("internationalCode", "international_code_format")):
             if field in problems:
                 return Answer(PlatformCode.PHONE_FORMAT, check,
-                              problems[field].describe(self.lang))
+                              wire_text(problems[field], self.lang))
         if "ts" in problems:
             return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format",
-                          problems["ts"].describe(self.lang))
+                          wire_text(problems["ts"], self.lang))
         ts = parse_timestamp_ms(params["ts"])
         window = self._clock_window(ts)
         if window is not None:
             return window
-        if "codeType" in problems:
+        form = problems.get("codeType") or sent_code_type_problem(params["codeType"])
+        if form is not None:
             return Answer(PlatformCode.SERVICE_ERROR, "code_type",
-                          f"{problems['codeType'].describe(self.lang)} "
+                          f"{wire_text(form, self.lang)} "
                           f"{i18n.t('sandbox.assumption', self.lang)}")
         shape = self._random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
@@ -185,8 +190,11 @@ class Platform:
     def _signature_failed(self, params: Mapping[str, str], domain: SandboxDomain,
                           code_type: int, ts: int) -> Answer:
         """5420, explained by the doctor: a known mistake's title and fix, or what to check."""
-        found = _diagnosis(params, domain)
-        if found is not None and found.mistake is not None:
+        found = self._diagnosis(params, domain)
+        if found is _BUSY:
+            text = i18n.t("sandbox.doctor_busy", self.lang, domain=repr(domain.name))
+            found = None
+        elif found is not None and found.mistake is not None:
             text = i18n.t("sandbox.signature_known_mistake", self.lang,
                           domain=repr(domain.name), mistake=self._mistake_text(found.mistake))
         else:
@@ -202,13 +210,24 @@ class Platform:
         domain = self.domains.get(params.get("userDomain", ""))
         if shape.check != "signature_format" or domain is None or not domain.enabled:
             return shape
-        found = _diagnosis(params, domain)
-        if found is None or found.mistake is None:
+        found = self._diagnosis(params, domain)
+        if found is None or found is _BUSY or found.mistake is None:
             return shape
         recognised = i18n.t("sandbox.recognised_mistake", self.lang,
                             mistake=self._mistake_text(found.mistake))
         return Answer(shape.code, shape.check, f"{shape.ext_msg} {recognised}",
                       diagnosis=SignatureNote.of(found))
+
+    def _diagnosis(self, params: Mapping[str, str], domain: SandboxDomain
+                   ) -> Diagnosis | None:
+        """The doctor's finding, within its CPU budget (:data:`_BUSY` when it is spent)."""
+        if not self.doctor_budget.take():
+            return _BUSY
+        started = time.thread_time()
+        try:
+            return _diagnosis(params, domain)
+        finally:
+            self.doctor_budget.charge(time.thread_time() - started)
 
     def _mistake_text(self, mistake: Mistake) -> str:
         return i18n.t("sandbox.mistake", self.lang, id=mistake.id,
@@ -292,12 +311,53 @@ class Platform:
         return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 
+def wire_text(problem: Problem, lang: i18n.Language) -> str:
+    """``problem`` as an ``extMsg`` says it: in the request's terms. A hint that names the
+    Python library (``allow_unverified_phone=True``, ``smskit.sign()``) becomes its
+    ``sandbox.hint.<key>`` twin: what to send, whatever language the client is written in."""
+    hint = problem.hint_text
+    if isinstance(hint, i18n.Text) and f"sandbox.hint.{hint.key}" in i18n.messages():
+        problem = problem.with_hint(i18n.text(f"sandbox.hint.{hint.key}", **dict(hint.values)))
+    return problem.describe(lang)
+
+
 def _missing(problems: Mapping[str, Problem], lang: i18n.Language) -> Answer | None:
     for field, code, check in PRESENCE:
         problem = problems.get(field)
         if problem is not None and problem.code == code:
-            return Answer(code, check, problem.describe(lang))
+            return Answer(code, check, wire_text(problem, lang))
     return None
+
+
+class DoctorBudget:
+    """CPU time the signature doctor may spend, refilled with time: a token bucket.
+
+    A wrong signature costs the doctor's search up to about 20 ms of CPU (every point of its
+    grammar); a client sending wrong signatures as fast as it can must not turn the sandbox
+    into a CPU amplifier. The doctor runs while the bucket holds time; when a flood has
+    emptied it, a 5420 says so and names no mistake until the bucket refills.
+    """
+
+    def __init__(self, *, per_second: float = 0.25, burst: float = 1.0) -> None:
+        self.per_second, self.burst = per_second, burst
+        self._tokens, self._at = burst, time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """Whether the doctor may run now (the bucket holds time)."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.per_second)
+            self._at = now
+            return self._tokens > 0
+
+    def charge(self, seconds: float) -> None:
+        with self._lock:
+            self._tokens -= seconds
+
+
+#: What :meth:`Platform._diagnosis` answers when the doctor's budget is spent.
+_BUSY = Diagnosis("unexplained", "", "")
 
 
 def _diagnosis(params: Mapping[str, str], domain: SandboxDomain) -> Diagnosis | None:

@@ -26,6 +26,7 @@ from smskit.training.exercises import (
     e3_clock,
     exercise,
 )
+from smskit.training.practice import ExerciseSandbox, exercise_sandbox
 from smskit.training.progress import (
     PROGRESS_FORMAT,
     ExerciseRecord,
@@ -41,6 +42,7 @@ __all__ = [
     "ClassroomUnavailable",
     "Exercise",
     "ExerciseRecord",
+    "ExerciseSandbox",
     "Inputs",
     "Progress",
     "ProgressSender",
@@ -56,6 +58,7 @@ __all__ = [
     "default_workbook",
     "e3_clock",
     "exercise",
+    "exercise_sandbox",
     "my_answer",
     "my_outbox",
     "my_progress",
