@@ -14,13 +14,14 @@ import sys
 
 from benchmarks.sandbox_server import process_status
 from smskit.sandbox import RatePolicy, Sandbox
-from smskit.sandbox.classroom import Roster
+from smskit.sandbox.classroom import Classroom, Roster
 
 
 def main() -> None:
     trainees, seed = int(sys.argv[1]), int(sys.argv[2])
-    classroom = None if sys.argv[3:] == ["plain"] else Roster.numbered(trainees, seed=seed)
-    with Sandbox(policy=RatePolicy.unlimited(), classroom=classroom) as sandbox:
+    classroom = (None if sys.argv[3:] == ["plain"]
+                 else Classroom(Roster.numbered(trainees, seed=seed)))
+    with Sandbox(policy=RatePolicy.unlimited(), extension=classroom) as sandbox:
         print(sandbox.port, flush=True)
         for line in sys.stdin:
             if line.strip() == "stats":

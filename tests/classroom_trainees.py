@@ -4,6 +4,7 @@ with hashlib here (not with the kit), so what the dashboard counts is checked in
 from __future__ import annotations
 
 import hashlib
+import json
 from urllib.parse import urlencode
 
 import requests
@@ -16,10 +17,11 @@ _randoms = iter(range(10**12))
 
 def send(session: requests.Session, base_url: str, trainee: Trainee, *, ts: int,
          phone: str = "13800138000", right: bool = True) -> int:
-    """POST one sendPhoneSmsCode as ``trainee``; a wrong one is signed without the secret."""
+    """POST one sendPhoneSmsCode as ``trainee``; a wrong one is signed with ``ts`` in seconds
+    (the doctor's ``ts-in-seconds``: made with the secret, so provably the trainee's)."""
     random = f"sim{next(_randoms):013d}"
-    secret = trainee.secret if right else ""
-    signature = hashlib.sha256(f"{phone}3{random}{ts}{secret}".encode()).hexdigest()
+    signed_ts = ts if right else ts // 1000
+    signature = hashlib.sha256(f"{phone}3{random}{signed_ts}{trainee.secret}".encode()).hexdigest()
     query = urlencode({"codeType": 3, "internationalCode": "86", "phone": phone,
                        "random": random, "signature": signature, "ts": ts,
                        "userDomain": trainee.user_domain})
@@ -28,11 +30,18 @@ def send(session: requests.Session, base_url: str, trainee: Trainee, *, ts: int,
     return code
 
 
-def trainee_headers(trainee: Trainee, ts: int) -> dict[str, str]:
-    random = f"hdr{next(_randoms):013d}"
-    digest = hashlib.sha256(f"{trainee.user_domain}{ts}{random}{trainee.secret}".encode())
+def trainee_headers(trainee: Trainee, ts: int, method: str = "GET", target: str = "/_sandbox/me",
+                    body: bytes = b"", *, random: str | None = None,
+                    secret: str | None = None) -> dict[str, str]:
+    """The trainee's Authorization for one request, computed with hashlib alone: SHA-256 of
+    userDomain, ts, random, METHOD, target, SHA-256 hex of the body and secret, one per line."""
+    random = random or f"hdr{next(_randoms):013d}"
+    key = trainee.secret if secret is None else secret
+    lines = [trainee.user_domain, str(ts), random, method, target,
+             hashlib.sha256(body).hexdigest(), key]
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
     return {"Authorization": f"SmskitTrainee userDomain={trainee.user_domain}, ts={ts}, "
-                             f"random={random}, signature={digest.hexdigest()}"}
+                             f"random={random}, signature={digest}"}
 
 
 def report(session: requests.Session, base_url: str, trainee: Trainee, *, ts: int,
@@ -41,8 +50,11 @@ def report(session: requests.Session, base_url: str, trainee: Trainee, *, ts: in
     record = {"exercise": exercise, "passed": passed, "attempts": 1,
               "last_verdict": "passed" if passed else "wrong", "mistake": None,
               "time": "2026-12-01T20:00:00.000Z"}
-    return session.post(f"{base_url}/_sandbox/me/progress", json=record, timeout=10,
-                        headers=trainee_headers(trainee, ts)).status_code
+    body = json.dumps(record).encode()
+    headers = {**trainee_headers(trainee, ts, "POST", "/_sandbox/me/progress", body),
+               "Content-Type": "application/json"}
+    return session.post(f"{base_url}/_sandbox/me/progress", data=body, timeout=10,
+                        headers=headers).status_code
 
 
 def run_class(base_url: str, trainees: tuple[Trainee, ...], *, ts: int) -> None:

@@ -5,7 +5,6 @@ Trainee signatures are computed here with hashlib directly, not with the kit's h
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 from collections.abc import Iterator
@@ -19,28 +18,29 @@ from smskit import CodeType
 from smskit.clock import FixedClock
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox import Sandbox
-from smskit.sandbox.classroom import Roster, Trainee
+from smskit.sandbox.classroom import Classroom, Roster, Trainee
 from smskit.training import ExerciseRecord, Progress
 from smskit.training.classroom import ClassroomSender, TraineeCredentials
+from tests.classroom_trainees import trainee_headers
 
 START_MS = 1_796_000_000_000
 PHONE = "13800138000"
 
 
 def signed(trainee: Trainee, *, ts: int = START_MS, random: str = "abcdefghijklmnop",
-           secret: str | None = None) -> dict[str, str]:
-    """A trainee's Authorization header, computed with hashlib alone."""
-    key = trainee.secret if secret is None else secret
-    digest = hashlib.sha256(f"{trainee.user_domain}{ts}{random}{key}".encode()).hexdigest()
-    return {"Authorization": f"SmskitTrainee userDomain={trainee.user_domain}, ts={ts}, "
-                             f"random={random}, signature={digest}"}
+           secret: str | None = None, method: str = "GET", target: str = "/_sandbox/me",
+           body: bytes = b"") -> dict[str, str]:
+    """A trainee's Authorization header for one request, computed with hashlib alone."""
+    return trainee_headers(trainee, ts, method, target, body, random=random, secret=secret)
 
 
 _counter = iter(range(10**9))
 
 
-def fresh(trainee: Trainee) -> dict[str, str]:
-    return signed(trainee, random=f"r{next(_counter):015d}")
+def fresh(trainee: Trainee, method: str = "GET", target: str = "/_sandbox/me",
+          body: bytes = b"") -> dict[str, str]:
+    return signed(trainee, random=f"r{next(_counter):015d}", method=method, target=target,
+                  body=body)
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def roster() -> Roster:
 
 @pytest.fixture
 def classroom(roster: Roster) -> Iterator[Sandbox]:
-    with Sandbox(classroom=roster, clock=FixedClock(START_MS)) as sb:
+    with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS)) as sb:
         yield sb
         assert sb.internal_errors == 0
 
@@ -139,19 +139,23 @@ def test_a_trainee_reads_only_their_own_outbox_and_progress(
     first, second, _ = roster.trainees
     send(classroom, first)
     send(classroom, second, phone="13900139000")
-    mine = requests.get(classroom.base_url + "/_sandbox/me/outbox", headers=fresh(first),
+    mine = requests.get(classroom.base_url + "/_sandbox/me/outbox",
+                        headers=fresh(first, target="/_sandbox/me/outbox"),
                         timeout=5).json()["deliveries"]
     assert [(row["userDomain"], row["phone"]) for row in mine] == [(first.user_domain, PHONE)]
     record = {"exercise": "E1", "passed": True, "attempts": 2, "last_verdict": "passed",
               "mistake": None, "time": "2026-12-01T20:15:03.120Z"}
-    posted = requests.post(classroom.base_url + "/_sandbox/me/progress", json=record,
-                           headers=fresh(second), timeout=5)
+    body = json.dumps(record).encode()
+    posted = requests.post(classroom.base_url + "/_sandbox/me/progress", data=body,
+                           headers=fresh(second, "POST", "/_sandbox/me/progress", body),
+                           timeout=5)
     assert posted.status_code == 200
-    theirs = requests.get(classroom.base_url + "/_sandbox/me/progress", headers=fresh(first),
-                          timeout=5).json()
-    assert theirs == {"progress": []}
+    theirs = requests.get(classroom.base_url + "/_sandbox/me/progress",
+                          headers=fresh(first, target="/_sandbox/me/progress"), timeout=5).json()
+    assert theirs == {"progress": [], "exercises": []}
     # claiming to be the other trainee with one's own secret fails
-    forged = signed(second, random="forgedrandom0001", secret=first.secret)
+    forged = signed(second, random="forgedrandom0001", secret=first.secret,
+                    target="/_sandbox/me/progress")
     refused = requests.get(classroom.base_url + "/_sandbox/me/progress", headers=forged,
                            timeout=5)
     assert refused.status_code == 403
@@ -196,7 +200,8 @@ def test_malformed_credentials_are_refused_not_crashed(
 ])
 def test_bad_progress_records_are_400(classroom: Sandbox, roster: Roster, body: bytes) -> None:
     answer = requests.post(classroom.base_url + "/_sandbox/me/progress", data=body,
-                           headers={**fresh(roster.trainees[0]),
+                           headers={**fresh(roster.trainees[0], "POST", "/_sandbox/me/progress",
+                                            body),
                                     "Content-Type": "application/json"}, timeout=5)
     assert answer.status_code == 400
 
@@ -216,11 +221,11 @@ def test_progress_sender_posts_the_latest_record_per_exercise(
                             mistake="ts_seconds"))
     progress.record(Verdict(exercise="E1", status="passed", headline=_text(), attempt=2))
     assert sender.last_failure is None
-    assert classroom.classroom is not None
-    stored = classroom.classroom.progress(trainee.user_domain)
+    store = _classroom(classroom).progress
+    stored = store.records(trainee.user_domain)
     when = datetime.fromtimestamp(START_MS / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    assert stored == {"E1": ExerciseRecord("E1", True, 2, "passed", None, when).to_json()}
-    assert classroom.classroom.progress(roster.trainees[0].user_domain) == {}
+    assert stored == [ExerciseRecord("E1", True, 2, "passed", None, when).to_json()]
+    assert store.records(roster.trainees[0].user_domain) == []
 
 
 def test_sender_failure_keeps_local_progress_and_says_so_in_one_line(
@@ -230,7 +235,7 @@ def test_sender_failure_keeps_local_progress_and_says_so_in_one_line(
     trainee = roster.trainees[0]
     with Sandbox() as stopped:
         url = stopped.base_url  # a port nobody listens on once stopped
-    sender = ClassroomSender(TraineeCredentials(url, trainee.user_domain, trainee.secret))
+    sender = ClassroomSender(TraineeCredentials(url, trainee))
     progress = Progress(tmp_path / "p.json", sender=sender)
     progress.record(Verdict(exercise="E2", status="passed", headline=_text(), attempt=1))
     assert progress.passed() == ["E2"]
@@ -246,6 +251,11 @@ def test_https_base_url_is_never_a_classroom() -> None:
     assert TraineeCredentials.from_env({
         "SMSKIT_CLASSROOM_URL": "http://10.0.0.2:8766", "SMSKIT_USER_DOMAIN": "d",
         "SMSKIT_USER_DOMAIN_SECRET": "s"}) is not None
+
+
+def _classroom(sb: Sandbox) -> Classroom:
+    assert isinstance(sb.extension, Classroom)
+    return sb.extension
 
 
 def _text():  # type: ignore[no-untyped-def]

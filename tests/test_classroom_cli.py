@@ -17,7 +17,7 @@ import requests
 from smskit.clock import SystemClock
 
 URL = re.compile(r"serving (http://127\.0\.0\.1:\d+)")
-TOKEN = re.compile(r"trainer token (\S+)")
+TOKEN_FILE = re.compile(r"trainer token in (\S+)")
 
 
 def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str, str]:
@@ -28,16 +28,21 @@ def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str, str]
          "--handout", str(tmp_path / "cards.html"), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None
-    url = token = None
+    url = token_file = None
+    lines = []
     deadline = time.monotonic() + 30
-    while (url is None or token is None) and time.monotonic() < deadline:
+    while (url is None or token_file is None) and time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
             break
+        lines.append(line)
         url = url or (URL.search(line).group(1) if URL.search(line) else None)  # type: ignore[union-attr]
-        token = token or (TOKEN.search(line).group(1) if TOKEN.search(line) else None)  # type: ignore[union-attr]
-    if not (url and token):
+        found = TOKEN_FILE.search(line)
+        token_file = token_file or (found.group(1) if found else None)
+    if not (url and token_file):
         raise AssertionError(f"no banner: {_stop(process)}")
+    token = Path(token_file).read_text(encoding="utf-8").strip()
+    assert len(token) >= 40 and token not in "".join(lines)  # the banner names the file only
     return process, url, token
 
 
@@ -63,7 +68,9 @@ def test_classroom_writes_private_handouts_and_serves_each_trainee(tmp_path: Pat
         for _, domain, secret in cards:
             assert html.escape(secret) in page and domain in page
             ts, nonce = SystemClock().now_ms(), "cardcardcardcard"
-            digest = hashlib.sha256(f"{domain}{ts}{nonce}{secret}".encode()).hexdigest()
+            lines = [domain, str(ts), nonce, "GET", "/_sandbox/me",
+                     hashlib.sha256(b"").hexdigest(), secret]
+            digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
             me = requests.get(url + "/_sandbox/me", timeout=5, headers={
                 "Authorization": f"SmskitTrainee userDomain={domain}, ts={ts}, "
                                  f"random={nonce}, signature={digest}"})
@@ -121,7 +128,8 @@ def test_lang_zh_writes_the_start_up_text_in_chinese(tmp_path: Path) -> None:
         status, err = _stop(process)
     banner = "".join(lines)
     token = (tmp_path / "classroom-trainer-token").read_text().strip()
-    assert zh["token"].format(token=token) in banner
+    assert zh["token"].format(file=tmp_path / "classroom-trainer-token") in banner
+    assert token not in banner
     assert zh["serving"].split("{count}")[0] in banner and "trainees, serving" not in banner
     assert "./kit voila notebooks/zh/trainer-dashboard.ipynb" in banner
     assert status == 0 and token not in err

@@ -9,7 +9,7 @@ import requests
 
 from smskit.clock import FixedClock
 from smskit.sandbox import Sandbox
-from smskit.sandbox.classroom import Roster
+from smskit.sandbox.classroom import Classroom, Roster
 from tests.classroom_trainees import EXPECTED, run_class, send, trainee_headers
 
 START_MS = 1_796_000_000_000
@@ -18,7 +18,7 @@ START_MS = 1_796_000_000_000
 @pytest.fixture
 def classroom() -> Iterator[tuple[Sandbox, Roster]]:
     roster = Roster.numbered(6, seed=3)
-    with Sandbox(classroom=roster, clock=FixedClock(START_MS)) as sb:
+    with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS)) as sb:
         yield sb, roster
         assert sb.internal_errors == 0
 
@@ -44,7 +44,8 @@ def test_rows_count_what_each_trainee_sent(classroom: tuple[Sandbox, Roster]) ->
     assert rows[0]["firstSuccessMs"] == START_MS and rows[1]["firstSuccessMs"] is None
     assert rows[5] == {"name": "trainee06", "userDomain": roster.trainees[5].user_domain,
                        "requests": 0, "codes": {}, "firstSuccessMs": None, "passed": [],
-                       "lastActivityMs": None, "stuck": None}
+                       "selfReported": [], "exercises": [], "lastActivityMs": None,
+                       "stuck": None}
 
 
 def test_no_progress_for_the_threshold_is_stuck(classroom: tuple[Sandbox, Roster]) -> None:
@@ -78,10 +79,12 @@ def test_a_trainee_sees_only_their_own_requests(classroom: tuple[Sandbox, Roster
     sb, roster = classroom
     run_class(sb.base_url, roster.trainees, ts=START_MS)
     mine = requests.get(sb.base_url + "/_sandbox/me/requests", timeout=5,
-                        headers=trainee_headers(roster.trainees[1], START_MS)).json()
+                        headers=trainee_headers(roster.trainees[1], START_MS, "GET",
+                                                "/_sandbox/me/requests")).json()
     assert {row["userDomain"] for row in mine["requests"]} == {roster.trainees[1].user_domain}
     assert [row["code"] for row in mine["requests"]] == [5420, 5420, 5420]
-    assert all(row["diagnosis"]["mistakeId"] == "secret-left-out" for row in mine["requests"])
+    assert all(row["diagnosis"]["mistakeId"] == "ts-in-seconds" and row["yours"]
+               for row in mine["requests"])
     for path in ("/_sandbox/requests", "/_sandbox/class/dashboard"):
         assert requests.get(sb.base_url + path, timeout=5).status_code == 401
         assert requests.get(sb.base_url + path, timeout=5, headers=trainee_headers(
@@ -163,7 +166,7 @@ def test_widget_switches_to_chinese_and_keeps_the_rows(classroom: tuple[Sandbox,
     assert board.refresh_button.description == messages["dashboard.refresh"]["zh"]
     assert board.auto.description == messages["dashboard.auto"]["zh"].format(interval=15)
     table = board.table_html.value
-    for column in ("trainee", "requests", "codes", "first_success", "passed", "status"):
+    for column in ("trainee", "requests", "codes", "first_success", "exercises", "status"):
         assert f">{messages[f'dashboard.column.{column}']['zh']}</th>" in table
     assert messages["dashboard.stuck.same_error"]["zh"].format(code=5420, count=3) in table
     assert "in a row" not in table and "stuck" not in board.status_html.value

@@ -19,8 +19,6 @@ CORE = {
     "smskit.platform_codes", "smskit.regions", "smskit.request", "smskit.responses",
     "smskit.signing", "smskit.skew", "smskit.transport", "smskit.validation",
 }
-#: On their way into smskit/sandbox/classroom/ (issue 17's classroom step, on its own branch).
-PENDING = {"smskit.classroom_auth", "smskit.private_file"}
 #: The rooms: each subpackage named for what it holds.
 SUBPACKAGES = {"cli", "data", "doctor", "sandbox", "teaching", "testing", "training",
                "widgets"}
@@ -124,7 +122,7 @@ def test_no_import_circles_inside_smskit() -> None:
 
 def test_the_top_level_holds_the_core_and_the_rooms_only() -> None:
     top_modules = {module_name(path) for path in PACKAGE.glob("*.py")}
-    assert top_modules - {"smskit", "smskit.__main__"} - PENDING == CORE
+    assert top_modules - {"smskit", "smskit.__main__"} == CORE
     rooms = {path.name for path in PACKAGE.iterdir()
              if path.is_dir() and path.name != "__pycache__"}
     assert rooms == SUBPACKAGES
@@ -141,3 +139,10 @@ def test_every_fact_file_ships_inside_the_package() -> None:
     assert not (PACKAGE.parent / "data").exists()
     assert (PACKAGE / "data" / "error_codes.json").is_file()
     assert (PACKAGE / "data" / "snippets").is_dir()
+
+
+def test_the_sandbox_and_its_router_never_name_a_mode() -> None:
+    """The classroom plugs in through smskit.sandbox.extension alone."""
+    for name in ("smskit.sandbox.app", "smskit.sandbox.routes", "smskit.sandbox.server"):
+        assert not {dep for dep in graph()[name] if dep.startswith("smskit.sandbox.classroom")}
+        assert "classroom" not in MODULES[name].read_text(encoding="utf-8").lower(), name

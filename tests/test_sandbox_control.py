@@ -12,6 +12,8 @@ import requests
 
 from smskit.clock import FixedClock, OffsetClock
 from smskit.sandbox import Roster, Sandbox
+from smskit.sandbox.classroom import Classroom
+from smskit.training.classroom import answer_judge
 from tests.fixtures.sandbox import DATA, PHONE, START_MS, domain_secret, send_code
 
 OPENAPI = json.loads((DATA / "sandbox_openapi.json").read_text(encoding="utf-8"))
@@ -29,9 +31,9 @@ def served(sb: Sandbox) -> set[str]:
 
 
 def _trainer(sb: Sandbox) -> dict[str, str]:
-    if sb.classroom is None:
+    if not isinstance(sb.extension, Classroom):
         return {}
-    return {"Authorization": f"Bearer {sb.classroom.roster.trainer_token}"}
+    return {"Authorization": f"Bearer {sb.extension.roster.trainer_token}"}
 
 
 @pytest.fixture
@@ -60,7 +62,8 @@ def test_the_openapi_document_lists_exactly_the_served_routes(sandbox: Sandbox) 
 
 
 def test_a_classroom_serves_exactly_the_documented_routes_with_the_classroom_ones() -> None:
-    with Sandbox(classroom=Roster.numbered(2, seed=1), clock=FixedClock(START_MS)) as sb:
+    classroom = Classroom(Roster.numbered(2, seed=1), answers=answer_judge)
+    with Sandbox(extension=classroom, clock=FixedClock(START_MS)) as sb:
         assert served(sb) == documented(classroom=True)
         assert len(documented(classroom=True)) > len(documented(classroom=False))
 
@@ -250,7 +253,7 @@ def test_domains_list_their_sandbox_only_secrets_and_answers(sandbox: Sandbox) -
 
 def test_a_classroom_lists_domains_only_to_the_trainer_and_without_secrets() -> None:
     roster = Roster.numbered(2, seed=1)
-    with Sandbox(classroom=roster, clock=FixedClock(START_MS)) as sb:
+    with Sandbox(extension=Classroom(roster), clock=FixedClock(START_MS)) as sb:
         for path in ("/_sandbox/domains", "/_sandbox/clock", "/_sandbox/openapi.json"):
             assert requests.get(sb.base_url + path, timeout=5).status_code == 401
         assert requests.post(sb.base_url + "/_sandbox/clock", json={"advanceMs": 1},

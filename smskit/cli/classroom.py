@@ -68,8 +68,10 @@ def _roster(args: argparse.Namespace) -> Roster:
 
 
 def run(args: argparse.Namespace) -> int:
-    from smskit.private_file import write_private
     from smskit.sandbox import Sandbox
+    from smskit.sandbox.classroom import Classroom
+    from smskit.sandbox.classroom.private_file import write_private
+    from smskit.training.classroom import answer_judge
     from smskit.training.handout import handout_html, handout_text
 
     if not 0 <= args.port <= 65535:
@@ -82,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit classroom: error: {error}", file=sys.stderr)
         return 2
     configure_logging(quiet=args.quiet)
-    sandbox = Sandbox(host=args.host, port=args.port, classroom=roster, lang=args.lang)
+    sandbox = Sandbox(host=args.host, port=args.port,
+                      extension=Classroom(roster, answers=answer_judge), lang=args.lang)
     try:
         sandbox.start()
     except OSError as error:
@@ -109,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
             i18n.t("classroom.banner.serving", lang, count=len(roster), base=sandbox.base_url),
             i18n.t("classroom.banner.trainees_use", lang, url=base_url, path=ENDPOINT_PATH),
             i18n.t("classroom.banner.handout", lang, html=args.handout, text=text_path),
-            i18n.t("classroom.banner.token", lang, token=roster.trainer_token),
-            i18n.t("classroom.banner.token_file", lang, file=token_path),
+            i18n.t("classroom.banner.token", lang, file=token_path),
+            i18n.t("classroom.banner.token_file", lang),
             i18n.t("classroom.banner.dashboard", lang, base=sandbox.base_url, file=token_path,
                    notebook=notebook),
         ]), flush=True)

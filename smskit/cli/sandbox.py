@@ -142,7 +142,7 @@ def ready_info(sandbox: Sandbox, *, secrets: bool) -> dict[str, object]:
 def write_ready_file(path: Path, sandbox: Sandbox) -> None:
     """Write :func:`ready_info` (secrets included: owner-only) atomically: a reader sees the
     whole file or none."""
-    from smskit.private_file import write_private
+    from smskit.sandbox.classroom.private_file import write_private
 
     text = json.dumps(ready_info(sandbox, secrets=True), indent=1) + "\n"
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -11,10 +11,10 @@ within 5 minutes" rule, a configurable rate limit (5058) and injectable provider
 - :mod:`~smskit.sandbox.wire`: requests and responses as the layers exchange them, strict
   target and query parsing, transport-level errors;
 - :mod:`~smskit.sandbox.routes`: the endpoint and the ``/_sandbox/`` extras;
-- :mod:`~smskit.sandbox.classroom`: classroom mode (``Sandbox(classroom=Roster...)``): a
-  domain and secret per trainee, who may see what, their exercise progress;
-- :mod:`~smskit.sandbox.classroom_routes`: the trainer's and each trainee's views;
-- :mod:`~smskit.sandbox.dashboard`: per-trainee tallies and the dashboard's rows ("stuck");
+- :mod:`~smskit.sandbox.extension`: the one extension point a mode plugs into;
+- :mod:`~smskit.sandbox.classroom`: classroom mode
+  (``Sandbox(extension=Classroom(Roster...))``): a domain and secret per trainee, who may see
+  what, their progress, the trainer's dashboard;
 - :mod:`~smskit.sandbox.platform`: the endpoint's checks, in their documented order;
 - :mod:`~smskit.sandbox.state`: outbox, codes and verification, faults, under one lock;
 - :mod:`~smskit.sandbox.ratelimit`: the rate policy (5058) and its sliding windows;
@@ -27,7 +27,7 @@ makes it and in ``smskit/data/sandbox_policy.json`` / ``smskit/data/scenarios.js
 """
 
 from smskit.sandbox.app import Sandbox, SandboxNotRunning
-from smskit.sandbox.classroom import Roster, Trainee
+from smskit.sandbox.classroom import Classroom, Roster, Trainee
 from smskit.sandbox.domains import DomainTable, SandboxDomain, load_domains, secret_for
 from smskit.sandbox.ratelimit import RatePolicy
 from smskit.sandbox.scenarios import Scenario, load_scenarios, replay
@@ -35,6 +35,7 @@ from smskit.sandbox.state import Delivery, VerificationResult
 from smskit.sandbox.wire import ServerLimits
 
 __all__ = [
+    "Classroom",
     "Delivery",
     "DomainTable",
     "RatePolicy",

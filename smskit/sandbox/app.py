@@ -21,14 +21,12 @@ from smskit import i18n
 from smskit.clock import Clock, FixedClock, OffsetClock
 from smskit.errors import SmskitError
 from smskit.fields import parse_code_type
-from smskit.sandbox.classroom import Classroom, Roster
-from smskit.sandbox.classroom_routes import ClassroomRoutes
 from smskit.sandbox.control import ControlRoutes, reset_parts
-from smskit.sandbox.dashboard import records_per_trainee
 from smskit.sandbox.domains import DomainTable, load_domains
+from smskit.sandbox.extension import SandboxExtension, SandboxParts
 from smskit.sandbox.platform import Platform
 from smskit.sandbox.ratelimit import RatePolicy
-from smskit.sandbox.requestlog import RequestLog, RequestRecord, max_records
+from smskit.sandbox.requestlog import RequestLog, RequestRecord
 from smskit.sandbox.routes import Router
 from smskit.sandbox.server import SandboxHTTPServer
 from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
@@ -61,7 +59,7 @@ class Sandbox:
         limits: ServerLimits | None = None,
         lang: str | None = None,
         request_log_size: int | None = None,
-        classroom: Roster | None = None,
+        extension: SandboxExtension | None = None,
     ) -> None:
         #: The server's notion of "now": ``ts`` is checked and codes expire against it.
         #: By default the wall clock, movable over HTTP (``/_sandbox/clock``).
@@ -69,14 +67,12 @@ class Sandbox:
         self._clock_start = self.clock.now_ms() if isinstance(self.clock, FixedClock) else None
         #: The rate policy in force (5058).
         self.policy = policy or RatePolicy()
-        #: The sandbox user domains and their SMS configuration (a classroom's: one per
-        #: trainee, the demo domain closed).
+        #: A mode of the sandbox (see :mod:`smskit.sandbox.extension`), or ``None``.
+        self.extension = extension
+        #: The sandbox user domains and their SMS configuration (an extension's, if any).
         self.domains = domains or load_domains()
-        #: Classroom mode: the class's guard and progress store (``None`` otherwise).
-        self.classroom: Classroom | None = None
-        if classroom is not None:
-            self.domains = classroom.domain_table(self.domains)
-            self.classroom = Classroom(classroom, clock=self.clock)
+        if extension is not None:
+            self.domains = extension.domains(self.domains)
         self.limits = limits or ServerLimits()
         self.state = SandboxState(policy=self.policy, clock=self.clock,
                                   random_source=random_source)
@@ -86,12 +82,12 @@ class Sandbox:
                                  lang=self.lang)
         #: Every answered request, newest last (``request_log_size``: how many are kept;
         #: default ``request_log.max_records`` of ``smskit/data/sandbox_policy.json``).
-        if classroom is not None and request_log_size is None:
-            request_log_size = max(max_records(), records_per_trainee() * len(classroom))
         self.request_log = RequestLog(clock=self.clock, limit=request_log_size,
                                       secrets=lambda: [d.secret for d in self.domains])
-        if self.classroom is not None:  # tallies survive the log's eviction of old records
-            self.request_log.subscribe(self.classroom.tally)
+        if extension is not None:
+            extension.attach(SandboxParts(clock=self.clock, state=self.state,
+                                          log=self.request_log, domains=self.domains,
+                                          lang=self.lang))
         self._host, self._requested_port = host, port
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -104,14 +100,11 @@ class Sandbox:
         with self._lifecycle:
             if self._server is not None:
                 return self
-            guarded = (None if self.classroom is None
-                       else ClassroomRoutes(classroom=self.classroom, state=self.state,
-                                            log=self.request_log))
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
-                            clock=self.clock, log=self.request_log, classroom=guarded)
+                            clock=self.clock, log=self.request_log, extension=self.extension)
             router.routes.update(ControlRoutes(
                 clock=self.clock, domains=self.domains, reset=self._reset_parts,
-                show_secrets=self.classroom is None).routes())
+                show_secrets=self.extension is None).routes())
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
                                        clock=self.clock, limits=self.limits,
@@ -256,9 +249,10 @@ class Sandbox:
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
 
     def reset(self, parts: Collection[str] | str | None = None) -> None:
-        """Forget the outbox, rate-limit history, injected faults, request log and a class's
-        progress (``None``), every part and the clock (``"all"``), or only the parts named
-        (of ``control.RESET_PARTS``: outbox, rates, faults, requests, progress, clock)."""
+        """Forget the outbox, rate-limit history, injected faults, request log and an
+        extension's progress (``None``), every part and the clock (``"all"``), or only the
+        parts named (of ``control.RESET_PARTS``: outbox, rates, faults, requests, progress,
+        clock)."""
         self._reset_parts(reset_parts(parts if parts is None or isinstance(parts, str)
                                       else list(parts)))
 
@@ -267,8 +261,8 @@ class Sandbox:
                          faults="faults" in parts)
         if "requests" in parts:
             self.request_log.clear()
-        if self.classroom is not None and "progress" in parts:
-            self.classroom.reset()
+        if self.extension is not None and "progress" in parts:
+            self.extension.reset()
         if "clock" in parts:
             if isinstance(self.clock, OffsetClock):
                 self.clock.restore()

@@ -10,7 +10,9 @@ Nothing secret is kept: the API never carries a ``userDomainSecret``, and anythi
 value) is masked before a record is made. A wrong signature's diagnosis is kept as the mistake
 id and titles only, never the right signature (which would sign the request). Each value is
 cut to ``request_log.max_value_chars`` and the log keeps the newest
-``request_log.max_records`` records (``smskit/data/sandbox_policy.json``).
+``request_log.max_records`` records (``smskit/data/sandbox_policy.json``). A mode that knows
+who signed a request (the classroom) may :meth:`RequestLog.partition` it: each owner's records
+are then kept apart, bounded per owner, so nobody's requests evict another's.
 
 Not recorded: bytes that never became a request (a malformed request line or header, a
 connection refused as busy) and sandbox bugs, which :attr:`Sandbox.internal_errors` counts.
@@ -96,6 +98,8 @@ class RequestRecord:
     phone: str | None = None
     #: The doctor's finding, for 5420/5421 answers whose signature it could judge.
     diagnosis: SignatureNote | None = None
+    #: Whose request this provably is (a partitioned log's owner), else ``None``.
+    owner: str | None = None
 
     @property
     def query(self) -> dict[str, str]:
@@ -110,16 +114,19 @@ class RequestRecord:
 
 
 Listener = Callable[[RequestRecord], None]
+#: Who provably made an API request, from its parameters and the doctor's note (or ``None``).
+OwnerOf = Callable[[Mapping[str, str], "SignatureNote | None"], "str | None"]
 
 
 class _Entry:
     """One answer as the API layer reported it; made into a :class:`RequestRecord` (masked,
     cut) when first read, so that recording costs the success path next to nothing."""
 
-    __slots__ = ("raw", "record")
+    __slots__ = ("raw", "record", "seq")
 
-    def __init__(self, raw: tuple[Any, ...]) -> None:
+    def __init__(self, raw: tuple[Any, ...], seq: int) -> None:
         self.raw = raw
+        self.seq = seq
         self.record: RequestRecord | None = None
 
 
@@ -143,6 +150,21 @@ class RequestLog:
         self._entries: deque[_Entry] = deque(maxlen=self.limit)
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
+        self._owner_of: OwnerOf | None = None
+        self._owned: dict[str, deque[_Entry]] = {}
+        self._seq = 0
+
+    def mask(self, secrets: Callable[[], Collection[str]]) -> None:
+        """Mask these secrets too (a classroom's trainer token), wherever a record holds them."""
+        before = self._secrets
+        self._secrets = lambda: [*before(), *secrets()]
+
+    def partition(self, owner_of: OwnerOf, owners: Collection[str], per_owner: int) -> None:
+        """Keep each owner's API requests apart, the newest ``per_owner`` of each; the rest
+        (no provable owner) stay in the shared log of :attr:`limit` records."""
+        with self._lock:
+            self._owner_of = owner_of
+            self._owned = {owner: deque(maxlen=per_owner) for owner in owners}
 
     def record(self, *, method: str, path: str, params: Mapping[str, str], status: int,
                code: int | None, check: str, diagnosis: SignatureNote | None = None,
@@ -152,10 +174,14 @@ class RequestLog:
         ``api``: the request is the platform's endpoint, so its ``userDomain`` and ``phone``
         parameters name whom it was about (an extra's filters of the same names do not).
         """
-        entry = _Entry((self.clock.now_ms(), method, path, params, status, code, check,
-                        diagnosis, api))
+        owner = (self._owner_of(params, diagnosis)
+                 if api and self._owner_of is not None else None)
+        raw = (self.clock.now_ms(), method, path, params, status, code, check, diagnosis, api,
+               owner)
         with self._lock:
-            self._entries.append(entry)
+            self._seq += 1
+            entry = _Entry(raw, self._seq)
+            self._owned.get(owner or "", self._entries).append(entry)
             listeners = self._listeners
         if listeners:
             record = self._built(entry)
@@ -167,6 +193,12 @@ class RequestLog:
         """Records oldest first; filters combine; ``limit`` keeps the newest ``limit``."""
         with self._lock:
             entries = list(self._entries)
+            owned = ([self._owned[user_domain]] if user_domain in self._owned
+                     else self._owned.values() if user_domain is None else [])
+            for part in owned:
+                entries.extend(part)
+        if self._owned:
+            entries.sort(key=lambda entry: entry.seq)
         found = [record for record in map(self._built, entries)
                  if (user_domain is None or record.user_domain == user_domain)
                  and (phone is None or record.phone == phone)
@@ -178,6 +210,8 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            for part in self._owned.values():
+                part.clear()
 
     def subscribe(self, listener: Listener) -> None:
         """Call ``listener`` with each new record (after it is stored), e.g. a console."""
@@ -185,7 +219,7 @@ class RequestLog:
             self._listeners = [*self._listeners, listener]
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + sum(map(len, self._owned.values()))
 
     def __iter__(self) -> Iterator[RequestRecord]:
         return iter(self.records())
@@ -195,7 +229,7 @@ class RequestLog:
         record = entry.record
         if record is not None:
             return record
-        time_ms, method, path, params, status, code, check, diagnosis, api = entry.raw
+        time_ms, method, path, params, status, code, check, diagnosis, api, owner = entry.raw
         secrets = [secret for secret in self._secrets() if secret]
         shortest = min(map(len, secrets), default=0)  # shorter texts cannot hold a secret
         clean = tuple((self._clean(name, secrets, shortest),
@@ -206,13 +240,13 @@ class RequestLog:
                                path=self._clean(path, secrets, shortest), params=clean,
                                status=status, code=code, check=check,
                                user_domain=kept.get("userDomain"), phone=kept.get("phone"),
-                               diagnosis=diagnosis)
+                               diagnosis=diagnosis, owner=owner)
         entry.record = record  # two threads may both build it: equal records, either wins
         return record
 
     def _clean(self, text: str, secrets: Collection[str], shortest: int, *,
                name: str = "") -> str:
-        if name and "secret" in name.lower():
+        if name and ("secret" in name.lower() or "token" in name.lower()):
             return SECRET_MASK
         if secrets and len(text) >= shortest:
             for secret in secrets:

@@ -18,6 +18,9 @@ cannot be mistaken for. They answer plain JSON objects (errors: the transport en
   clock, ``limit`` keeps the newest.
 - ``GET /``: this list.
 
+A mode of the sandbox adds its own routes and a guard in front of every
+route through the one extension point, :class:`~smskit.sandbox.extension.SandboxExtension`.
+
 ``HEAD`` is accepted wherever ``GET`` is. Every answered request is recorded in the request
 log: the endpoint with the check that decided it, the extras as ``sandbox_<name>``, refusals
 at the HTTP level (told by the server's ``refused`` hook) as ``http_<status>``.
@@ -26,8 +29,8 @@ at the HTTP level (told by the server's ``refused`` hook) as ``http_<status>``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from smskit import i18n
 from smskit.clock import Clock
@@ -37,14 +40,12 @@ from smskit.fields import parse_code_type
 from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, QUERY_ORDER
 from smskit.sandbox.domains import DomainTable
+from smskit.sandbox.extension import Handler, RouteTable, SandboxExtension
 from smskit.sandbox.platform import Platform, error_envelope
 from smskit.sandbox.requestlog import HTTP_CHECK_PREFIX, RequestLog
 from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response, parse_query
 from smskit.signing import has_utf8
-
-if TYPE_CHECKING:
-    from smskit.sandbox.classroom_routes import ClassroomRoutes
 
 PREFIX = "/_sandbox"
 _MAX_FAULTS = 1000
@@ -52,23 +53,23 @@ _REQUEST_FILTERS = ("userDomain", "phone", "since", "limit")
 _DIGITS = frozenset("0123456789")
 _MAX_FILTER_DIGITS = 15  # epoch ms for the next 30,000 years; keeps int() cheap
 
-
-Handler = Callable[[Request], Response]
+__all__ = ["PREFIX", "Handler", "Router", "code_type_of", "json_object", "only_fields",
+           "text_field"]
 
 
 class Router:
     """Dispatch a :class:`Request` to the endpoint or an extra; 404 and 405 as JSON."""
 
     def __init__(self, *, platform: Platform, state: SandboxState, domains: DomainTable,
-                 clock: Clock, log: RequestLog, classroom: ClassroomRoutes | None = None) -> None:
+                 clock: Clock, log: RequestLog, extension: SandboxExtension | None = None) -> None:
         self.platform = platform
-        #: Classroom mode: its views, and the guard in front of the other extras.
-        self.classroom = classroom
+        #: A mode's routes and guard (the one extension point), or ``None``.
+        self.extension = extension
         self.state = state
         self.domains = domains
         self.clock = clock
         self.log = log
-        self.routes: dict[str, dict[str, tuple[Handler, str]]] = {
+        self.routes: RouteTable = {
             ENDPOINT_PATH: {"POST": (self.send_phone_sms_code,
                                      "the API: parameters in the query string")},
             "/": {"GET": (self.index, "this list")},
@@ -82,12 +83,12 @@ class Router:
             f"{PREFIX}/requests": {"GET": (self.requests, "the request log "
                                            "(?userDomain=&phone=&since=&limit=)")},
         }
-        if classroom is not None:
-            self.routes.update(classroom.routes())
+        if extension is not None:
+            self.routes.update(extension.routes())
 
     def handle(self, request: Request) -> Response:
-        if self.classroom is not None:
-            self.classroom.guard(request)
+        if self.extension is not None:
+            self.extension.guard(request)
         methods = self.routes.get(request.path)
         if methods is None:
             raise HttpProblem(404, self._not_found(request.path))
@@ -158,11 +159,6 @@ class Router:
         })
 
     def health(self, request: Request) -> Response:
-        if self.classroom is not None:  # nothing of the class: no domains, no faults
-            return Response(200, {"status": "ok", "service": "smskit sandbox (classroom)",
-                                  "nowMs": self.clock.now_ms(),
-                                  "endpoint": f"POST {ENDPOINT_PATH}",
-                                  "ratePolicy": self.state.policy.describe()})
         return Response(200, {
             "status": "ok",
             "service": "smskit sandbox",
@@ -188,26 +184,26 @@ class Router:
 
     def verify(self, request: Request) -> Response:
         body = json_object(request.body)
-        _only(body, {"phone", "codeType", "code", "internationalCode", "userDomain"})
-        phone = _text(body, "phone", required=True)
+        only_fields(body, {"phone", "codeType", "code", "internationalCode", "userDomain"})
+        phone = text_field(body, "phone", required=True)
         code = body.get("code")
         if not isinstance(code, str):
             raise HttpProblem(400, "code must be a JSON string of digits, e.g. \"042517\" (a "
                               "number would lose leading zeros)")
-        code_type = _code_type(body.get("codeType"))
+        code_type = code_type_of(body.get("codeType"))
         result = self.state.verify(
-            user_domain=_text(body, "userDomain") or self.domains.demo_domain,
-            international_code=_text(body, "internationalCode") or "86",
+            user_domain=text_field(body, "userDomain") or self.domains.demo_domain,
+            international_code=text_field(body, "internationalCode") or "86",
             phone=phone or "", code_type=code_type, code=code)
         return Response(200, result.to_json())
 
     def faults(self, request: Request) -> Response:
         body = json_object(request.body)
-        _only(body, {"userDomain", "phone", "count"})
+        only_fields(body, {"userDomain", "phone", "count"})
         count = body.get("count", 1)
         if type(count) is not int or not 1 <= count <= _MAX_FAULTS:
             raise HttpProblem(400, f"count must be an integer 1-{_MAX_FAULTS}, got {count!r}")
-        user_domain, phone = _text(body, "userDomain"), _text(body, "phone")
+        user_domain, phone = text_field(body, "userDomain"), text_field(body, "phone")
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
         return Response(200, {"status": "armed", "userDomain": user_domain, "phone": phone,
                               "count": count, "answer": PlatformCode.SEND_FAILED})
@@ -263,13 +259,13 @@ def json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
-def _only(body: Mapping[str, Any], allowed: set[str]) -> None:
+def only_fields(body: Mapping[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise HttpProblem(400, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
 
 
-def _text(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+def text_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
     value = body.get(name)
     if value is None and not required:
         return None
@@ -280,7 +276,7 @@ def _text(body: Mapping[str, Any], name: str, *, required: bool = False) -> str 
     return value
 
 
-def _code_type(value: Any) -> int:
+def code_type_of(value: Any) -> int:
     """``codeType`` of a JSON body, as a number or digit text, judged by :mod:`smskit.fields`."""
     try:
         code_type = parse_code_type(value)

@@ -52,6 +52,7 @@ from smskit.sandbox.wire import (
 
 log = logging.getLogger("smskit.sandbox")
 
+_JSON_TYPE = "application/json;charset=UTF-8"
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 method token
 _VERSION = re.compile(r"HTTP/([0-9])\.([0-9])")
 _DIGITS = re.compile(r"[0-9]{1,18}")
@@ -230,7 +231,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         except Exception as error:  # a bug in the sandbox: say so, log it, keep serving
             self.server.record_internal_error(error)
             response = self.server.answer_internal_error(error)
-        self._send_json(response.status, response.payload)
+        if response.text is None:
+            self._send_json(response.status, response.payload, headers=response.headers)
+        else:
+            self._send(response.status, response.text.encode("utf-8"),
+                       content_type=response.content_type, headers=response.headers)
 
     def _read_body(self) -> bytes:
         limits = self.server.limits
@@ -270,9 +275,16 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def _send_json(self, status: int, payload: dict[str, Any], *,
                    headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._send(status, body, headers=headers, close=close)
+
+    def _send(self, status: int, body: bytes, *, content_type: str | None = None,
+              headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
         if close:
             self.close_connection = True
-        lines = [_status_line(status), self._common_fields(), f"Content-Length: {len(body)}"]
+        common = self._common_fields()
+        if content_type is not None:
+            common = common.replace(_JSON_TYPE, content_type)
+        lines = [_status_line(status), common, f"Content-Length: {len(body)}"]
         lines += [f"{name}: {value}" for name, value in headers]
         if self.close_connection:
             lines.append("Connection: close")
@@ -292,7 +304,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         if cached[0] != second:
             cached = (second, "\r\n".join((
                 f"Server: {self.server_version}", f"Date: {self.date_time_string(second)}",
-                "Content-Type: application/json;charset=UTF-8")))
+                f"Content-Type: {_JSON_TYPE}")))
             self.server.common_fields = cached
         return cached[1]
 
@@ -301,6 +313,12 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         if timestamp is None:
             timestamp = self.server.clock.now_ms() / 1000
         return formatdate(timestamp, usegmt=True)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The debug log names method and path, never the query (it may carry a token)."""
+        if log.isEnabledFor(logging.DEBUG):
+            path = self.path.partition("?")[0]
+            log.debug('%s "%s %s" %s %s', self.address_string(), self.command, path, code, size)
 
     def log_message(self, format: str, *args: Any) -> None:
         if log.isEnabledFor(logging.DEBUG):

@@ -70,10 +70,14 @@ class Request:
 
 @dataclass(frozen=True)
 class Response:
-    """What the routes hand back: an HTTP status and the JSON object to send."""
+    """What the routes hand back: an HTTP status and the JSON object to send, or a text of
+    another ``content_type`` (a CSV export) with its own header fields."""
 
     status: int
     payload: dict[str, Any]
+    text: str | None = None
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class HttpProblem(Exception):

@@ -2,10 +2,21 @@
 
 ``check("E1", answer)`` judges an answer with the library's own rules and returns a
 :class:`Verdict` (what is right, what is wrong, a hint that gets more direct with each
-attempt; never the answer). Progress is saved locally (:class:`Progress`). The exercise
+attempt; never the answer). Progress is saved locally (:class:`Progress`). In a classroom,
+``my_outbox()``, ``my_requests()``, ``my_verify(...)`` and ``my_progress()`` read the trainee's
+own data from the class sandbox (:mod:`smskit.training.classroom`). The exercise
 notebooks are in ``notebooks/exercises/``; the texts in ``smskit/data/exercises.json``.
 """
 
+from smskit.training.classroom import (
+    ClassroomUnavailable,
+    TraineeClient,
+    my_answer,
+    my_outbox,
+    my_progress,
+    my_requests,
+    my_verify,
+)
 from smskit.training.exercises import (
     Exercise,
     Inputs,
@@ -28,6 +39,7 @@ from smskit.training.workbook import Workbook, check, default_workbook
 
 __all__ = [
     "PROGRESS_FORMAT",
+    "ClassroomUnavailable",
     "Exercise",
     "ExerciseRecord",
     "ExerciseSandbox",
@@ -35,6 +47,7 @@ __all__ = [
     "Progress",
     "ProgressSender",
     "Text",
+    "TraineeClient",
     "Verdict",
     "Workbook",
     "all_exercises",
@@ -46,4 +59,9 @@ __all__ = [
     "e3_clock",
     "exercise",
     "exercise_sandbox",
+    "my_answer",
+    "my_outbox",
+    "my_progress",
+    "my_requests",
+    "my_verify",
 ]

@@ -1,37 +1,58 @@
-"""A trainee in a classroom sandbox: their credentials, and sending their progress there.
+"""A trainee in a classroom sandbox: their credentials, their progress sent there, and their
+own outbox, request log and verifications read back from a notebook.
 
 A trainee proves who they are the way the API does: they sign, the secret never travels
-(:mod:`smskit.classroom_auth`).
+(:mod:`smskit.sandbox.classroom.auth`: each request is signed with its method, target, ``ts``
+and body digest). The hub sets the environment: ``SMSKIT_CLASSROOM_URL`` (or an ``http://``
+``SMSKIT_BASE_URL``), ``SMSKIT_USER_DOMAIN`` and ``SMSKIT_USER_DOMAIN_SECRET``.
 
-:class:`ClassroomSender` posts each :class:`~smskit.training.progress.ExerciseRecord` to
-the classroom; a failure never breaks a notebook: the record is already saved locally, and
-one line says it was not sent.
+- :class:`ClassroomSender` posts each :class:`~smskit.training.progress.ExerciseRecord`; a
+  failure never breaks a notebook: the record is already saved locally, one line says so.
+- :func:`my_outbox`, :func:`my_requests`, :func:`my_verify`, :func:`my_progress` read the
+  trainee's own data, and :func:`my_answer` has the classroom judge an E6 or E7 answer itself
+  (:class:`TraineeClient` for more control); outside a classroom, or when the classroom cannot
+  be reached, they raise :class:`ClassroomUnavailable`.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from smskit import environment
-from smskit.classroom_auth import trainee_authorization
 from smskit.clock import Clock
+from smskit.errors import SmskitError
 from smskit.i18n import pick
 from smskit.training.progress import ExerciseRecord
 
+if TYPE_CHECKING:
+    from smskit.sandbox.classroom.roster import Trainee
+
 CLASSROOM_URL_VAR = "SMSKIT_CLASSROOM_URL"
-PROGRESS_PATH = "/_sandbox/me/progress"
+HUB_USER_VAR = "JUPYTERHUB_USER"
+ME_PATH = "/_sandbox/me"
+PROGRESS_PATH = f"{ME_PATH}/progress"
 _SEND_TIMEOUT_SECONDS = 3.0
+_READ_TIMEOUT_SECONDS = 5.0
+
+
+class ClassroomUnavailable(SmskitError, RuntimeError):
+    """No classroom in the environment, or the classroom refused or could not be reached."""
 
 
 @dataclass(frozen=True)
 class TraineeCredentials:
-    """Where the classroom is and who this trainee is there. The secret is not in the repr."""
+    """Where the classroom is, and the trainee there (whose secret is never in the repr)."""
 
     base_url: str
-    user_domain: str
-    secret: str = field(repr=False)
+    trainee: Trainee
+
+    @property
+    def user_domain(self) -> str:
+        return self.trainee.user_domain
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TraineeCredentials | None:
@@ -40,6 +61,8 @@ class TraineeCredentials:
 
         An ``https://`` base URL is the real platform, never a classroom: nothing is sent there.
         """
+        from smskit.sandbox.classroom.roster import Trainee
+
         url = environment.read(CLASSROOM_URL_VAR, environ)
         if url is None:
             base = environment.read(environment.BASE_URL_VAR, environ)
@@ -48,11 +71,17 @@ class TraineeCredentials:
         secret = environment.read(environment.SECRET_VAR, environ)
         if url is None or domain is None or secret is None:
             return None
-        return cls(url.rstrip("/"), domain, secret)
+        name = environment.read(HUB_USER_VAR, environ) or domain
+        return cls(url.rstrip("/"), Trainee(name, domain, secret))
 
-    def authorization(self, clock: Clock | None = None) -> str:
-        return trainee_authorization(user_domain=self.user_domain, secret=self.secret,
-                                     clock=clock)
+    def authorization(self, method: str, target: str, body: bytes = b"",
+                      clock: Clock | None = None) -> str:
+        """The signed ``Authorization`` value for one request to ``target`` (path?query)."""
+        from smskit.sandbox.classroom.auth import trainee_authorization
+
+        return trainee_authorization(user_domain=self.trainee.user_domain,
+                                     secret=self.trainee.secret, method=method, target=target,
+                                     body=body, clock=clock)
 
 
 class ClassroomSender:
@@ -69,12 +98,14 @@ class ClassroomSender:
 
         from smskit.transport import no_retry_session
 
+        body = json.dumps(record.to_json()).encode("utf-8")
+        headers = {"Content-Type": "application/json",
+                   "Authorization": self.credentials.authorization("POST", PROGRESS_PATH, body,
+                                                                   self.clock)}
         try:
             with no_retry_session() as session:
-                answer = session.post(
-                    self.credentials.base_url + PROGRESS_PATH, json=record.to_json(),
-                    headers={"Authorization": self.credentials.authorization(self.clock)},
-                    timeout=_SEND_TIMEOUT_SECONDS)
+                answer = session.post(self.credentials.base_url + PROGRESS_PATH, data=body,
+                                      headers=headers, timeout=_SEND_TIMEOUT_SECONDS)
         except requests.RequestException as error:
             self._failed(record, type(error).__name__)
             return
@@ -97,3 +128,127 @@ def classroom_sender(environ: Mapping[str, str] | None = None) -> ClassroomSende
     """A sender for the classroom the environment names, or ``None`` outside a classroom."""
     credentials = TraineeCredentials.from_env(environ)
     return ClassroomSender(credentials) if credentials is not None else None
+
+
+class TraineeClient:
+    """The trainee's own views of the classroom sandbox, each request signed afresh."""
+
+    def __init__(self, credentials: TraineeCredentials, *, clock: Clock | None = None) -> None:
+        self.credentials = credentials
+        self.clock = clock
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> TraineeClient:
+        """From the environment the hub sets; :class:`ClassroomUnavailable` outside a class."""
+        credentials = TraineeCredentials.from_env(environ)
+        if credentials is None:
+            raise ClassroomUnavailable(pick(
+                en=f"no classroom here: set {CLASSROOM_URL_VAR}, {environment.USER_DOMAIN_VAR} "
+                   f"and {environment.SECRET_VAR} (the hub sets them for each trainee)",
+                zh=f"这里没有课堂：请设置 {CLASSROOM_URL_VAR}、{environment.USER_DOMAIN_VAR} 和 "
+                   f"{environment.SECRET_VAR}（JupyterHub 会为每位学员设置）"))
+        return cls(credentials)
+
+    def me(self) -> dict[str, Any]:
+        """``{"name", "userDomain"}``: who the classroom thinks you are."""
+        return self._call("GET", ME_PATH)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """The codes delivered to your user domain, oldest first."""
+        deliveries: list[dict[str, Any]] = self._call("GET", f"{ME_PATH}/outbox")["deliveries"]
+        return deliveries
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Your requests to the API, oldest first (``yours: false``: naming your domain, but
+        not signed with your secret)."""
+        records: list[dict[str, Any]] = self._call("GET", f"{ME_PATH}/requests")["requests"]
+        return records
+
+    def verify(self, *, phone: str, code_type: int | str, code: str,
+               international_code: str = "86") -> dict[str, Any]:
+        """Check a delivered code as the platform's other endpoints would (consumes it when
+        ``ok``): ``{"ok", "status", "reason"}``."""
+        body = {"phone": phone, "codeType": code_type, "code": code,
+                "internationalCode": international_code}
+        return self._call("POST", f"{ME_PATH}/verify", body)
+
+    def answer(self, exercise: str, answer: Any) -> dict[str, Any]:
+        """Send an answer to E6 or E7 for the classroom to judge itself (a pass it saw):
+        ``{"exercise", "passed", "mistake", "attempts"}``. The answer must be plain JSON."""
+        return self._call("POST", f"{ME_PATH}/answer", {"exercise": exercise, "answer": answer})
+
+    def progress(self) -> list[dict[str, Any]]:
+        """Your exercises as the classroom counted them (attempts, passed and by whom)."""
+        exercises: list[dict[str, Any]] = self._call("GET", PROGRESS_PATH)["exercises"]
+        return exercises
+
+    def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None
+              ) -> dict[str, Any]:
+        import requests
+
+        from smskit.transport import no_retry_session
+
+        data = b"" if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Authorization": self.credentials.authorization(method, path, data,
+                                                                   self.clock)}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        url = self.credentials.base_url + path
+        try:
+            with no_retry_session() as session:
+                answer = session.request(method, url, data=data or None, headers=headers,
+                                         timeout=_READ_TIMEOUT_SECONDS)
+            payload = answer.json()
+        except (requests.RequestException, ValueError) as error:
+            raise ClassroomUnavailable(pick(
+                en=f"the classroom sandbox at {self.credentials.base_url} did not answer "
+                   f"({type(error).__name__})",
+                zh=f"课堂沙箱 {self.credentials.base_url} 没有应答（{type(error).__name__}）"
+            )) from None
+        if answer.status_code != 200 or not isinstance(payload, dict):
+            detail = payload.get("extMsg") if isinstance(payload, dict) else ""
+            raise ClassroomUnavailable(pick(
+                en=f"the classroom sandbox answered {answer.status_code}: {detail}",
+                zh=f"课堂沙箱答复 {answer.status_code}：{detail}"))
+        return payload
+
+    def __repr__(self) -> str:
+        return f"TraineeClient({self.credentials!r})"
+
+
+def answer_judge(exercise: str, answer: Any) -> tuple[bool, str | None]:
+    """The course's judge for a classroom sandbox (``Classroom(roster, answers=answer_judge)``):
+    passed, and the first mistake's key when not."""
+    from smskit.training.checks import JUDGES
+
+    judgement = JUDGES[exercise](answer)
+    if not judgement.wrong:
+        return True, None
+    return False, judgement.mistake.key if judgement.mistake is not None else None
+
+
+def my_outbox() -> list[dict[str, Any]]:
+    """The codes the classroom delivered to your user domain, oldest first."""
+    return TraineeClient.from_env().outbox()
+
+
+def my_requests() -> list[dict[str, Any]]:
+    """Your requests to the classroom's API, oldest first, each as the sandbox logged it."""
+    return TraineeClient.from_env().requests()
+
+
+def my_verify(*, phone: str, code_type: int | str, code: str,
+              international_code: str = "86") -> dict[str, Any]:
+    """Verify a code the classroom delivered to you (consumes it when ``ok``)."""
+    return TraineeClient.from_env().verify(phone=phone, code_type=code_type, code=code,
+                                           international_code=international_code)
+
+
+def my_answer(exercise: str, answer: Any) -> dict[str, Any]:
+    """Have the classroom judge your answer to E6 or E7 itself (``passed``, ``mistake``)."""
+    return TraineeClient.from_env().answer(exercise, answer)
+
+
+def my_progress() -> list[dict[str, Any]]:
+    """Your exercises as the classroom counted them."""
+    return TraineeClient.from_env().progress()

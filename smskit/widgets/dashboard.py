@@ -1,12 +1,18 @@
 """The trainer's dashboard: one row per trainee of a classroom sandbox, refreshed on demand.
 
-The rows are computed by the sandbox (:mod:`smskit.sandbox.dashboard`, ``GET
-/_sandbox/class/dashboard``); this widget only fetches them with the trainer's token and lays
-them out. The token stays in the kernel: it is no widget's value and not in the repr.
+The rows and the class summary are computed by the sandbox
+(:mod:`smskit.sandbox.classroom.dashboard`, ``GET /_sandbox/class/dashboard``); this widget
+only fetches them with the trainer's token and lays them out: per trainee the requests, codes
+met, first success, each exercise's attempts, last mistake and time on task (a pass the sandbox
+saw itself ✓, one only reported by the trainee's notebook ✓*), and who is stuck; above them the
+class summary ("E1 14/20"). The projector view shows the summary and who passed what in large
+type. The CSV button fetches ``GET /_sandbox/class/dashboard.csv`` in the kernel and offers it as
+a download. The token stays in the kernel: it is no widget's value and not in the repr.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -32,6 +38,9 @@ from smskit.widgets._common import (
 )
 
 DASHBOARD_PATH = "/_sandbox/class/dashboard"
+CSV_PATH = "/_sandbox/class/dashboard.csv"
+CSV_NAME = "classroom-progress.csv"
+_PROJECTOR_STYLE = "font-size:180%;line-height:1.5"
 URL_VAR, TOKEN_VAR, TOKEN_FILE_VAR = ("SMSKIT_CLASSROOM_URL", "SMSKIT_TRAINER_TOKEN",
                                       "SMSKIT_TRAINER_TOKEN_FILE")
 _TIMEOUT_SECONDS = 5.0
@@ -45,7 +54,8 @@ class TrainerDashboard(BilingualView):
     """
 
     def __init__(self, *, base_url: str, token: str, interval: int = 15,
-                 refresh: bool = True, language: str | None = None) -> None:
+                 refresh: bool = True, language: str | None = None,
+                 projector: bool = False) -> None:
         self._init_language(language)
         self.base_url = base_url.rstrip("/")
         self._token = token
@@ -56,6 +66,14 @@ class TrainerDashboard(BilingualView):
         self.auto = widgets.Checkbox(value=False, description="", indent=False)
         self.auto.add_class("smskit-dashboard-auto")
         self.interval = max(_MIN_INTERVAL_SECONDS, interval)
+        #: The projector view: the class summary and who passed what, in large type.
+        self.projector = widgets.Checkbox(value=projector, description="", indent=False)
+        self.projector.add_class("smskit-dashboard-projector")
+        #: Export the class's progress as CSV (fetched in the kernel, offered as a download).
+        self.csv_button = button("", css="smskit-dashboard-csv", tooltip="", icon="download")
+        self.csv_html = html_box("smskit-dashboard-csv-link")
+        #: Per exercise: how many trainees passed it ("E1 14/20").
+        self.summary_html = html_box("smskit-dashboard-summary")
         #: When the rows were fetched (server time), or why they could not be.
         self.status_html = html_box("smskit-dashboard-status")
         #: The rows as a table.
@@ -63,11 +81,14 @@ class TrainerDashboard(BilingualView):
         self._heading = heading("")
         self.widget = widgets.VBox([
             self._heading, self.language_toggle,
-            widgets.HBox([self.refresh_button, self.auto]), self.status_html, self.table_html,
+            widgets.HBox([self.refresh_button, self.auto, self.projector, self.csv_button]),
+            self.csv_html, self.status_html, self.summary_html, self.table_html,
         ])
         self.widget.add_class("smskit-dashboard")
         #: The latest rows, as the sandbox sent them.
         self.rows: list[dict[str, Any]] = []
+        #: The latest class summary, as the sandbox sent it.
+        self.summary: list[dict[str, Any]] = []
         self.now_ms: int | None = None
         #: Why the last fetch failed, if it did.
         self._problem: i18n.Text | None = None
@@ -76,6 +97,8 @@ class TrainerDashboard(BilingualView):
         self._timer: threading.Thread | None = None
         self.refresh_button.on_click(lambda _: self.refresh())
         self.auto.observe(self._on_auto, names="value")
+        self.projector.observe(lambda _: self._render(), names="value")
+        self.csv_button.on_click(lambda _: self.export_csv())
         if refresh:
             self.refresh()
 
@@ -113,19 +136,49 @@ class TrainerDashboard(BilingualView):
             else:
                 self._problem = None
                 self.rows, self.now_ms = list(body["trainees"]), int(body["nowMs"])
+                self.summary = list(body.get("summary", []))
         self._render()
+
+    def csv(self) -> str:
+        """The class's progress as CSV, fetched now (``GET /_sandbox/class/dashboard.csv``)."""
+        import requests
+
+        answer = requests.get(self.base_url + CSV_PATH, timeout=_TIMEOUT_SECONDS,
+                              headers={"Authorization": f"Bearer {self._token}"})
+        answer.raise_for_status()
+        answer.encoding = "utf-8"
+        return answer.text
+
+    def export_csv(self) -> None:
+        """Fetch the CSV and show a download link for it (the file holds no secret)."""
+        import requests
+
+        try:
+            text = self.csv()
+        except (requests.RequestException, ValueError) as error:
+            self._problem = i18n.text("dashboard.unreachable", url=self.base_url,
+                                      error=type(error).__name__)
+            self._render()
+            return
+        data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        label = i18n.t("dashboard.csv_ready", self.language, name=CSV_NAME,
+                       rows=text.count("\n"))
+        self.csv_html.value = (f'<a download="{CSV_NAME}" href="data:text/csv;base64,{data}">'
+                               f"{esc(label)}</a>")
 
     def state(self) -> dict[str, Any]:
         """What the dashboard shows, as plain data."""
         return {"base_url": self.base_url, "now_ms": self.now_ms, "rows": self.rows,
-                "auto": self.auto.value}
+                "summary": self.summary, "auto": self.auto.value,
+                "projector": self.projector.value}
 
     def static_html(self) -> str:
         """The class's table as static HTML (the trainer's token is never part of it)."""
         with self.speaking():
             return static_view(self.widget, "smskit-static-dashboard",
                                [(i18n.t("dashboard.sandbox"), self.base_url)],
-                               self.status_html.value, self.table_html.value)
+                               self.status_html.value, self.summary_html.value,
+                               self.table_html.value)
 
     def close(self) -> None:
         """Stop the timer (if running)."""
@@ -139,6 +192,9 @@ class TrainerDashboard(BilingualView):
         self.refresh_button.description = i18n.t("dashboard.refresh", lang)
         self.refresh_button.tooltip = i18n.t("dashboard.refresh_tooltip", lang)
         self.auto.description = i18n.t("dashboard.auto", lang, interval=self.interval)
+        self.projector.description = i18n.t("dashboard.projector", lang)
+        self.csv_button.description = i18n.t("dashboard.csv", lang)
+        self.csv_button.tooltip = i18n.t("dashboard.csv_tooltip", lang)
         self._render()
 
     def _render(self) -> None:
@@ -156,14 +212,26 @@ class TrainerDashboard(BilingualView):
         status = i18n.t("dashboard.status", lang, trainees=len(self.rows), stuck=stuck,
                         clock=_clock(self.now_ms))
         self.status_html.value = f'<span style="color:{MUTED}">{esc(status)}</span>'
+        big = self.projector.value
+        self.summary_html.value = _summary(self.summary, lang, big=big)
+        if big:
+            headers: tuple[str, ...] = (i18n.t("dashboard.column.trainee", lang),
+                                        i18n.t("dashboard.column.passed", lang),
+                                        i18n.t("dashboard.column.status", lang))
+            rows = table(headers, (_projector_row(row, lang) for row in self.rows),
+                         css="smskit-dashboard-rows")
+            self.table_html.value = f'<div style="{_PROJECTOR_STYLE}">{rows}</div>'
+            return
         headers = (i18n.t("dashboard.column.trainee", lang),
                    i18n.t("dashboard.column.requests", lang),
                    i18n.t("dashboard.column.codes", lang),
                    i18n.t("dashboard.column.first_success", lang),
-                   i18n.t("dashboard.column.passed", lang),
+                   i18n.t("dashboard.column.exercises", lang),
                    i18n.t("dashboard.column.status", lang))
+        note = (f'<div style="color:{MUTED}">'
+                f'{esc(i18n.t("dashboard.self_reported_note", lang))}</div>')
         self.table_html.value = table(headers, (_row(row, lang) for row in self.rows),
-                                      css="smskit-dashboard-rows")
+                                      css="smskit-dashboard-rows") + note
 
     def _on_auto(self, change: Mapping[str, Any]) -> None:
         if change["new"]:
@@ -199,6 +267,9 @@ def _stuck(stuck: Mapping[str, Any] | None, lang: i18n.Language) -> str:
     if stuck["reason"] == "same_error":
         text = i18n.t("dashboard.stuck.same_error", lang, code=stuck["code"],
                       count=stuck["count"])
+    elif stuck["reason"] == "same_check":
+        text = i18n.t("dashboard.stuck.same_check", lang, exercise=stuck["exercise"],
+                      mistake=stuck["mistake"], count=stuck["count"])
     else:
         text = i18n.t("dashboard.stuck.no_progress", lang, minutes=stuck["minutes"])
     return f'<b style="color:{ERROR_COLOUR}">{esc(text)}</b>'
@@ -209,6 +280,45 @@ def _row(row: Mapping[str, Any], lang: i18n.Language) -> tuple[dict[str, str], S
                   "data-passed": str(len(row["passed"])),
                   "data-stuck": row["stuck"]["reason"] if row["stuck"] else ""}
     cells = (esc(row["name"]), esc(row["requests"]), esc(_codes(row["codes"])),
-             esc(_clock(row["firstSuccessMs"])), esc(", ".join(row["passed"]) or "—"),
+             esc(_clock(row["firstSuccessMs"])), esc(_exercises(row.get("exercises", []), lang)),
              _stuck(row["stuck"], lang))
     return attributes, cells
+
+
+def _mark(item: Mapping[str, Any]) -> str:
+    """✓ a pass the sandbox saw, ✓* one the notebook reported, ✗ not passed yet."""
+    if not item["passed"]:
+        return "✗"
+    return "✓" if item["passedBy"] == "sandbox" else "✓*"
+
+
+def _exercises(items: Sequence[Mapping[str, Any]], lang: i18n.Language) -> str:
+    """``E1 ✓ 2× 3 min · E2 ✗ 4× ts_seconds 5 min``."""
+    parts = []
+    for item in items:
+        words = [item["exercise"], _mark(item), f"{item['attempts']}×"]
+        if not item["passed"] and item["lastMistake"]:
+            words.append(str(item["lastMistake"]))
+        if item["timeOnTaskMs"] is not None:
+            words.append(i18n.t("dashboard.minutes", lang,
+                                minutes=item["timeOnTaskMs"] // 60_000))
+        parts.append(" ".join(words))
+    return " · ".join(parts) or "—"
+
+
+def _summary(summary: Sequence[Mapping[str, Any]], lang: i18n.Language, *, big: bool) -> str:
+    """``class: E1 14/20 · E2 3/20 ...``."""
+    if not summary:
+        return ""
+    text = " · ".join(f"{item['exercise']} {item['passed']}/{item['of']}" for item in summary)
+    style = _PROJECTOR_STYLE + ";font-weight:bold" if big else "font-weight:bold"
+    return (f'<div style="{style}">{esc(i18n.t("dashboard.summary", lang))}: '
+            f"{esc(text)}</div>")
+
+
+def _projector_row(row: Mapping[str, Any], lang: i18n.Language
+                   ) -> tuple[dict[str, str], Sequence[str]]:
+    attributes, _ = _row(row, lang)
+    passed = " ".join(f"{item['exercise']}{_mark(item)}" for item in row.get("exercises", [])
+                      if item["passed"]) or "—"
+    return attributes, (esc(row["name"]), esc(passed), _stuck(row["stuck"], lang))

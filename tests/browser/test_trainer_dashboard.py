@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from smskit.clock import SystemClock
-from smskit.private_file import write_private
 from smskit.sandbox import Sandbox
-from smskit.sandbox.classroom import Roster
+from smskit.sandbox.classroom import Classroom, Roster
+from smskit.sandbox.classroom.private_file import write_private
 from tests.browser.lab import full_screenshot
 from tests.browser.servers import (
     SCREENSHOTS,
@@ -35,7 +35,7 @@ APP_TIMEOUT_MS = 90_000
 @pytest.fixture
 def classroom() -> Iterator[tuple[Sandbox, Roster]]:
     roster = Roster.numbered(6, seed=11)
-    with Sandbox(classroom=roster) as sb:
+    with Sandbox(extension=Classroom(roster)) as sb:
         yield sb, roster
         assert sb.internal_errors == 0
 
@@ -86,8 +86,26 @@ def test_the_dashboard_counts_each_trainee_and_flags_the_stuck_one(
     expect(stuck_row).to_contain_text("5420 × 3 in a row")
     expect(board.locator(".smskit-dashboard-status")).to_contain_text("1 stuck")
 
+    expect(board.locator(".smskit-dashboard-summary")).to_contain_text("class: E1 2/6 · E2 0/6")
+    expect(board.locator('tr[data-trainee="trainee05"]')).to_contain_text("E1 ✓* 1×")
+    full_screenshot(page, SCREENSHOTS / "trainer-dashboard-voila.png", scroller="#rendered_cells")
+
+    # a class is connected: none of the demonstration's text is on the page
+    for demo_text in ("demonstration", "simulated trainees", "bo signs", "eli:", "ana "):
+        assert demo_text not in page.locator("#rendered_cells").inner_text()
+
+    board.locator(".smskit-dashboard-projector input").check()
+    expect(board.locator(".smskit-dashboard-rows")).not_to_contain_text("codes met")
+    expect(board.locator('tr[data-trainee="trainee01"]')).to_contain_text("E1✓*")
+    full_screenshot(page, SCREENSHOTS / "trainer-dashboard-projector.png",
+                    scroller="#rendered_cells")
+
+    board.locator(".smskit-dashboard-csv").click()
+    link = board.locator('.smskit-dashboard-csv-link a[download="classroom-progress.csv"]')
+    expect(link).to_have_count(1)
+    assert link.get_attribute("href", timeout=5_000).startswith("data:text/csv;base64,")
+
     text = page.content()
     assert roster.trainer_token not in text
     assert not any(trainee.secret in text for trainee in roster)
     assert_no_broken_widgets(page)
-    full_screenshot(page, SCREENSHOTS / "trainer-dashboard-voila.png", scroller="#rendered_cells")
