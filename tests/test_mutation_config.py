@@ -3,11 +3,20 @@ every reviewed equivalent names a mutant the mutator still makes, with a reason.
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 from pathlib import Path
 
-from tests.mutation.run import EQUIVALENTS, MODULES, ROOT, Mutant, load_equivalents
+from tests.mutation.run import (
+    _LINE,
+    EQUIVALENTS,
+    MODULES,
+    ROOT,
+    Mutant,
+    _source_segment,
+    load_equivalents,
+)
 from tests.mutation.run import mutants as make_mutants
 
 
@@ -49,3 +58,16 @@ def test_the_mutants_include_the_issues_examples() -> None:
             "abs(clock_skew_ms) >= CLOCK_WINDOW_MS | #1") in keys
     assert ("responses | parse_envelope | 300 <= raw.status < 400 -> "
             "300 <= raw.status <= 400 | #1") in keys
+
+
+def test_mutant_texts_quote_the_source_as_ast_does() -> None:
+    """The mutator splits the source once (not per node, which took seconds a module); its
+    quotes must stay those of ``ast.get_source_segment``, or every reviewed key would move."""
+    source = ('x = ("é"\r\n     + "中文")\ny = 1 if a else 2\r'
+              'def f(a):\n    return a < 3 and not a\n')
+    tree = ast.parse(source)
+    lines = [line.encode("utf-8") for line in _LINE.findall(source)]
+    nodes = [node for node in ast.walk(tree) if hasattr(node, "end_lineno")]
+    assert len(nodes) > 15
+    for node in nodes:
+        assert _source_segment(lines, node) == ast.get_source_segment(source, node)

@@ -29,6 +29,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -189,6 +190,7 @@ def mutants(module_name: str) -> list[Mutant]:
     source = Path(_file(module_name)).read_text(encoding="utf-8")
     tree = ast.parse(source)
     skip, scopes, parents = _skipped(tree), _scopes(tree), _parents(tree)
+    lines = [line.encode("utf-8") for line in _LINE.findall(source)]
     found: list[Mutant] = []
     seen: dict[str, int] = {}
     short = module_name.rsplit(".", 1)[-1]
@@ -199,7 +201,7 @@ def mutants(module_name: str) -> list[Mutant]:
             before = f"{'if' if isinstance(node, ast.If) else 'while'} {ast.unparse(node.test)}:"
         else:
             try:
-                before = ast.get_source_segment(source, node) or ast.unparse(node)
+                before = _source_segment(lines, node) or ast.unparse(node)
             except Exception:
                 before = ast.unparse(node)
         for variant, (_, after) in enumerate(_variants(node, parents.get(id(node)))):
@@ -209,6 +211,24 @@ def mutants(module_name: str) -> list[Mutant]:
                                 scopes[id(node)], (index,), variant))
     found.sort(key=lambda m: (m.line, m.path, m.variant))
     return found
+
+
+#: A line as the parser splits them (``\\r\\n``, ``\\r`` or ``\\n``; not form feeds), as
+#: ``ast.get_source_segment`` does, which re-splits the whole source on every call.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|[\r\n])|[^\r\n]+\Z")
+
+
+def _source_segment(lines: list[bytes], node: ast.AST) -> str | None:
+    """``ast.get_source_segment`` over lines split once (UTF-8, as column offsets count)."""
+    end_lineno = getattr(node, "end_lineno", None)
+    end_col = getattr(node, "end_col_offset", None)
+    if end_lineno is None or end_col is None:
+        return None
+    first, last, col = node.lineno - 1, end_lineno - 1, node.col_offset  # type: ignore[attr-defined]
+    if first == last:
+        return lines[first][col:end_col].decode("utf-8")
+    middle = b"".join(lines[first + 1:last])
+    return (lines[first][col:] + middle + lines[last][:end_col]).decode("utf-8")
 
 
 def _one_line(text: str) -> str:
