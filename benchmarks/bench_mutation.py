@@ -21,8 +21,9 @@ def run(*, quick: bool = False) -> list[Figure]:
     figures = []
     for module, record in results.items():
         sampled = f", every {record['sample_every']}th" if record["sample_every"] > 1 else ""
-        guard = " (guard)" if record.get("scopes") else ""
-        name = (f"mutation score {module.removeprefix('smskit.')}{guard} ({record['mutants']} "
+        scopes = record.get("scopes")
+        part = f" ({len(scopes)} of its functions)" if scopes else ""
+        name = (f"mutation score {module.removeprefix('smskit.')}{part} ({record['mutants']} "
                 f"mutants"
                 f"{sampled}, {record['killed']} killed, {record['equivalents']} equivalent; "
                 f"run {record['date_utc']})")

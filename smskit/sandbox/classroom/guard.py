@@ -36,7 +36,10 @@ _MAX_TS_DIGITS = 16
 
 class Refused(Exception):
     """A classroom view refused: 401 (no or unusable credentials), 403 (not yours) or 429
-    (too many), the text saying why, and the ``Authorization`` scheme the view wants."""
+    (too many), the text saying why, and the ``Authorization`` scheme the view wants.
+
+    Not a :class:`~smskit.errors.SmskitError`: it never reaches a caller of the kit; the
+    classroom's routes turn it into the HTTP answer (:func:`.routes.refusal`)."""
 
     def __init__(self, status: int, detail: i18n.Text, *, scheme: str) -> None:
         super().__init__(detail.render("en"))
