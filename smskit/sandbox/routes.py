@@ -163,7 +163,7 @@ class Router:
             return Response(200, {"status": "ok", "service": "smskit sandbox (classroom)",
                                   "nowMs": self.clock.now_ms(),
                                   "endpoint": f"POST {ENDPOINT_PATH}",
-                                  "ratePolicy": self.state.policy.describe()})
+                                  "ratePolicy": self.state.policy.describe(self.platform.lang)})
         return Response(200, {
             "status": "ok",
             "service": "smskit sandbox",
@@ -172,7 +172,7 @@ class Router:
             "demoDomain": self.domains.demo_domain,
             "domains": [{"name": d.name, "status": d.status, "description": d.description}
                         for d in self.domains],
-            "ratePolicy": self.state.policy.describe(),
+            "ratePolicy": self.state.policy.describe(self.platform.lang),
             "pendingFailures": self.state.pending_failures(),
         })
 
@@ -200,7 +200,7 @@ class Router:
             user_domain=_text(body, "userDomain") or self.domains.demo_domain,
             international_code=_text(body, "internationalCode") or "86",
             phone=phone or "", code_type=code_type, code=code)
-        return Response(200, result.to_json())
+        return Response(200, result.to_json(self.platform.lang))
 
     def faults(self, request: Request) -> Response:
         body = json_object(request.body)
