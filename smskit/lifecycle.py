@@ -163,9 +163,10 @@ class Attempt:
     def describe(self) -> str:
         """One line: time, what was sent, and the answer with its English (in Chinese: the
         platform's msg) and extMsg, in the kit's language."""
-        values: dict[str, Any] = {"time": utc_text(self.at_ms), "phone": self.request.phone,
-                  "code_type": self.request.code_type, "code": self.code, "msg": self.msg,
-                  "message": _explained(self.code, self.message_en, self.accepted)}
+        values: dict[str, Any] = {
+            "time": utc_text(self.at_ms), "phone": self.request.phone,
+            "code_type": self.request.code_type, "code": self.code, "msg": self.msg,
+            "message": _explained(self.code, self.message_en, self.accepted)}
         if isinstance(self.answer, SendResult):
             return i18n.t("lifecycle.attempt.accepted", **values)
         text = i18n.t("lifecycle.attempt.refused", **values)

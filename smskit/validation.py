@@ -305,7 +305,7 @@ def text_problems(field: str, value: Any, code: int | None, what: Message) -> li
     missing = _missing_text_problem(field, value, code)
     if missing:
         return [Problem(field, missing.rule_text, code,
-                        hint=i18n.text("validation.send", value=what))]
+                        hint=i18n.text("validation.send_what", what=what))]
     text: str = value
     if not has_utf8(text):
         return [Problem(field, NO_UTF8)]

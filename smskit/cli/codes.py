@@ -1,6 +1,7 @@
 """``smskit codes [CODE]``: the error-code catalogue, or everything about one code.
 
-The list shows both messages whatever the language; one code's explanation (category,
+The list shows both messages whatever the language, the category in the kit's language
+(its key in English, for ``--category``); one code's explanation (category,
 cause, remedy) is in the kit's language (``--lang``, ``SMSKIT_LANG``, the locale).
 """
 
@@ -41,8 +42,18 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(entry) for entry in entries], ensure_ascii=False, indent=2))
         return 0
     for entry in entries:
-        print(f"{entry.code:>5}  {entry.category:<26}  {entry.zh}  ({entry.en})")
+        print(i18n.t("codes.row", code=f"{entry.code:>5}", category=_category(entry.category),
+                     zh=entry.zh, en=entry.en))
     return 0
+
+
+def _category(key: str) -> str:
+    """The category column: its key in English (what ``--category`` takes), its name in
+    Chinese, padded to the same width on screen (a Chinese character takes two columns)."""
+    if i18n.language() == "en":
+        return f"{key:<26}"
+    name = catalogue.categories()[key].name_in()
+    return name + " " * max(0, 18 - 2 * len(name))
 
 
 def _explain(code_text: str, *, as_json: bool) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from smskit import i18n
 from smskit.catalogue import lookup
 from smskit.codetypes import CodeType
 from smskit.doctor.recipes import (
@@ -171,8 +172,8 @@ def _sent_request(sent: Any) -> SentRequest:
         return parse_sent(sent)
     if isinstance(sent, Mapping):
         return SentRequest.from_mapping(sent)
-    raise InputError([Problem("request", "must be a URL, a curl command, or a mapping of the "
-                              f"parameters, not {type(sent).__name__}")])
+    raise InputError([Problem("request", i18n.text("doctor.input.wrong_type",
+                                                   type=type(sent).__name__))])
 
 
 def _secret_problems(secret: Any) -> list[Problem]:
@@ -199,7 +200,7 @@ def _values(request: SentRequest) -> dict[str, str]:
              "signature": request.signature}
     for field, text in texts.items():
         if text is not None and not has_utf8(text):
-            problems.append(Problem(field, "must be text with a UTF-8 form"))
+            problems.append(Problem(field, i18n.text("doctor.input.utf_eight")))
     problems += _signature_problems(request.signature)
     if problems:
         raise InputError(problems)
@@ -225,8 +226,6 @@ def _signature_problems(signature: str) -> list[Problem]:
     ):
         return []
     shown = signature if len(signature) <= 80 else signature[:77] + "..."
-    return [Problem("signature", "must be 64 lowercase hex characters (a SHA-256 digest); "
-                    f"{len(signature)} characters {shown!r} have no shape a known mistake "
-                    "makes (uppercase or shortened hex, Base64, hex of SHA-1 or MD5)",
-                    PlatformCode.SIGNATURE_ERROR,
-                    hint="send the hex digest that smskit.sign() computes")]
+    return [Problem("signature", i18n.text("doctor.input.signature_shape",
+                                           length=len(signature), shown=repr(shown)),
+                    PlatformCode.SIGNATURE_ERROR, hint=i18n.text("doctor.input.signature_hint"))]

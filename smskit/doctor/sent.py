@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote_plus, urlsplit
 
+from smskit import i18n
 from smskit.errors import InputError, Problem
 from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, QUERY_ORDER
@@ -69,10 +70,12 @@ class SentRequest:
             value = fields.get(name)
             if value is None or value == "":
                 if require_all or name not in UNSIGNED_PARAMETERS:
-                    problems.append(Problem(name, "is required", _MISSING_CODE.get(name)))
+                    problems.append(Problem(name, i18n.text("validation.required"),
+                                            _MISSING_CODE.get(name)))
                 values[name] = None
             elif isinstance(value, bool) or not isinstance(value, str | int):
-                problems.append(Problem(name, f"must be text, not {type(value).__name__}"))
+                problems.append(Problem(name, i18n.text("validation.not_text",
+                                                        type=type(value).__name__)))
             else:
                 values[name] = str(value)
         if problems:
@@ -87,17 +90,18 @@ class SentRequest:
 def parse_sent(text: str) -> SentRequest:
     """The request in a URL, query string, log line or curl command (see the module doc)."""
     if not isinstance(text, str):
-        raise InputError([Problem("request", f"must be text, not {type(text).__name__}")])
+        raise InputError([Problem("request", i18n.text("validation.not_text",
+                                                       type=type(text).__name__))])
     if len(text) > MAX_INPUT_CHARS:
-        raise InputError([Problem("request", f"is {len(text)} characters; at most "
-                                  f"{MAX_INPUT_CHARS} are read (paste one request)")])
+        raise InputError([Problem("request", i18n.text("doctor.input.too_long", length=len(text),
+                                                       most=MAX_INPUT_CHARS))])
     for escaped, plain in _JSON_ESCAPES:
         text = text.replace(escaped, plain)
     curl = _curl_tokens(text)
     if curl is not None:
         urls, data = _curl_parts(curl)
         if not urls:
-            raise InputError([Problem("request", "the curl command names no URL")])
+            raise InputError([Problem("request", i18n.text("doctor.input.curl_no_url"))])
         return _parameters(urls[0], data)
     for pattern in _URLS:
         urls = pattern.findall(text)
@@ -108,10 +112,9 @@ def parse_sent(text: str) -> SentRequest:
     dumped = _FIELD.findall(text)
     if dumped:
         return _dumped(dumped)
-    raise InputError([Problem("request", "holds no URL with a query string, no curl command "
-                              "and none of the parameters " + ", ".join(QUERY_ORDER),
-                              hint=f"paste the request line, e.g. https://HOST{ENDPOINT_PATH}"
-                                   "?codeType=3&...")])
+    raise InputError([Problem("request", i18n.text("doctor.input.nothing",
+                                                   names=", ".join(QUERY_ORDER)),
+                              hint=i18n.text("doctor.input.nothing_hint", path=ENDPOINT_PATH))])
 
 
 def _dumped(pairs: list[tuple[str, str]]) -> SentRequest:
@@ -120,7 +123,7 @@ def _dumped(pairs: list[tuple[str, str]]) -> SentRequest:
     problems: list[Problem] = []
     for name, value in pairs:
         if name in found and found[name] != value:
-            problems.append(Problem(name, "is given more than once, with different values"))
+            problems.append(Problem(name, i18n.text("doctor.input.twice_different")))
         found[name] = value
     if problems:
         raise InputError(problems)
@@ -136,8 +139,9 @@ def _curl_tokens(text: str) -> list[str] | None:
     try:
         return shlex.split(command, posix=True)
     except ValueError as error:  # unbalanced quotes
-        raise InputError([Problem("request", f"is not a complete curl command ({error})",
-                                  hint="paste the whole command, closing quote included")]
+        raise InputError([Problem("request", i18n.text("doctor.input.curl_incomplete",
+                                                       error=str(error)),
+                                  hint=i18n.text("doctor.input.curl_incomplete_hint"))]
                          ) from None
 
 
@@ -172,11 +176,14 @@ def _parameters(url: str, data: list[str]) -> SentRequest:
     try:
         parts = urlsplit(url.strip().rstrip(".,;)]}"))
     except ValueError as error:
-        raise InputError([Problem("url", f"is not a usable URL ({error})")]) from None
+        raise InputError([Problem("url", i18n.text("doctor.input.bad_url", error=str(error)))]
+                         ) from None
     path = parts.path.rstrip("/")
     if path and (parts.scheme or path.startswith("/")) and not path.endswith(ENDPOINT_PATH):
-        raise InputError([Problem("url", f"is for {path[:80]!r}, not this endpoint",
-                                  hint=f"the path must end with {ENDPOINT_PATH}")])
+        raise InputError([Problem("url", i18n.text("doctor.input.other_path",
+                                                   path=repr(path[:80])),
+                                  hint=i18n.text("doctor.input.other_path_hint",
+                                                 path=ENDPOINT_PATH))])
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for pair in _pairs([parts.query, *data]):
@@ -185,12 +192,12 @@ def _parameters(url: str, data: list[str]) -> SentRequest:
         if name not in QUERY_ORDER:  # other parameters do not matter to the signature
             continue
         if name in found:
-            problems.append(Problem(name, "is given more than once",
-                                    hint="the server reads one value; send each parameter once"))
+            problems.append(Problem(name, i18n.text("doctor.input.twice"),
+                                    hint=i18n.text("doctor.input.twice_hint")))
         found[name] = value
     if not problems and not set(QUERY_ORDER) & set(found):
-        problems.append(Problem("request", "carries none of the endpoint's parameters ("
-                                + ", ".join(QUERY_ORDER) + ")"))
+        problems.append(Problem("request", i18n.text("doctor.input.no_parameters",
+                                                     names=", ".join(QUERY_ORDER))))
     if problems:
         raise InputError(problems)
     return SentRequest.from_mapping(found, require_all=True)
@@ -206,5 +213,5 @@ def _decode(text: str) -> str:
     try:
         return unquote_plus(text, errors="strict")
     except UnicodeDecodeError:
-        raise InputError([Problem("request", f"{text[:40]!r} percent-encodes bytes that are "
-                                  "not UTF-8")]) from None
+        raise InputError([Problem("request", i18n.text("doctor.input.not_utf_eight",
+                                                       text=repr(text[:40])))]) from None
