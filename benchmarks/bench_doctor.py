@@ -24,7 +24,7 @@ AIM_MS = 10.0
 def run(*, quick: bool = False) -> list[Figure]:
     from smskit.doctor import diagnose
     from smskit.doctor.recipes import encoding_fits, variants
-    from smskit.worked_example import load
+    from smskit.teaching.worked_example import load
 
     example = load()
     body = f"{example.phone}{example.code_type}{example.random}"

@@ -29,7 +29,7 @@ from tests.browser.servers import ServerProcess, free_port, isolated_jupyter_env
 #: How long one set-up may take before the measurement is given up (pip is the slow one).
 SETUP_TIMEOUT_S = 900.0
 #: A fast test file: what is timed is everything before it.
-FIRST_TEST_FILE = "tests/test_timefmt.py"
+FIRST_TEST_FILE = "tests/test_i18n_times.py"
 #: Aim for clone-to-JupyterLab with uv: a newcomer waits seconds, not a minute.
 LAB_AIM_S = 15.0
 #: (label, installer, extra environment) of each clone-to-JupyterLab run.

@@ -33,7 +33,7 @@ def _calibrate(timer: timeit.Timer) -> int:
 
 def run(*, quick: bool = False) -> list[Figure]:
     import smskit
-    from smskit.worked_example import load
+    from smskit.teaching.worked_example import load
 
     example = load()
     fields: dict[str, Any] = {"phone": example.phone, "code_type": int(example.code_type),

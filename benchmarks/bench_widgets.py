@@ -18,8 +18,8 @@ AIM_MS = 100.0  # the usual bound for a response to feel instant
 
 
 def run(*, quick: bool = False) -> list[Figure]:
+    from smskit.teaching.worked_example import load
     from smskit.widgets import SignatureExplorer
-    from smskit.worked_example import load
 
     example = load()
     explorer = SignatureExplorer.from_worked_example(example)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the toolchains that tests/test_snippets.py compiles and runs the signing snippets
-# with (data/snippets/): a JDK 17+, Go, Node.js 18+, PHP, openssl and curl, from Debian.
+# with (smskit/data/snippets/): a JDK 17+, Go, Node.js 18+, PHP, openssl and curl, from Debian.
 # Idempotent and quick when everything is present; runs as root or via sudo, never asks.
 set -euo pipefail
 

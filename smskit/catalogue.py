@@ -1,6 +1,6 @@
-"""The error-code catalogue: every code this endpoint can answer, read from ``data/``.
+"""The error-code catalogue: every code this endpoint can answer, read from ``smskit/data/``.
 
-Plain dataclasses, no pandas: ``import smskit`` stays light (tables: :mod:`smskit.frames`).
+Plain dataclasses, no pandas, so ``import smskit`` stays light (tables: ``teaching.frames``).
 Our explanations exist in English (``cause``) and Chinese (``cause_zh``); the ``*_in(lang)``
 methods pick the edition of the kit's current language (:mod:`smskit.i18n`).
 """

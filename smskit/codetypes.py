@@ -1,7 +1,7 @@
 """The ``codeType`` values: what the verification code will be used for.
 
 The page defines 1-密码重置 2-登录 3-注册 4-注销 5-添加推送人. The members are fixed here so that
-code can name them; their labels come from ``data/code_types.json``.
+code can name them; their labels come from ``smskit/data/code_types.json``.
 """
 
 from __future__ import annotations

@@ -148,7 +148,34 @@ def outcome_dict(**known: Any) -> dict[str, Any]:
 
 
 class SmskitError(Exception):
-    """Base class of every error raised by smskit."""
+    """Base class of every error raised by smskit.
+
+    A message is written when it is read, in the kit's language then current (a keyed text), so
+    ``str(e)`` and ``e.args`` always agree, whatever ``set_language`` did after the raise.
+    """
+
+    @property
+    def args(self) -> tuple[str]:
+        return (str(self),)
+
+    @args.setter
+    def args(self, value: object) -> None:
+        """Nothing to keep: the message is always written from the error's own data."""
+
+
+class UnknownName(SmskitError, KeyError):
+    """A name the kit does not know (a sandbox user domain, an exercise id); names the known ones.
+
+    Also a ``KeyError``, as a lookup by name is.
+    """
+
+    def __init__(self, kind: str, name: str, known: Sequence[str]) -> None:
+        #: What was looked up (``"domain"``, ``"exercise"``), the name given and the known names.
+        self.kind, self.name, self.known = kind, name, tuple(known)
+        super().__init__()
+
+    def __str__(self) -> str:
+        return i18n.t(f"errors.unknown_{self.kind}", name=self.name, known=", ".join(self.known))
 
 
 class InputError(SmskitError, ValueError):
@@ -159,7 +186,7 @@ class InputError(SmskitError, ValueError):
             raise ValueError("InputError needs at least one problem")
         #: Every problem found, in field order.
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__(self.__str__())
+        super().__init__()
 
     @property
     def field(self) -> str:
@@ -207,9 +234,10 @@ class SignatureMismatch(SmskitError):
     def __init__(self, signature: str) -> None:
         #: The signature that was checked (never the secret, never the expected value).
         self.signature = signature
-        super().__init__(
-            "signature does not match SHA256(phone + codeType + random + ts + userDomainSecret)"
-        )
+        super().__init__()
+
+    def __str__(self) -> str:
+        return i18n.t("errors.signature_mismatch")
 
 
 class SendError(SmskitError):

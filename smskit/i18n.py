@@ -2,7 +2,7 @@
 
 The design follows gettext/Babel and JupyterLab's language packs: texts are data, not
 strings scattered in code. Every text the kit writes has a key (``"codes.explain.cause"``)
-in ``data/messages.json``, which holds both editions side by side, so a change to one is
+in ``smskit/data/messages.json``, which holds both editions side by side, so a change to one is
 seen next to the other::
 
     "codes.explain.cause": {"en": "Cause:      {cause}", "zh": "原因：      {cause}"}
@@ -11,10 +11,10 @@ Placeholders are named (``{field}``, ``{code}``; ``str.format`` syntax, ``{{`` f
 literal brace), never positional, so a translation may put them in any order. A module
 uses a text by its key: ``i18n.t("codes.explain.cause", cause=...)``. Keys are grouped by
 the module that owns them (``codes.*`` for ``smskit codes``); adding a text means adding
-its key with both editions to ``data/messages.json``. tests/test_i18n.py holds every key
+its key with both editions to ``smskit/data/messages.json``. tests/test_i18n.py holds every key
 to both editions with the same placeholders, every ``i18n.t("...")`` in smskit/ to an
 existing key and every key to a use; tests/test_glossary.py holds the Chinese edition to
-the platform's terms (``data/glossary.json``).
+the platform's terms (``smskit/data/glossary.json``).
 
 Which language: the first of
 
@@ -38,6 +38,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Literal, TypeAlias
 
@@ -111,7 +112,7 @@ def using_language(lang: str | None) -> Iterator[Language]:
 
 @cache
 def messages() -> Mapping[str, Mapping[str, str]]:
-    """Every key with its editions, from ``data/messages.json`` (read once)."""
+    """Every key with its editions, from ``smskit/data/messages.json`` (read once)."""
     table: dict[str, dict[str, str]] = load_json("messages.json")["messages"]
     return table
 
@@ -228,3 +229,26 @@ def text(key: str, /, **values: object) -> Text:
 def render(message: Message, lang: str | None = None) -> str:
     """``message`` written in ``lang`` (default: :func:`language`); a plain string as it is."""
     return message if isinstance(message, str) else message.render(lang)
+
+
+# -- times as people read them (UTC always, so stored outputs do not depend on the machine) --
+def utc_text(ms: int) -> str:
+    """``1795867200000`` -> ``"2026-11-28 12:00:00.000 UTC"`` (millisecond precision)."""
+    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return f"{moment:%Y-%m-%d %H:%M:%S}.{ms % 1000:03d} UTC"
+
+
+def duration_text(ms: int) -> str:
+    """``299999`` -> ``"4 min 59.999 s"``; ``60000`` -> ``"1 min"``; negative values get ``-``."""
+    sign, ms = ("-", -ms) if ms < 0 else ("", ms)
+    minutes, rest = divmod(ms, 60_000)
+    seconds = f"{rest / 1000:.3f}".rstrip("0").rstrip(".") + " s" if rest else ""
+    parts = [f"{minutes} min"] if minutes else []
+    if seconds or not parts:
+        parts.append(seconds or "0 s")
+    return sign + " ".join(parts)
+
+
+def seconds_text(ms: int) -> str:
+    """``60000`` -> ``"60 s"``, ``1500`` -> ``"1.5 s"``: a policy's window in whole seconds."""
+    return f"{ms / 1000:g} s"

@@ -1,7 +1,7 @@
 """Every code this endpoint can answer, by name: the one table the other modules use.
 
 Like requests' ``status_codes``: write ``PlatformCode.SIGNATURE_FAILED``, never ``5420``. The
-members mirror ``data/error_codes.json`` (a test holds the two equal); what each code means,
+members mirror ``smskit/data/error_codes.json`` (a test holds the two equal); what each code means,
 in both languages, lives in :mod:`smskit.catalogue`.
 """
 

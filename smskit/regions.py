@@ -2,7 +2,7 @@
 
 A region name is a shorthand for a base URL: ``SmsClient(region="europe")`` and
 ``SMSKIT_BASE_URL=europe`` both mean ``https://iot-api.acceleronix.io``. The hosts are
-facts read from ``data/regions.json``.
+facts read from ``smskit/data/regions.json``.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ def test_lookup_and_search() -> None:
 
 
 def test_dataframe_view() -> None:
-    from smskit import frames
+    from smskit.teaching import frames
 
     frame = frames.catalogue_frame()
     assert frame.loc[5421, "msg (中文, verbatim)"] == "签名验证异常"

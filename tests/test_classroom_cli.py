@@ -99,7 +99,7 @@ def test_bad_names_are_one_line_exit_2(tmp_path: Path) -> None:
 def test_lang_zh_writes_the_start_up_text_in_chinese(tmp_path: Path) -> None:
     import json
 
-    messages = json.loads((Path(__file__).resolve().parents[1] / "data" / "messages.json")
+    messages = json.loads((Path(__file__).resolve().parents[1] / "smskit/data/messages.json")
                           .read_text(encoding="utf-8"))["messages"]
     zh = {key[len("classroom.banner."):]: row["zh"] for key, row in messages.items()
           if key.startswith("classroom.banner.")}

@@ -54,7 +54,7 @@ def test_no_progress_for_the_threshold_is_stuck(classroom: tuple[Sandbox, Roster
     sb.clock.advance(minutes=9, seconds=59)
     assert [(row["stuck"] or {}).get("reason") for row in dashboard(sb, roster)] == [
         None, "same_error", None, None, None, None]
-    sb.clock.advance(seconds=1)  # 10 minutes (data/classroom.json) without progress
+    sb.clock.advance(seconds=1)  # 10 minutes (smskit/data/classroom.json) without progress
     assert [(row["stuck"] or {}).get("reason") for row in dashboard(sb, roster)] == [
         "idle", "same_error", "idle", "idle", "idle", None]
     with requests.Session() as session:  # progress again: a delivered code
@@ -152,7 +152,7 @@ def test_widget_switches_to_chinese_and_keeps_the_rows(classroom: tuple[Sandbox,
 
     from smskit.widgets import TrainerDashboard
 
-    messages = json.loads((Path(__file__).resolve().parents[1] / "data" / "messages.json")
+    messages = json.loads((Path(__file__).resolve().parents[1] / "smskit/data/messages.json")
                           .read_text(encoding="utf-8"))["messages"]
     sb, roster = classroom
     run_class(sb.base_url, roster.trainees, ts=START_MS)

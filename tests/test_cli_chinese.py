@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MESSAGES = json.loads((ROOT / "data" / "messages.json").read_text(encoding="utf-8"))["messages"]
+MESSAGES = json.loads((ROOT / "smskit/data/messages.json").read_text(encoding="utf-8"))["messages"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -42,7 +42,7 @@ from smskit.sandbox import Sandbox, Scenario, load_scenarios
 from tests.fixtures.faults import refused_port
 
 SCENARIOS = load_scenarios()
-DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "scenarios.json")
+DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "smskit/data/scenarios.json")
                       .read_text(encoding="utf-8"))["defaults"]
 
 #: Rows the client cannot express as a valid call: it must refuse them (InputError naming

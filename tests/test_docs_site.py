@@ -29,7 +29,7 @@ def _published_sources() -> list[str]:
     """What must be on the site, found on disk (not from the table of contents)."""
     notebooks = [p for p in (ROOT / "notebooks").rglob("*.ipynb")
                  if not any(part.startswith(".") for part in p.relative_to(ROOT).parts)]
-    pages = [*(ROOT / "docs").glob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md"]
+    pages = [*(ROOT / "docs").rglob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md"]
     return sorted(p.relative_to(ROOT).as_posix() for p in [*notebooks, *pages])
 
 
@@ -197,7 +197,7 @@ def test_widgets_show_their_snapshot_not_a_repr(docs_site: Path) -> None:
 
 
 def _sandbox_secrets() -> list[str]:
-    raw = json.loads((ROOT / "data/sandbox_domains.json").read_text(encoding="utf-8"))
+    raw = json.loads((ROOT / "smskit/data/sandbox_domains.json").read_text(encoding="utf-8"))
     return [row["secret"] for row in raw["domains"]]
 
 

@@ -64,3 +64,43 @@ def test_retry_safety_of_transport_and_format_errors() -> None:
     assert ConnectionFailed("refused").retry_safe is True
     assert DeliveryUnknown("read timeout").retry_safe is False
     assert ResponseFormatError("not JSON", http_status=502, excerpt="<html>").retry_safe is False
+
+
+def test_a_message_is_written_when_read_so_str_and_args_agree() -> None:
+    from smskit import i18n
+    from smskit.errors import InputError, Problem, SignatureMismatch
+
+    with i18n.using_language("en"):
+        refused = InputError([Problem("phone", i18n.text("validation.phone.digits_only"), 5019)])
+        mismatch = SignatureMismatch("ab" * 32)
+        assert str(mismatch) == mismatch.args[0] == (
+            "signature does not match SHA256(phone + codeType + random + ts + userDomainSecret)")
+    with i18n.using_language("zh"):
+        assert str(refused) == refused.args[0]
+        assert refused.args[0] == "phone: 只能包含数字 [5019 手机号格式不正确]"
+        assert mismatch.args == (
+            "签名与 SHA256(phone + codeType + random + ts + userDomainSecret) 不一致",)
+
+
+def test_everything_the_kit_raises_is_a_smskit_error_keeping_its_familiar_base() -> None:
+    from smskit.errors import SmskitError, UnknownName
+    from smskit.sandbox import Sandbox, SandboxNotRunning
+    from smskit.sandbox.domains import secret_for
+    from smskit.sandbox.scenarios import ScenarioError
+    from smskit.training import exercise
+
+    with pytest.raises(UnknownName) as unknown_domain:
+        secret_for("no-such-domain")
+    assert isinstance(unknown_domain.value, KeyError)
+    assert str(unknown_domain.value).startswith(
+        "no sandbox user domain named 'no-such-domain'; known: sandbox-demo, sandbox-disabled, ")
+    with pytest.raises(UnknownName) as unknown_exercise:
+        exercise("E0")
+    assert isinstance(unknown_exercise.value, KeyError)
+    assert str(unknown_exercise.value).startswith("no exercise 'E0'; the exercises are E1, E2, ")
+    with pytest.raises(SandboxNotRunning) as not_running:
+        _ = Sandbox().base_url
+    assert isinstance(not_running.value, SmskitError | RuntimeError)
+    assert issubclass(SandboxNotRunning, SmskitError)
+    assert issubclass(SandboxNotRunning, RuntimeError)
+    assert issubclass(ScenarioError, SmskitError) and issubclass(ScenarioError, RuntimeError)

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from smskit import frames
 from smskit.clock import FixedClock
 from smskit.sandbox import RatePolicy, Sandbox, load_scenarios, replay
+from smskit.teaching import frames
 from tests.fixtures.sandbox import DATA, PHONE, START_MS, send_code
 
 
@@ -171,7 +171,7 @@ def test_regions_frame_has_the_documented_hosts() -> None:
 
 
 def test_checklist_frame_is_numbered_from_one() -> None:
-    from smskit.golive import CHECKLIST
+    from smskit.teaching.golive import CHECKLIST
 
     frame = frames.checklist_frame()
     assert list(frame.index) == list(range(1, len(CHECKLIST) + 1))
@@ -179,7 +179,8 @@ def test_checklist_frame_is_numbered_from_one() -> None:
 
 
 def test_importing_the_notebook_helpers_stays_light() -> None:
-    code = ("import sys, smskit.frames, smskit.golive, smskit.lifecycle, smskit.timefmt; "
+    code = ("import sys, smskit.teaching.frames, smskit.teaching.golive, "
+            "smskit.teaching.lifecycle, smskit.i18n; "
             "print(sorted(m for m in ('pandas', 'ipywidgets', 'requests') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
@@ -188,11 +189,11 @@ def test_importing_the_notebook_helpers_stays_light() -> None:
 
 def test_styled_tables_show_every_cell_whole_and_wrapped() -> None:
     """Regression: the checklist, the rules and the scenario table cut long cells with "...".
-    The expected texts come from the data (golive.CHECKLIST, data/scenarios.json), not from
+    The expected texts come from the data (golive.CHECKLIST, smskit/data/scenarios.json), not from
     the frames."""
     import html
 
-    from smskit.golive import CHECKLIST
+    from smskit.teaching.golive import CHECKLIST
 
     table = frames.styled(frames.checklist_frame(), uuid="checklist", caption="checks")
     markup = table._repr_html_()
@@ -222,7 +223,7 @@ def _zh(key: str, **values: Any) -> str:
 
 def test_tables_show_chinese_headers_and_keep_their_english_names(make_sandbox: Any) -> None:
     from smskit import i18n
-    from smskit.golive import CHECKLIST
+    from smskit.teaching.golive import CHECKLIST
 
     with i18n.using_language("zh"):
         scenarios = frames.scenario_frame()

@@ -1,6 +1,6 @@
-"""Every Chinese text of the kit uses the platform's own terms (data/glossary.json).
+"""Every Chinese text of the kit uses the platform's own terms (smskit/data/glossary.json).
 
-The texts checked: every string with Chinese characters in ``data/*.json`` (the platform's
+The texts checked: every string with Chinese characters in ``smskit/data/*.json`` (the platform's
 verbatim messages included, so the glossary cannot contradict the platform),
 ``README.zh-CN.md`` and the Chinese notebooks' text (``notebooks/zh/text/*.md``). A later
 text that writes 用户域名 for userDomain or 区号 for internationalCode fails here.
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-GLOSSARY = json.loads((ROOT / "data" / "glossary.json").read_text(encoding="utf-8"))
+GLOSSARY = json.loads((ROOT / "smskit/data/glossary.json").read_text(encoding="utf-8"))
 TERMS = GLOSSARY["terms"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEED_PAGE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_1b3d0ca74e55235a.txt"
@@ -38,7 +38,7 @@ def strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
 
 def chinese_texts() -> list[tuple[str, str]]:
     texts = []
-    for path in sorted((ROOT / "data").rglob("*.json")):
+    for path in sorted((ROOT / "smskit" / "data").rglob("*.json")):
         if path.name == "glossary.json":  # it lists the alternatives to avoid
             continue
         parsed = json.loads(path.read_text(encoding="utf-8"))
@@ -77,7 +77,7 @@ def test_glossary_is_consistent() -> None:
 
 
 def test_the_platforms_terms_are_used_by_its_own_messages() -> None:
-    codes = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))
+    codes = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))
     messages = " ".join(row["zh"] for row in codes["codes"])
     for zh in ("用户域", "签名", "国际代码", "手机号码", "时间戳", "验证码", "短信", "已停用",
                "短信账号", "短信模板"):

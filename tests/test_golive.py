@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smskit import golive
+from smskit.teaching import golive
 
 CANARY = "golive-canary-7f3c9e0b51d2"
 ALL_SET = {"SMSKIT_BASE_URL": "europe", "SMSKIT_USER_DOMAIN": "my-app",

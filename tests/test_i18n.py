@@ -22,9 +22,9 @@ from smskit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 # Expectations come from the data files read directly, not through the modules under test.
-MESSAGES = json.loads((ROOT / "data" / "messages.json").read_text(encoding="utf-8"))["messages"]
-CODES = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))
-EXAMPLE = json.loads((ROOT / "data" / "worked_example.json").read_text(encoding="utf-8"))
+MESSAGES = json.loads((ROOT / "smskit/data/messages.json").read_text(encoding="utf-8"))["messages"]
+CODES = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))
+EXAMPLE = json.loads((ROOT / "smskit/data/worked_example.json").read_text(encoding="utf-8"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

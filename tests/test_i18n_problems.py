@@ -16,7 +16,7 @@ from smskit.widgets.outcome import render_outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 # Expected texts come from the data file read directly, not through smskit.i18n.
-MESSAGES = json.loads((ROOT / "data" / "messages.json").read_text(encoding="utf-8"))["messages"]
+MESSAGES = json.loads((ROOT / "smskit/data/messages.json").read_text(encoding="utf-8"))["messages"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GOOD = {"phone": "13800138000", "code_type": 3, "international_code": "86",
         "random": "abcdefghijklmnop", "ts": 1744773894369, "user_domain": "C.DM.5"}
@@ -108,13 +108,13 @@ def test_a_finding_written_in_a_given_language_without_the_switch() -> None:
 
 
 def test_the_catalogue_table_in_chinese() -> None:
-    from smskit import frames
+    from smskit.teaching import frames
 
     english = frames.catalogue_table()._repr_html_()
     with i18n.using_language("zh"):
         chinese = frames.catalogue_table()._repr_html_()
     assert "retry safe" in english and "codes: " in english
-    codes = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))["codes"]
+    codes = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))["codes"]
     page = sum(1 for row in codes if row["source"] == "page")
     assert MESSAGES["frames.catalogue.caption"]["zh"].format(
         total=len(codes), page=page, wider=len(codes) - page) in chinese

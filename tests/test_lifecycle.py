@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from smskit import lifecycle
 from smskit.client import SmsClient
 from smskit.clock import FixedClock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError
 from smskit.sandbox import RatePolicy, Sandbox
+from smskit.teaching import lifecycle
 from tests.fixtures.sandbox import PHONE, domain_secret
 
 
@@ -32,7 +32,7 @@ def test_default_rules_state_the_page_and_the_sandbox_numbers(sandbox: Sandbox) 
     assert found["validity"].statement.startswith("A code is valid for 5 min after it is sent")
     assert found["validity"].source == "page"
     assert "5分钟内" in found["validity"].note
-    # data/sandbox_policy.json: 1 per 60 s per phone+codeType, 5 per hour per phone.
+    # smskit/data/sandbox_policy.json: 1 per 60 s per phone+codeType, 5 per hour per phone.
     assert "At most 1 accepted send(s) per phone and codeType within 1 min" in \
         found["rate limit per phone and codeType"].statement
     assert "At most 5 accepted send(s) per phone (all codeTypes) within 60 min" in \

@@ -25,19 +25,19 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_wheel_has_every_data_file_and_the_type_marker(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
-    for data_file in sorted((ROOT / "data").glob("*.json")):
-        assert f"smskit/_data/{data_file.name}" in names
-        assert json.loads(wheel.read(f"smskit/_data/{data_file.name}")) == json.loads(
+    for data_file in sorted((ROOT / "smskit" / "data").glob("*.json")):
+        assert f"smskit/data/{data_file.name}" in names
+        assert json.loads(wheel.read(f"smskit/data/{data_file.name}")) == json.loads(
             data_file.read_text(encoding="utf-8"))
     assert "smskit/py.typed" in names
 
 
 def test_wheel_carries_the_signing_snippets_byte_for_byte(wheel: zipfile.ZipFile) -> None:
-    snippet_files = sorted(path for path in (ROOT / "data" / "snippets").rglob("*")
+    snippet_files = sorted(path for path in (ROOT / "smskit/data/snippets").rglob("*")
                            if path.is_file())
     assert len(snippet_files) >= 7  # the index and one file per language
     for path in snippet_files:
-        inside = "smskit/_data/" + path.relative_to(ROOT / "data").as_posix()
+        inside = "smskit/data/" + path.relative_to(ROOT / "smskit" / "data").as_posix()
         assert wheel.read(inside) == path.read_bytes()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from smskit.platform_codes import PlatformCode
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "error_codes.json"
+DATA = Path(__file__).resolve().parent.parent / "smskit/data/error_codes.json"
 
 
 def test_every_catalogued_code_has_a_name_and_every_name_a_catalogue_row() -> None:

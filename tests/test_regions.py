@@ -9,7 +9,7 @@ from smskit.errors import InputError
 
 
 def test_documented_hosts() -> None:
-    # Copied from docs/platform.md, not from data/regions.json.
+    # Copied from docs/platform.md, not from smskit/data/regions.json.
     assert regions.resolve("china").base_url == "https://iot-api.quectelcn.com"
     assert regions.resolve("europe").base_url == "https://iot-api.acceleronix.io"
     assert set(regions.regions()) == {"china", "europe"}

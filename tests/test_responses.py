@@ -30,7 +30,7 @@ from smskit.responses import (
 )
 
 # What the caller does next, written out here from errors.py's documented tree (not imported
-# from the code under test): category in data/error_codes.json -> the class a caller catches.
+# from the code under test): category in smskit/data/error_codes.json -> the class a caller catches.
 EXPECTED_CLASS = {
     "fix_request": RequestRejected,
     "fix_sms_config": SmsConfigError,

@@ -429,7 +429,7 @@ def test_the_http_layer_imports_nothing_from_the_api_layer() -> None:
 def test_transport_refusals_speak_the_sandboxs_language() -> None:
     from pathlib import Path
 
-    messages = json.loads((Path(__file__).resolve().parents[1] / "data" / "messages.json")
+    messages = json.loads((Path(__file__).resolve().parents[1] / "smskit/data/messages.json")
                           .read_text(encoding="utf-8"))["messages"]
 
     def zh(key: str, **values: Any) -> str:

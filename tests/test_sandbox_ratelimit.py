@@ -1,7 +1,7 @@
 """5058: the sandbox's rate policy, its windows, and its consistency under concurrent sends.
 
 The page publishes no limits; the defaults are the sandbox's assumptions, read here from
-data/sandbox_policy.json directly.
+smskit/data/sandbox_policy.json directly.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ HTTP, never holding a secret, with the signature doctor's finding for 5420/5421.
 
 Wrong signatures are computed here with hashlib (uppercase hex, a secret with a trailing
 newline), not with smskit; the mistake ids expected are the ones in
-``data/signature_mistakes.json``, read directly.
+``smskit/data/signature_mistakes.json``, read directly.
 """
 
 from __future__ import annotations
@@ -242,11 +242,13 @@ def test_requests_frame_is_a_view_of_the_records(sandbox: Sandbox) -> None:
     send_code(sandbox)
     upper = signed_query(sandbox, phone="13900139000")
     post_api(sandbox, {**upper, "signature": upper["signature"].upper()})
-    frame = sandbox.requests_frame()
+    from smskit.teaching.frames import requests_frame
+
+    frame = requests_frame(sandbox.requests())
     assert list(frame["check"]) == ["delivered", "signature"]
     assert list(frame["mistake"]) == ["", "uppercase-hex"]
     assert list(frame["phone"]) == [PHONE, "13900139000"]
-    assert list(sandbox.requests_frame(phone=PHONE)["code"]) == [200]
+    assert list(requests_frame(sandbox.requests(phone=PHONE))["code"]) == [200]
 
 
 @settings(max_examples=120, deadline=None,

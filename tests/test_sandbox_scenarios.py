@@ -1,4 +1,4 @@
-"""Every row of data/scenarios.json, replayed over real HTTP against a running sandbox.
+"""Every row of smskit/data/scenarios.json, replayed over real HTTP against a running sandbox.
 
 The expected Chinese messages below are transcribed from the page (its 响应状态 table) and
 from docs/platform.md (the platform codes), not taken from the sandbox or the catalogue, so the

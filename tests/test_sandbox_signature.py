@@ -101,7 +101,7 @@ def test_a_signature_without_the_secret_gets_a_hint(sandbox: Sandbox) -> None:
     query = signed_query(sandbox, secret="")
     answer = post_api(sandbox, query)
     assert answer["code"] == 5420
-    # The doctor's finding (data/signature_mistakes.json), named by its id and fix.
+    # The doctor's finding (smskit/data/signature_mistakes.json), named by its id and fix.
     assert "[secret-left-out]" in answer["extMsg"]
     assert "Append the userDomainSecret" in answer["extMsg"]
 

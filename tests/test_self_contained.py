@@ -1,5 +1,5 @@
 """The repository stands on its own: what it cites is in it, and docs/platform.md's code
-table says what data/error_codes.json says."""
+table says what smskit/data/error_codes.json says."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_the_platform_docs_code_table_matches_the_data() -> None:
     rows = _platform_code_table()
     documented = [(int(row["code"]), row["msg (verbatim)"], row["English (ours)"],
                    row["source"]) for row in rows]
-    data = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))
+    data = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))
     expected = [(row["code"], row["zh"], row["en"], row["source"]) for row in data["codes"]]
     assert documented == expected
 

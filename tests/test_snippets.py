@@ -1,4 +1,4 @@
-"""The signing snippets (``data/snippets/``), compiled and run by their real toolchains.
+"""The signing snippets (``smskit/data/snippets/``), compiled and run by their real toolchains.
 
 Java is compiled once with javac and Go built once with ``go build`` per session; Node, bash,
 Python and PHP run their file directly. Every expectation is computed here with ``hashlib`` or
@@ -24,15 +24,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from hypothesis import given
 
-from smskit import snippets
 from smskit.errors import InputError
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox import Sandbox
+from smskit.teaching import snippets
 from tests.fixtures.faults import Behaviour, FaultServer, http_response, reset, respond
 from tests.test_hostile_cli import HOSTILE, check_outcome, option_value, run_main
 
 ROOT = Path(__file__).resolve().parents[1]
-SNIPPETS = ROOT / "data" / "snippets"
+SNIPPETS = ROOT / "smskit/data/snippets"
 API_PATH = "/v2/sms/enduserapi/v2/sendPhoneSmsCode"  # from the page
 
 #: The page's worked example (its secret is published) and the signature SHA-256 really gives.
@@ -40,7 +40,7 @@ EXAMPLE = ("13800138000", "3", "76a6L647F02CAoN9", "1744773894369")
 EXAMPLE_SECRET = "57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33"
 EXAMPLE_SIGNATURE = "adf0cd13e4a086f78577ca284df28a5382a7af36e011e1aec6375a0a615fb891"
 
-#: Language -> its file under data/snippets/, written out here rather than read from the index.
+#: Language -> its file under smskit/data/snippets/, written out here, not read from the index.
 FILES = {
     "java": "java/SendSmsCode.java",
     "go": "go/send_sms_code.go",
@@ -266,7 +266,7 @@ def test_each_snippet_refuses_bad_usage_and_settings_before_sending(runners: Run
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
-# -- smskit.snippets and `smskit snippet` ------------------------------------------------------
+# -- smskit.teaching.snippets and `smskit snippet` ---------------------------------------------
 
 def test_the_module_lists_every_snippet_with_its_file_and_commands() -> None:
     assert snippets.languages() == LANGUAGES
@@ -302,13 +302,13 @@ def test_cli_lists_the_languages_and_how_each_runs() -> None:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_cli_prints_the_snippet_source(lang: str) -> None:
-    status, out, err = run_main(["snippet", "--lang", lang])
+    status, out, err = run_main(["snippet", lang])
     assert (status, err) == (0, "")
     assert out == (SNIPPETS / FILES[lang]).read_text(encoding="utf-8")
 
 
 def test_cli_unknown_language_is_one_line_naming_the_choices() -> None:
-    done = subprocess.run([sys.executable, "-m", "smskit", "snippet", "--lang", "cobol"],
+    done = subprocess.run([sys.executable, "-m", "smskit", "snippet", "cobol"],
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (2, "")
     [line] = done.stderr.splitlines()
@@ -318,6 +318,8 @@ def test_cli_unknown_language_is_one_line_naming_the_choices() -> None:
 @HOSTILE
 @given(value=option_value)
 def test_cli_hostile_language_names(value: str) -> None:
+    status, out, err = run_main(["snippet", "--", value])
+    check_outcome(status, out, err, fields={"language"})
     status, out, err = run_main(["snippet", f"--lang={value}"])
     check_outcome(status, out, err, fields={"lang"})
 

@@ -41,6 +41,18 @@ def test_each_language_is_its_own_edition() -> None:
 def test_cli_writes_the_sheet(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cheatsheet", "--lang", "en"]) == 0
     assert capsys.readouterr().out == render("en")
+    assert main(["cheatsheet", "--lang", "zh"]) == 0
+    assert capsys.readouterr().out == render("zh")
+
+
+def test_cli_sheet_follows_the_kit_language(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMSKIT_LANG", "en")
+    assert main(["cheatsheet"]) == 0
+    assert '<html lang="en">' in capsys.readouterr().out
+    monkeypatch.setenv("SMSKIT_LANG", "zh")
+    assert main(["cheatsheet"]) == 0
+    assert '<html lang="zh' in capsys.readouterr().out
     with pytest.raises(SystemExit) as stopped:
         main(["cheatsheet", "--lang", "fr"])
     assert stopped.value.code == 2

@@ -20,7 +20,7 @@ import pytest
 from smskit.clock import FixedClock, SystemClock
 from smskit.widgets import RequestBuilder
 
-DATA = json.loads((Path(__file__).resolve().parent.parent / "data" / "error_codes.json")
+DATA = json.loads((Path(__file__).resolve().parent.parent / "smskit/data/error_codes.json")
                   .read_text(encoding="utf-8"))
 ROWS = {row["code"]: row for row in DATA["codes"]}
 

@@ -1,7 +1,7 @@
 """The signature checker widget, driven from code: paste, set the secret, click, read.
 
 Wrong signatures are made here with hashlib; the expected mistake ids and texts are read from
-``data/signature_mistakes.json`` directly.
+``smskit/data/signature_mistakes.json`` directly.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import ipywidgets as widgets
 
 from smskit.widgets.checker import SignatureChecker
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[1] / "smskit" / "data"
 MISTAKES = {row["id"]: row for row in json.loads(
     (DATA / "signature_mistakes.json").read_text(encoding="utf-8"))["mistakes"]}
 CANARY = "canary-checker-5ecret-0x7A11"

@@ -12,7 +12,7 @@ import pytest
 from smskit.widgets import ErrorCodeBrowser
 
 # Expectations come from the data file read directly, not from the catalogue module.
-DATA = json.loads((Path(__file__).resolve().parent.parent / "data" / "error_codes.json")
+DATA = json.loads((Path(__file__).resolve().parent.parent / "smskit/data/error_codes.json")
                   .read_text(encoding="utf-8"))
 ROWS = {row["code"]: row for row in DATA["codes"]}
 ALL_CODES = tuple(row["code"] for row in DATA["codes"])

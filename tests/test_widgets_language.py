@@ -1,6 +1,6 @@
 """Every widget's 中文 / English toggle: texts switch live, what was typed stays.
 
-Expected texts are read from data/messages.json directly, not through smskit.i18n.
+Expected texts are read from smskit/data/messages.json directly, not through smskit.i18n.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from smskit.sandbox import Sandbox
 from smskit.widgets import ErrorCodeBrowser, RequestBuilder, SignatureExplorer
 
 ROOT = Path(__file__).resolve().parents[1]
-MESSAGES = json.loads((ROOT / "data" / "messages.json").read_text(encoding="utf-8"))["messages"]
+MESSAGES = json.loads((ROOT / "smskit/data/messages.json").read_text(encoding="utf-8"))["messages"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NOW = 1744773894369
 
@@ -140,7 +140,7 @@ def test_code_browser_switches_and_keeps_filter_search_and_choice() -> None:
     assert (browser.category.value, browser.search.value, browser.code.value) == (
         "check_credentials_or_clock", "5420", 5420)
     detail = re.sub(r"<[^>]+>", " ", browser.detail_html.value)
-    catalogue = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))
+    catalogue = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))
     row = next(entry for entry in catalogue["codes"] if entry["code"] == 5420)
     assert html.escape(row["cause_zh"]) in browser.detail_html.value
     assert html.escape(row["remedy_zh"]) in browser.detail_html.value

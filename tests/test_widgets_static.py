@@ -67,7 +67,7 @@ def test_the_snapshot_is_deterministic() -> None:
 
 
 def test_the_explorer_snapshot_shows_the_worked_example_signature() -> None:
-    example = json.loads((ROOT / "data/worked_example.json").read_text(encoding="utf-8"))
+    example = json.loads((ROOT / "smskit/data/worked_example.json").read_text(encoding="utf-8"))
     inputs = example["inputs"]
     joined = (f"{inputs['phone']}{inputs['codeType']}{inputs['random']}{inputs['ts']}"
               f"{inputs['userDomainSecret']}")

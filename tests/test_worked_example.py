@@ -12,7 +12,7 @@ import hashlib
 
 from smskit import sign, signed_string
 from smskit._data import load_json
-from smskit.worked_example import EMPTY_INPUT_SHA256, load, reproduce
+from smskit.teaching.worked_example import EMPTY_INPUT_SHA256, load, reproduce
 
 # As printed on the page (its secret is published there).
 PAGE_INPUTS = {

@@ -1,4 +1,5 @@
-"""``smskit cheatsheet --lang zh|en``: the one-page printable cheat sheet as HTML on stdout."""
+"""``smskit cheatsheet [--lang zh|en]``: the one-page printable cheat sheet as HTML on stdout,
+in the kit's language like every command's output."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ import argparse
 import sys
 
 from smskit import i18n
-from smskit.training.cheatsheet import LANGUAGES, render
+from smskit.cli import add_language_option
+from smskit.training.cheatsheet import render
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGUAGES, default="zh",
-                        help=i18n.t("cli.cheatsheet.lang"))
+    add_language_option(parser)
     parser.epilog = i18n.t("cli.cheatsheet.epilog")
 
 
 def run(args: argparse.Namespace) -> int:
-    sys.stdout.write(render(args.lang))
+    with i18n.using_language(args.lang) as language:
+        sys.stdout.write(render(language))
     return 0

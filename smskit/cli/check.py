@@ -13,11 +13,11 @@ import sys
 from typing import Any
 
 from smskit import environment, i18n
+from smskit.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from smskit.doctor import Diagnosis, diagnose
 from smskit.doctor.sent import MAX_INPUT_CHARS, SentRequest
 from smskit.errors import InputError, Problem
 
-EXIT_OK, EXIT_WRONG, EXIT_BAD_INPUT = 0, 1, 2
 #: Field options: (option, API parameter name).
 FIELD_OPTIONS = (("--phone", "phone"), ("--code-type", "codeType"), ("--random", "random"),
                  ("--ts", "ts"), ("--signature", "signature"),
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(_bilingual(diagnosis))
-    return EXIT_OK if diagnosis.ok else EXIT_WRONG
+    return EXIT_OK if diagnosis.ok else EXIT_FAILED
 
 
 def _sent(args: argparse.Namespace) -> str | SentRequest:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from smskit import i18n, worked_example
+from smskit import i18n
 from smskit.cli import add_language_option
+from smskit.teaching import worked_example
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

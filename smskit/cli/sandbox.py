@@ -44,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="do not print requests (stdout) and delivered codes (stderr)")
     add_language_option(parser)
     parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
-                     "data/sandbox_domains.json holds them.")
+                     "smskit/data/sandbox_domains.json holds them.")
 
 
 def run(args: argparse.Namespace) -> int:

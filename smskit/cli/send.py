@@ -15,12 +15,11 @@ import sys
 from typing import Any
 
 from smskit import environment, i18n, regions
+from smskit.cli import EXIT_FAILED, EXIT_OK
 from smskit.codetypes import CodeType
 from smskit.errors import ApiError, SendError
+from smskit.i18n import utc_text
 from smskit.responses import TEMPLATE_NOTE
-from smskit.timefmt import utc_text
-
-EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,7 @@
 """``diagnose``: given what was sent and the right secret, say what the signing code did wrong.
 
 The answer is a :class:`Diagnosis`: the signature is right; or a known mistake (from
-``data/signature_mistakes.json``) reproduces it exactly, shown with the text that was signed
+``smskit/data/signature_mistakes.json``) reproduces it exactly, shown with the text that was signed
 (secret masked); or none does, and the checks worth doing by hand are listed. The secret is
 used to compute and never kept: no Diagnosis, repr or message holds it.
 

@@ -1,4 +1,4 @@
-"""The known signing mistakes of ``data/signature_mistakes.json`` and the search over them.
+"""The known signing mistakes of ``smskit/data/signature_mistakes.json`` and the search over them.
 
 Each mistake's recipe is expanded once into concrete :class:`Variant` s (every ``any``
 alternative, every other order). The default text is the signed fields in the order that

@@ -19,11 +19,11 @@ within 5 minutes" rule, a configurable rate limit (5058) and injectable provider
 - :mod:`~smskit.sandbox.state`: outbox, codes and verification, faults, under one lock;
 - :mod:`~smskit.sandbox.ratelimit`: the rate policy (5058) and its sliding windows;
 - :mod:`~smskit.sandbox.domains`: sandbox user domains and their SMS configuration;
-- :mod:`~smskit.sandbox.policy`: ``data/sandbox_policy.json``, read in one place;
+- :mod:`~smskit.sandbox.policy`: ``smskit/data/sandbox_policy.json``, read in one place;
 - :mod:`~smskit.sandbox.scenarios`: the scenario table, replayed over HTTP.
 
 Where the page is silent the sandbox makes assumptions; each is marked in the module that
-makes it and in ``data/sandbox_policy.json`` / ``data/scenarios.json``.
+makes it and in ``smskit/data/sandbox_policy.json`` / ``smskit/data/scenarios.json``.
 """
 
 from smskit.sandbox.app import Sandbox, SandboxNotRunning

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from smskit import i18n
 from smskit.clock import Clock, SystemClock
+from smskit.errors import SmskitError
 from smskit.fields import parse_code_type
 from smskit.sandbox.classroom import Classroom, Roster
 from smskit.sandbox.classroom_routes import ClassroomRoutes
@@ -32,8 +33,6 @@ from smskit.sandbox.state import Delivery, SandboxState, VerificationResult
 from smskit.sandbox.wire import ServerLimits
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from smskit.client import SmsClient
 
 DEFAULT_HOST = "127.0.0.1"
@@ -41,7 +40,7 @@ DEFAULT_HOST = "127.0.0.1"
 _POLL_SECONDS = 0.01
 
 
-class SandboxNotRunning(RuntimeError):
+class SandboxNotRunning(SmskitError, RuntimeError):
     """``base_url`` (or the port) was asked for before :meth:`Sandbox.start`."""
 
 
@@ -82,7 +81,7 @@ class Sandbox:
         self.platform = Platform(domains=self.domains, state=self.state, clock=self.clock,
                                  lang=self.lang)
         #: Every answered request, newest last (``request_log_size``: how many are kept;
-        #: default ``request_log.max_records`` of ``data/sandbox_policy.json``).
+        #: default ``request_log.max_records`` of ``smskit/data/sandbox_policy.json``).
         if classroom is not None and request_log_size is None:
             request_log_size = max(max_records(), records_per_trainee() * len(classroom))
         self.request_log = RequestLog(clock=self.clock, limit=request_log_size,
@@ -264,12 +263,6 @@ class Sandbox:
         ``since_ms`` (sandbox clock); ``limit`` keeps the newest ``limit``."""
         return self.request_log.records(user_domain=user_domain, phone=phone,
                                         since_ms=since_ms, limit=limit)
-
-    def requests_frame(self, **filters: Any) -> pd.DataFrame:
-        """:meth:`requests` as a pandas table, for notebooks (imports pandas)."""
-        from smskit.frames import requests_frame
-
-        return requests_frame(self.requests(**filters))
 
     def __repr__(self) -> str:
         where = self.base_url if self.running else "not running"

@@ -13,9 +13,9 @@ was answered, which check decided it and, for a wrong signature, which mistake m
 from __future__ import annotations
 
 from smskit import i18n
+from smskit.i18n import utc_text
 from smskit.request import ENDPOINT_PATH
 from smskit.sandbox.requestlog import RequestRecord
-from smskit.timefmt import utc_text
 
 _ENDPOINT_SHORT = ENDPOINT_PATH.rsplit("/", 1)[-1]
 _PATH_CHARS = 32

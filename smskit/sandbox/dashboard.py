@@ -5,7 +5,7 @@ the requests sent, the codes met, the first success, the current run of one erro
 the last progress (a delivered code or a newly passed exercise). Tallies are never evicted
 with old log records, so a refresh costs the same at the end of a session as at its start.
 :func:`summary` turns tallies and exercise progress into the dashboard's rows, with the
-"stuck" flag whose thresholds are in ``data/classroom.json``.
+"stuck" flag whose thresholds are in ``smskit/data/classroom.json``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ DATA_FILE = "classroom.json"
 
 @dataclass(frozen=True)
 class StuckRules:
-    """When a trainee counts as stuck (``data/classroom.json``)."""
+    """When a trainee counts as stuck (``smskit/data/classroom.json``)."""
 
     #: This many answers in a row with the same error code.
     same_error_streak: int

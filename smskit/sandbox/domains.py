@@ -1,6 +1,6 @@
 """The sandbox's user domains and the platform-side SMS configuration behind each one.
 
-Read from ``data/sandbox_domains.json``. A domain has a status (5104 when disabled), a
+Read from ``smskit/data/sandbox_domains.json``. A domain has a status (5104 when disabled), a
 sandbox-only secret, and an SMS configuration: an enterprise SMS account, a signature ID and
 a template ID. :meth:`DomainTable.sms_fault` derives 5117-5216 from that model (who owns
 what, what is shared, disabled, missing, or of another type) instead of mapping a domain
@@ -19,6 +19,7 @@ from typing import Any
 
 from smskit import i18n
 from smskit._data import load_json
+from smskit.errors import UnknownName
 from smskit.platform_codes import PlatformCode
 
 ACTIVE, DISABLED = "active", "disabled"
@@ -110,7 +111,7 @@ class DomainTable:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> DomainTable:
-        """Build a table from the structure of ``data/sandbox_domains.json``."""
+        """Build a table from the structure of ``smskit/data/sandbox_domains.json``."""
         accounts = {key: SmsAccount(key, _status(value["status"], key))
                     for key, value in raw["accounts"].items()}
         signatures = {key: _asset(key, value) for key, value in raw["signatures"].items()}
@@ -147,11 +148,10 @@ class DomainTable:
         return tuple(self._domains)
 
     def secret_for(self, name: str) -> str:
-        """The domain's sandbox-only secret; ``KeyError`` naming the domain if unknown."""
+        """The domain's sandbox-only secret; :class:`UnknownName` (a ``KeyError``) if unknown."""
         domain = self._domains.get(name)
         if domain is None:
-            known = ", ".join(self.names())
-            raise KeyError(f"no sandbox user domain named {name!r}; known: {known}")
+            raise UnknownName("domain", name, self.names())
         return domain.secret
 
     def sms_fault(self, domain: SandboxDomain) -> SmsFault | None:
@@ -206,7 +206,7 @@ class DomainTable:
 
 
 def load_domains() -> DomainTable:
-    """The sandbox's domains as shipped in ``data/sandbox_domains.json``."""
+    """The sandbox's domains as shipped in ``smskit/data/sandbox_domains.json``."""
     return DomainTable.from_dict(load_json(DATA_FILE))
 
 

@@ -4,7 +4,7 @@ Every API-level outcome is the platform's envelope ``{"code", "msg", "data", "ex
 Success is the platform's documented ``{"code": 200, "msg": "", "data": null, "extMsg":
 null}`` (docs/platform.md). An error carries the catalogue's Chinese ``msg`` verbatim and an
 ``extMsg`` naming the field and the rule (never the secret), in the sandbox's language
-(``sandbox.*`` keys of ``data/messages.json``). A wrong signature's ``extMsg`` carries the
+(``sandbox.*`` keys of ``smskit/data/messages.json``). A wrong signature's ``extMsg`` carries the
 signature doctor's finding (:func:`smskit.diagnose`): the mistake's title and fix, never the
 right signature.
 

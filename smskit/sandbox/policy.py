@@ -1,4 +1,4 @@
-"""``data/sandbox_policy.json``, read in one place: the sandbox's own rules and server limits.
+"""``smskit/data/sandbox_policy.json``, read in one place: the sandbox's rules and server limits.
 
 The page is silent on rate limits, code length and server limits; the file holds the
 sandbox's choices, each with whether it is a page fact or an assumption, and why.
@@ -14,7 +14,7 @@ POLICY_FILE = "sandbox_policy.json"
 
 
 def policy_value(section: str, *path: str) -> Any:
-    """A value from ``data/sandbox_policy.json``, e.g. ``policy_value("codes", "digits")``."""
+    """A value of ``smskit/data/sandbox_policy.json``: ``policy_value("codes", "digits")``."""
     node = load_json(POLICY_FILE)[section]
     for key in path:
         node = node[key]

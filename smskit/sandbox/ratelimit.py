@@ -1,7 +1,7 @@
 """The sandbox's rate limit (5058): a policy of two sliding windows, and their counts.
 
 Sandbox assumption: the page lists 5058 but publishes no numbers. The defaults in
-``data/sandbox_policy.json`` are 1 send per phone and codeType per 60 s and 5 sends per
+``smskit/data/sandbox_policy.json`` are 1 send per phone and codeType per 60 s and 5 sends per
 phone per hour, counted per user domain + international code + phone, accepted sends only.
 The limiter holds no lock of its own: :class:`~smskit.sandbox.state.SandboxState` calls it
 inside the lock that also covers delivery, so check-and-record is atomic.
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from smskit import i18n
+from smskit.i18n import seconds_text
 from smskit.sandbox.policy import policy_value
-from smskit.timefmt import seconds_text
 
 #: (user domain, international code, phone, codeType): the short window's key.
 CodeKey = tuple[str, str, str, int]
@@ -31,7 +31,7 @@ def _default(section: str, *path: str) -> Callable[[], Any]:
 
 @dataclass(frozen=True, kw_only=True)
 class RatePolicy:
-    """When 5058 is answered. Defaults come from ``data/sandbox_policy.json``.
+    """When 5058 is answered. Defaults come from ``smskit/data/sandbox_policy.json``.
 
     Two sliding windows, counting accepted sends only: at most ``per_code_type_max`` per
     phone and codeType within ``per_code_type_window_ms``, and at most ``per_phone_max`` per

@@ -3,14 +3,14 @@
 Modelled on a payment dashboard's request log: one :class:`RequestRecord` per answer (API
 and ``/_sandbox/`` routes, refusals included) saying when, what was asked, what was answered
 and which check decided it. The records are the data; the CLI console, ``GET
-/_sandbox/requests`` and :func:`smskit.frames.requests_frame` are views of them.
+/_sandbox/requests`` and :func:`smskit.teaching.frames.requests_frame` are views of them.
 
 Nothing secret is kept: the API never carries a ``userDomainSecret``, and anything that does
 (a parameter named like a secret, or any sandbox domain's secret anywhere in a path, name or
 value) is masked before a record is made. A wrong signature's diagnosis is kept as the mistake
 id and titles only, never the right signature (which would sign the request). Each value is
 cut to ``request_log.max_value_chars`` and the log keeps the newest
-``request_log.max_records`` records (``data/sandbox_policy.json``).
+``request_log.max_records`` records (``smskit/data/sandbox_policy.json``).
 
 Not recorded: bytes that never became a request (a malformed request line or header, a
 connection refused as busy) and sandbox bugs, which :attr:`Sandbox.internal_errors` counts.

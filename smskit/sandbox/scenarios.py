@@ -1,4 +1,4 @@
-"""The scenario table (``data/scenarios.json``): one request recipe per code, replayable.
+"""The scenario table (``smskit/data/scenarios.json``): one request recipe per code, replayable.
 
 :func:`load_scenarios` reads the rows; :func:`replay` sends one to a running sandbox over
 real HTTP with ``requests`` (the raw request, no smskit client involved) and returns the
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from smskit import i18n
 from smskit._data import load_json
 from smskit.catalogue import lookup
-from smskit.errors import SendError
+from smskit.errors import SendError, SmskitError
 from smskit.nonce import new_random
 from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, REQUEST_HEADERS
@@ -33,7 +33,7 @@ DATA_FILE = "scenarios.json"
 SIGN_WITH = ("domain", "other")
 
 
-class ScenarioError(RuntimeError):
+class ScenarioError(SmskitError, RuntimeError):
     """A recipe could not be carried out (e.g. a prior send was not accepted)."""
 
 
@@ -106,7 +106,7 @@ class Scenario:
 
 
 def load_scenarios() -> list[Scenario]:
-    """Every row of ``data/scenarios.json``, in file order."""
+    """Every row of ``smskit/data/scenarios.json``, in file order."""
     raw = load_json(DATA_FILE)
     default_domain = raw["defaults"]["user_domain"]
     rows = [_scenario(row, default_domain) for row in raw["scenarios"]]

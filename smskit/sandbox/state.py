@@ -5,7 +5,7 @@ One lock guards all of it, the :class:`~smskit.sandbox.ratelimit.RateLimiter` in
 delivers a code in one critical section, so concurrent requests can never both slip under a
 limit, and the outbox always matches the sends that were accepted.
 
-Sandbox assumptions (``data/sandbox_policy.json``): six-digit codes (an observation), and
+Sandbox assumptions (``smskit/data/sandbox_policy.json``): six-digit codes (an observation), and
 reading "5分钟内" as ``sent_at <= now < sent_at + 5 min``. The page's rule "only the most
 recently sent, not yet used code is valid" is applied per user domain + international code
 + phone + codeType.
@@ -23,9 +23,9 @@ from typing import Any
 
 from smskit import i18n
 from smskit.clock import Clock
+from smskit.i18n import seconds_text
 from smskit.sandbox.policy import policy_value
 from smskit.sandbox.ratelimit import CodeKey, RateLimiter, RatePolicy, RateRefusal
-from smskit.timefmt import seconds_text
 
 
 @dataclass(frozen=True)

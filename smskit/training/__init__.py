@@ -3,7 +3,7 @@
 ``check("E1", answer)`` judges an answer with the library's own rules and returns a
 :class:`Verdict` (what is right, what is wrong, a hint that gets more direct with each
 attempt; never the answer). Progress is saved locally (:class:`Progress`). The exercise
-notebooks are in ``notebooks/exercises/``; the texts in ``data/exercises.json``.
+notebooks are in ``notebooks/exercises/``; the texts in ``smskit/data/exercises.json``.
 """
 
 from smskit.training.exercises import (

@@ -1,6 +1,6 @@
 """The one-page printable cheat sheet (A4), in Chinese or English, as self-contained HTML.
 
-Words come from ``data/cheatsheet.json``; facts from the library: the signed fields in
+Words come from ``smskit/data/cheatsheet.json``; facts from the library: the signed fields in
 their order (:data:`smskit.signing.SIGNED_FIELDS`), the query parameters
 (:data:`smskit.request.QUERY_ORDER`), the worked example recomputed, and the catalogue's
 codes by category. No external fetches: fonts are the system's (a CJK font such as
@@ -17,7 +17,7 @@ from smskit._data import load_json
 from smskit.catalogue import all_codes, categories
 from smskit.request import ENDPOINT_PATH, HTTP_METHOD, QUERY_ORDER
 from smskit.signing import SIGNED_FIELDS
-from smskit.worked_example import reproduce
+from smskit.teaching.worked_example import reproduce
 
 LANGUAGES = ("zh", "en")
 

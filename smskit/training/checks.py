@@ -29,10 +29,9 @@ from smskit.training.exercises import (
     choices,
     e3_clock,
     exercise,
-    label,
     shared_mistakes,
 )
-from smskit.training.verdict import Text
+from smskit.training.verdict import Text, label
 
 _HEX = frozenset("0123456789abcdef")
 

@@ -1,4 +1,4 @@
-"""The exercises as data (``data/exercises.json``): ids, titles, tasks, inputs and feedback texts.
+"""The exercises as data (``smskit/data/exercises.json``): ids, titles, tasks, inputs, feedback.
 
 Inputs that hold a secret are :class:`Inputs`, whose repr masks it, so showing an
 exercise's inputs in a notebook never shows its training secret.
@@ -14,9 +14,10 @@ from typing import Any
 
 from smskit._data import load_json
 from smskit.clock import FixedClock
+from smskit.errors import UnknownName
 from smskit.signing import SECRET_MASK
+from smskit.teaching.worked_example import load as load_worked_example
 from smskit.training.verdict import Text, display_language
-from smskit.worked_example import load as load_worked_example
 
 _SECRET_KEYS = ("secret", "userDomainSecret")
 
@@ -131,12 +132,11 @@ def all_exercises() -> tuple[Exercise, ...]:
 
 
 def exercise(exercise_id: str) -> Exercise:
-    """The exercise with this id (``"E1"`` ... ); ``KeyError`` naming the known ids if none."""
+    """The exercise with this id (``"E1"`` ... ); :class:`UnknownName` (a ``KeyError``) if none."""
     for item in all_exercises():
         if item.id == exercise_id:
             return item
-    known = ", ".join(item.id for item in all_exercises())
-    raise KeyError(f"no exercise {exercise_id!r}; the exercises are {known}")
+    raise UnknownName("exercise", exercise_id, [item.id for item in all_exercises()])
 
 
 def verdict_headline(status: str) -> Text:
@@ -148,11 +148,6 @@ def shared_mistakes() -> Mapping[str, Any]:
     """The signature mistakes E1 and E2 share, raw, with the doctor's id of each."""
     shared: Mapping[str, Any] = _raw()["shared_mistakes"]
     return shared
-
-
-def label(key: str) -> Text:
-    """A fixed label of the verdicts (``"hint"``, ``"attempt"``, ``"placeholder"``)."""
-    return _text(_raw()["labels"][key])
 
 
 def broken_requests() -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from smskit import i18n
+from smskit._data import load_json
 
 Status = Literal["passed", "wrong", "not_attempted"]
 _MARKS = {"passed": "✓", "wrong": "✗", "not_attempted": "…"}
@@ -52,6 +53,12 @@ class Text:
         return " / ".join(self.lines(language))
 
 
+def label(key: str) -> Text:
+    """A fixed label of the verdicts (``"hint"``, ``"attempt"``, ``"placeholder"``)."""
+    raw = load_json("exercises.json")["labels"][key]
+    return Text(raw["zh"], raw["en"])
+
+
 def display_language() -> str:
     """The language ``smskit.set_language`` chose, else ``"zh"`` or ``"en"`` from
     ``SMSKIT_LANG``, otherwise ``"both"``."""
@@ -84,16 +91,12 @@ class Verdict:
 
     @property
     def hint_label(self) -> Text:
-        """提示 / hint (from ``data/exercises.json``)."""
-        from smskit.training.exercises import label
-
+        """提示 / hint (from ``smskit/data/exercises.json``)."""
         return label("hint")
 
     @property
     def attempt_label(self) -> Text:
         """第 {n} 次 / attempt {n}."""
-        from smskit.training.exercises import label
-
         return label("attempt")
 
     def text(self, language: str | None = None) -> str:

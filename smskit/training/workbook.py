@@ -11,9 +11,9 @@ from typing import Any
 
 from smskit.training.checks import JUDGES, untouched
 from smskit.training.classroom import classroom_sender
-from smskit.training.exercises import exercise, label, verdict_headline
+from smskit.training.exercises import exercise, verdict_headline
 from smskit.training.progress import Progress
-from smskit.training.verdict import Verdict
+from smskit.training.verdict import Verdict, label
 
 
 class Workbook:

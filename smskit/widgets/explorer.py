@@ -18,6 +18,7 @@ from smskit.clock import Clock
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem
 from smskit.signing import Segment, masked_signed_string, sign, signed_segments
+from smskit.teaching.worked_example import WorkedExample, load
 from smskit.validation import signing_problems
 from smskit.widgets._common import (
     BORDER,
@@ -36,7 +37,6 @@ from smskit.widgets._common import (
     text_field,
     text_of,
 )
-from smskit.worked_example import WorkedExample, load
 
 #: A tint per signed field, so each segment can be found in the joined string.
 _TINTS = {

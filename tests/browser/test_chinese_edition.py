@@ -4,7 +4,7 @@ JupyterLab runs with the zh_CN language pack chosen the way ``./kit lab --zh`` c
 (scripts/lab_language.py's setting), serving copies of ``notebooks/zh/`` without outputs.
 For each widget notebook (02 explorer, 03 builder, 04 codes browser) the trainee runs all
 cells, types, sends or searches; every label and message the widget shows is Chinese (no
-English edition of a widget text from data/messages.json is in its DOM; API names such as
+English edition of a widget text from smskit/data/messages.json is in its DOM; API names such as
 userDomain, codeType and curl stay), and the 中文 / English toggle switches it to English
 live without losing what was typed. Screenshots go to test-artifacts/screenshots/.
 """
@@ -38,7 +38,7 @@ from lab_language import LAB_LOCALES, SETTING
 
 pytestmark = pytest.mark.browser
 
-MESSAGES = json.loads((ROOT / "data" / "messages.json").read_text(encoding="utf-8"))["messages"]
+MESSAGES = json.loads((ROOT / "smskit/data/messages.json").read_text(encoding="utf-8"))["messages"]
 MENUS_ZH = ["文件", "编辑", "查看", "运行", "内核", "标签页", "设置", "帮助"]
 #: Widget texts that are the same in both editions (API names, or the word "English"
 #: beside the English translation of the platform's message).

@@ -25,7 +25,7 @@ def test_the_catalogue_renders_and_the_code_browser_searches(
     page = notebook.page
     assert_no_broken_widgets(page)
 
-    # The styled pandas table: one row per code in data/error_codes.json, tinted.
+    # The styled pandas table: one row per code in smskit/data/error_codes.json, tinted.
     table = page.locator(f".jp-OutputArea-output {CATALOGUE_TABLE}")
     expect(table).to_have_count(1)
     rows = table.locator("tbody tr")

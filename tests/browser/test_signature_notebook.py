@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 NAME = "02-signature.ipynb"
 #: The page's worked example; its secret is published on the page, so it may be shown.
-EXAMPLE = json.loads((ROOT / "data" / "worked_example.json").read_text(encoding="utf-8"))
+EXAMPLE = json.loads((ROOT / "smskit/data/worked_example.json").read_text(encoding="utf-8"))
 #: SHA-256 of zero bytes: what the page printed by mistake.
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #: What a trainee types into the secret field (never shown back).

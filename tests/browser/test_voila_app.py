@@ -17,7 +17,7 @@ from tests.fixtures.sandbox import domain_secret
 
 pytestmark = pytest.mark.browser
 
-#: The app's builder talks to the sandbox's demo domain (data/sandbox_domains.json).
+#: The app's builder talks to the sandbox's demo domain (smskit/data/sandbox_domains.json).
 DEMO_DOMAIN = "sandbox-demo"
 #: Voilà runs the whole notebook before the widgets appear (about 4 s here).
 APP_TIMEOUT_MS = 90_000

@@ -18,10 +18,10 @@ from tests.browser.trainee import assert_no_broken_widgets, assert_secret_not_in
 pytestmark = pytest.mark.browser
 
 NAME = "07-your-backend.ipynb"
-DOMAINS = json.loads((ROOT / "data" / "sandbox_domains.json").read_text(encoding="utf-8"))
+DOMAINS = json.loads((ROOT / "smskit/data/sandbox_domains.json").read_text(encoding="utf-8"))
 SECRET = next(row["secret"] for row in DOMAINS["domains"] if row["name"] == "sandbox-demo")
 MISTAKES = {row["id"]: row for row in json.loads(
-    (ROOT / "data" / "signature_mistakes.json").read_text(encoding="utf-8"))["mistakes"]}
+    (ROOT / "smskit/data/signature_mistakes.json").read_text(encoding="utf-8"))["mistakes"]}
 
 
 def _url_signed_without_the_secret() -> str:

@@ -1,6 +1,6 @@
 """What a trainee does with each widget, in the browser, and what they must see.
 
-Expectations come from ``data/`` read directly (the page's codes and messages) and from
+Expectations come from ``smskit/data/`` read directly (the page's codes and messages) and from
 ``hashlib`` (signatures), never from smskit. Everything is asserted on the rendered DOM
 (``smskit-*`` classes and ``data-*`` attributes of the widgets' HTML).
 """
@@ -25,13 +25,13 @@ PHONE = "13612345670"
 PHONE_WITH_PREFIX = "+86 13612345670"
 #: codeType 3 is registration (注册) on the page.
 CODE_TYPE = 3
-#: Page codes this walk-through expects to see (page facts, read from data/).
+#: Page codes this walk-through expects to see (page facts, read from smskit/data/).
 OK, PHONE_FORMAT, RATE_LIMITED = 200, 5019, 5058
 
 
 @cache
 def error_codes() -> dict[int, dict[str, Any]]:
-    rows = json.loads((ROOT / "data" / "error_codes.json").read_text(encoding="utf-8"))
+    rows = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))
     return {row["code"]: row for row in rows["codes"]}
 
 
@@ -122,7 +122,7 @@ def exercise_request_builder(page: Page, builder: Locator, *, secret: str | None
     expect(sent.locator('tr[data-row="en"]')).to_contain_text(error_codes()[OK]["en"])
 
     # 4. Send again at once: the sandbox's rate limit (one code per phone and codeType per
-    # minute, data/sandbox_policy.json) answers 5058, shown with what to do about it.
+    # minute, smskit/data/sandbox_policy.json) answers 5058, shown with what to do about it.
     send.click()
     limited = response.locator(f'.smskit-response[data-code="{RATE_LIMITED}"]')
     expect(limited).to_be_visible()

@@ -2,7 +2,7 @@
 
 The page prints five inputs, the concatenated string and a signature. Computing them shows
 that the concatenation is right and the printed signature is not: it is the SHA-256 of the
-empty string. :func:`reproduce` recomputes all of it from ``data/worked_example.json`` so the
+empty string. :func:`reproduce` recomputes all of it from ``smskit/data/worked_example.json`` so the
 finding is evidence, not an assertion.
 """
 
@@ -66,7 +66,7 @@ class Reproduction:
 
 
 def load() -> WorkedExample:
-    """The example's facts from ``data/worked_example.json``."""
+    """The example's facts from ``smskit/data/worked_example.json``."""
     raw = load_json("worked_example.json")
     inputs = raw["inputs"]
     return WorkedExample(

@@ -1,4 +1,4 @@
-"""Signing-and-sending code in other languages, shipped as data (``data/snippets/``).
+"""Signing-and-sending code in other languages, shipped as data (``smskit/data/snippets/``).
 
 Backend developers implement this call in Java, Go, Node.js, PHP, shell or Python; each
 snippet is one small file using its language's standard library, and every one is compiled and
@@ -24,13 +24,13 @@ _SHOWN_CHARS = 24  # of an unknown language name, in the error
 class Snippet:
     """One language's reference implementation and how to run it."""
 
-    #: Short name used by ``smskit snippet --lang``, e.g. ``"java"``.
+    #: Short name used by ``smskit snippet LANGUAGE``, e.g. ``"java"``.
     language: str
     #: Other names accepted for it, e.g. ``"js"`` for ``"node"``.
     aliases: tuple[str, ...]
     #: Display name with the minimum version, e.g. ``"Java 17+"``.
     title: str
-    #: Path under ``data/snippets/``, e.g. ``"java/SendSmsCode.java"``.
+    #: Path under ``smskit/data/snippets/``, e.g. ``"java/SendSmsCode.java"``.
     file: str
     #: The command that runs the file from its own folder, without the mode's arguments.
     command: tuple[str, ...]
@@ -76,7 +76,7 @@ def snippet(language: str) -> Snippet:
         if wanted == item.language or wanted in item.aliases:
             return item
     shown = language if len(language) <= _SHOWN_CHARS else language[:_SHOWN_CHARS] + "..."
-    raise InputError([Problem("lang", f"no snippet for {shown!r}; choose one of: "
+    raise InputError([Problem("language", f"no snippet for {shown!r}; choose one of: "
                               + ", ".join(languages()))])
 
 

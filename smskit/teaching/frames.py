@@ -1,6 +1,6 @@
 """pandas views of the kit's data, for notebooks: tables built here, never in a notebook cell.
 
-Every function imports pandas when called, so ``import smskit.frames`` stays light. The
+Every function imports pandas when called, so ``import smskit.teaching.frames`` stays light. The
 tables are deterministic (fixed column order, no timestamps of their own, a fixed
 ``Styler`` uuid), because nbval compares them with the outputs stored in the notebooks.
 
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from smskit import i18n
 from smskit.catalogue import all_codes, categories, lookup
+from smskit.i18n import utc_text
 from smskit.platform_codes import PlatformCode
-from smskit.timefmt import utc_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,10 +290,10 @@ def requests_frame(records: Iterable[RequestRecord]) -> pd.DataFrame:
 
 
 def rules_frame(sandbox: Sandbox) -> pd.DataFrame:
-    """:func:`smskit.lifecycle.rules` of ``sandbox`` as a table."""
+    """:func:`smskit.teaching.lifecycle.rules` of ``sandbox`` as a table."""
     import pandas as pd
 
-    from smskit.lifecycle import rules
+    from smskit.teaching.lifecycle import rules
 
     rows = [(rule.key, rule.statement, rule.source_text) for rule in rules(sandbox)]
     return pd.DataFrame(rows, columns=["rule", "statement", "source"]).set_index("rule")
@@ -313,10 +313,10 @@ def regions_frame() -> pd.DataFrame:
 
 
 def checklist_frame() -> pd.DataFrame:
-    """:data:`smskit.golive.CHECKLIST` as a table, numbered from 1."""
+    """:data:`smskit.teaching.golive.CHECKLIST` as a table, numbered from 1."""
     import pandas as pd
 
-    from smskit.golive import CHECKLIST
+    from smskit.teaching.golive import CHECKLIST
 
     rows = [(item.title, item.why, item.how) for item in CHECKLIST]
     frame = pd.DataFrame(rows, columns=["check", "why", "how"])

@@ -100,7 +100,7 @@ def _describe_base_url(value: str | None) -> str:
 class ChecklistItem:
     """One thing to get right before going live, in the kit's language when read."""
 
-    #: Its key in ``data/messages.json`` (``golive.checklist.<key>.title``, ``.why``, ``.how``).
+    #: Its key in ``smskit/data/messages.json`` (``golive.checklist.<key>.title``, ``.why``…).
     key: str
     #: Values of the texts' placeholders (the platform's codes).
     values: tuple[tuple[str, object], ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smskit.timefmt import duration_text, utc_text
+from smskit.i18n import duration_text, utc_text
 
 
 @pytest.mark.parametrize(("ms", "text"), [

@@ -2,7 +2,7 @@
 
 :func:`rules` states the rules a sandbox enforces, with the numbers read from that sandbox
 (its :class:`~smskit.sandbox.RatePolicy`, its code validity) and each marked as a page fact
-or a sandbox assumption, the notes coming from ``data/sandbox_policy.json``.
+or a sandbox assumption, the notes coming from ``smskit/data/sandbox_policy.json``.
 :func:`try_send` sends once and returns an :class:`Attempt` whether the platform accepted or
 refused, so a timeline of sends reads as plain data instead of a chain of ``try`` blocks.
 """
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from smskit import i18n
 from smskit.errors import ApiError
+from smskit.i18n import duration_text, utc_text
 from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
 from smskit.responses import SendResult
-from smskit.timefmt import duration_text, utc_text
 
 
 def _duration(ms: int) -> i18n.Duration:
