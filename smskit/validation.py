@@ -263,8 +263,9 @@ def _ts_problems(value: Any, clock: Clock | None, check_window: bool) -> list[Pr
     offset = ts - now_ms(clock)
     if abs(offset) > CLOCK_WINDOW_MS:
         direction = i18n.text("validation.ts.ahead" if offset > 0 else "validation.ts.behind")
+        minutes = f"{abs(offset) / MILLIS_PER_MINUTE:.1f}"
         return [Problem("ts", i18n.text("validation.ts.window", direction=direction,
-                                        minutes=abs(offset) / MILLIS_PER_MINUTE),
+                                        amount=i18n.Duration(abs(offset), f"{minutes} min")),
                         hint=i18n.text("validation.ts.use_now"))]
     return []
 

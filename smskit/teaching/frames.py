@@ -121,7 +121,7 @@ def header(name: str) -> str:
 def row_label(name: object) -> object:
     """A row's label as shown: a rule's key (:attr:`smskit.lifecycle.Rule.key`) in the kit's
     language, anything else as it is."""
-    from smskit.lifecycle import rule_name
+    from smskit.teaching.lifecycle import rule_name
 
     return (rule_name(name) or name) if isinstance(name, str) else name
 
