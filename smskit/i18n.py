@@ -82,6 +82,16 @@ def chosen_language() -> Language | None:
     return _chosen
 
 
+def language_chosen(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the reader chose a language: :func:`set_language` (or ``--lang``), a valid
+    ``SMSKIT_LANG``, or a Chinese locale. A text the kit writes in both languages when
+    nothing was chosen is written in :func:`language` alone when this is true."""
+    env = os.environ if environ is None else environ
+    return (_chosen is not None
+            or env.get(LANGUAGE_VARIABLE, "").strip().lower() in LANGUAGES
+            or environment_language(env) == "zh")
+
+
 def language() -> Language:
     """The language the kit writes in now."""
     return _chosen if _chosen is not None else environment_language()

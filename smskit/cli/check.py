@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from smskit import environment, i18n
-from smskit.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from smskit.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_language_option
 from smskit.doctor import Diagnosis, diagnose
 from smskit.doctor.sent import MAX_INPUT_CHARS, SentRequest
 from smskit.errors import InputError, Problem
@@ -34,10 +34,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
             "cli.check.field", name=name) + (i18n.t("cli.check.default_code")
                                              if name == "internationalCode" else ""))
     parser.add_argument("--json", action="store_true", help=i18n.t("cli.check.json"))
+    add_language_option(parser)
     parser.epilog = i18n.t("cli.check.epilog", name=environment.SECRET_VAR)
 
 
 def run(args: argparse.Namespace) -> int:
+    with i18n.using_language(args.lang):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         diagnosis = diagnose(_sent(args), secret=_secret())
     except InputError as error:
@@ -50,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(_bilingual(diagnosis))
+        print(_summary(diagnosis))
     return EXIT_OK if diagnosis.ok else EXIT_FAILED
 
 
@@ -94,7 +100,11 @@ def _secret() -> str:
     return secret
 
 
-def _bilingual(diagnosis: Diagnosis) -> str:
+def _summary(diagnosis: Diagnosis) -> str:
+    """The diagnosis in the language the reader chose (``--lang``, ``SMSKIT_LANG``, a Chinese
+    locale); in both, Chinese first, when nothing chose one."""
+    if i18n.language_chosen():
+        return diagnosis.summary(i18n.language())
     return f"{diagnosis.summary('zh')}\n\n{diagnosis.summary('en')}"
 
 

@@ -19,11 +19,11 @@ _MAX_DIGITS = 9
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", nargs="?", help="one code to explain, e.g. 5058")
+    parser.add_argument("code", nargs="?", help=i18n.t("cli.codes.code"))
     parser.add_argument("--category", choices=sorted(catalogue.categories()),
-                        help="only codes of this category")
-    parser.add_argument("--search", metavar="TEXT", help="match Chinese or English text")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+                        help=i18n.t("cli.codes.category"))
+    parser.add_argument("--search", metavar="TEXT", help=i18n.t("cli.codes.search"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.codes.json"))
     add_language_option(parser)
 
 

@@ -37,14 +37,11 @@ DEFAULT_PORT = 8765
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1: this machine only)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="do not print requests (stdout) and delivered codes (stderr)")
+                        help=i18n.t("cli.option.port", port=DEFAULT_PORT))
+    parser.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.sandbox.host"))
+    parser.add_argument("--quiet", action="store_true", help=i18n.t("cli.sandbox.quiet"))
     add_language_option(parser)
-    parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
-                     "smskit/data/sandbox_domains.json holds them.")
+    parser.epilog = i18n.t("cli.sandbox.epilog")
 
 
 def run(args: argparse.Namespace) -> int:
