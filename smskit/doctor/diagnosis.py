@@ -86,7 +86,7 @@ class Diagnosis:
             return ("签名正确：" if zh else "The signature is right: ") + self.signature
         failed = lookup(PlatformCode.SIGNATURE_FAILED)
         message = f"{failed.code} {failed.zh}" if failed else str(PlatformCode.SIGNATURE_FAILED)
-        lines = [f"签名错误（平台会回答 {message}）" if zh
+        lines = [f"签名错误（平台会返回 {message}）" if zh
                  else f"The signature is wrong (the platform answers {message})",
                  f"  {'发送的签名' if zh else 'sent':<10} {self.signature}",
                  f"  {'正确的签名' if zh else 'expected':<10} {self.expected}"]
@@ -96,7 +96,7 @@ class Diagnosis:
                       ("  原因：" if zh else "  Why: ") + self.mistake.explanation(lang),
                       ("  修正：" if zh else "  Fix: ") + self.mistake.fix(lang)]
             if self.signed_text is not None:
-                lines.append(("  实际签名的原文（密钥已打码）：" if zh
+                lines.append(("  实际签名的原文（密钥已遮盖）：" if zh
                               else "  Text that was signed (secret masked): ")
                              + json.dumps(self.signed_text, ensure_ascii=False))
             for name, value in self.detail:
