@@ -168,7 +168,7 @@ def test_durations_in_texts_follow_the_language() -> None:
     refusal = RateRefusal("per_code_type", 1, 60_000, 1)
     assert refusal.describe("en").endswith("per 60 s (sandbox policy); the next send is "
                                            "possible in 0.1 s")
-    assert refusal.describe("zh") == ("每个手机号码和短信类型每 1 分钟最多发送 1 次（沙箱策略）；"
+    assert refusal.describe("zh") == ("同一手机号码和短信类型每 1 分钟最多发送 1 次（沙箱策略）；"
                                       "1 秒后才能再次发送")
     policy = RatePolicy(per_code_type_max=1, per_code_type_window_ms=60_000, per_phone_max=5,
                         per_phone_window_ms=3_600_000)

@@ -269,7 +269,7 @@ def outbox_frame(sandbox: Sandbox) -> pd.DataFrame:
         return frame
     # In Chinese the notebook shows this frame as it is: headers and statuses in Chinese.
     frame["status"] = [i18n.t(f"frames.status.{status}") for status in frame["status"]]
-    return headed(frame)
+    return headed(frame.rename(columns={"code": i18n.t("frames.outbox.code")}))
 
 
 REQUEST_COLUMNS = ("time", "method", "path", "userDomain", "phone", "status", "code", "check",
