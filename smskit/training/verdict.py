@@ -66,7 +66,7 @@ def display_language() -> str:
     return chosen if chosen in ("zh", "en") else "both"
 
 
-def _colon(language: str) -> str:
+def _colon(language: str | None) -> str:
     """The colon after a label: full-width after Chinese (``提示 1/3：``)."""
     return "：" if language == "zh" else ": "
 
