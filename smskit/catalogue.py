@@ -43,10 +43,6 @@ class ErrorCode:
     def is_success(self) -> bool:
         return self.code == PlatformCode.SUCCESS
 
-    def message_in(self, lang: str | None = None) -> str:
-        """The message in ``lang`` (default: the kit's language): Chinese is the platform's own."""
-        return i18n.pick(en=self.en, zh=self.zh, lang=lang)
-
     def cause_in(self, lang: str | None = None) -> str:
         """The cause in ``lang`` (default: the kit's language)."""
         return i18n.pick(en=self.cause, zh=self.cause_zh, lang=lang)

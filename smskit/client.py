@@ -23,7 +23,7 @@ import math
 import random as _random
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import requests
@@ -43,6 +43,17 @@ DEFAULT_TIMEOUT: transport.Timeout = (3.05, 10)
 #: Pause between connection attempts when ``connect_retries`` is used.
 CONNECT_RETRY_DELAY_S = 0.2
 LOGGER_NAME = "smskit.client"
+
+
+class SendOptions(TypedDict, total=False):
+    """The optional keywords of :meth:`SmsClient.prepare` and :meth:`SmsClient.send_code`."""
+
+    #: The 16-character ``random`` to sign (default: a fresh one).
+    random: str | None
+    #: The millisecond ``ts`` to sign (default: the client's clock).
+    ts: int | None
+    #: Skip the ``phonenumbers`` judgement of the phone (the page's own rules still apply).
+    allow_unverified_phone: bool
 
 
 class _Secret:
@@ -151,38 +162,20 @@ class SmsClient:
 
     # -- sending ----------------------------------------------------------------------------
 
-    def prepare(
-        self,
-        phone: str,
-        code_type: Any,
-        international_code: str = "86",
-        *,
-        random: str | None = None,
-        ts: int | None = None,
-        allow_unverified_phone: bool = False,
-    ) -> SmsCodeRequest:
+    def prepare(self, phone: str, code_type: Any, international_code: str = "86",
+                **options: Unpack[SendOptions]) -> SmsCodeRequest:
         """Validate, fill ``random`` and ``ts``, sign; send nothing. :class:`InputError` if bad."""
         return build_request(
             phone=phone, code_type=code_type, international_code=international_code,
-            user_domain=self._user_domain, secret=self._secret.reveal(), random=random, ts=ts,
-            clock=self.clock, random_source=self.random_source,
-            allow_unverified_phone=allow_unverified_phone,
-        )
+            user_domain=self._user_domain, secret=self._secret.reveal(), clock=self.clock,
+            random_source=self.random_source, **options)
 
-    def send_code(
-        self,
-        phone: str,
-        code_type: Any,
-        international_code: str = "86",
-        *,
-        random: str | None = None,
-        ts: int | None = None,
-        allow_unverified_phone: bool = False,
-    ) -> SendResult:
+    def send_code(self, phone: str, code_type: Any, international_code: str = "86",
+                  **options: Unpack[SendOptions]) -> SendResult:
         """Send one verification code; the result, or the typed error explaining the refusal."""
-        request = self.prepare(phone, code_type, international_code, random=random, ts=ts,
-                               allow_unverified_phone=allow_unverified_phone)
-        return self.send_prepared(request, allow_unverified_phone=allow_unverified_phone)
+        request = self.prepare(phone, code_type, international_code, **options)
+        return self.send_prepared(
+            request, allow_unverified_phone=options.get("allow_unverified_phone", False))
 
     def send_prepared(
         self, request: SmsCodeRequest, *, allow_unverified_phone: bool = False

@@ -97,6 +97,12 @@ def language() -> Language:
     return _chosen if _chosen is not None else environment_language()
 
 
+def other_language(lang: str | None = None) -> Language:
+    """The edition that is not ``lang`` (default: the kit's language), for a text shown in both."""
+    edition = language() if lang is None else as_language(lang)
+    return "en" if edition == "zh" else "zh"
+
+
 def set_language(lang: str | None) -> None:
     """Write in ``lang`` (``"zh"`` or ``"en"``) from now on; ``None`` returns to the
     environment's choice."""

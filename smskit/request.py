@@ -14,7 +14,7 @@ from __future__ import annotations
 import random as _random
 import shlex
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 from urllib.parse import urlencode
 
 from smskit.clock import Clock
@@ -104,27 +104,28 @@ class SmsCodeRequest:
                       random=self.random, ts=self.ts, secret=secret)
 
 
-def build_request(
-    *,
-    phone: Any,
-    code_type: Any,
-    user_domain: Any,
-    secret: Any,
-    international_code: Any = "86",
-    random: Any = None,
-    ts: Any = None,
-    clock: Clock | None = None,
-    random_source: _random.Random | None = None,
-    allow_unverified_phone: bool = False,
-) -> SmsCodeRequest:
+class RequestFields(TypedDict):
+    """The keyword arguments of :func:`build_request` and :func:`assess_request`."""
+
+    phone: Any
+    code_type: Any
+    user_domain: Any
+    secret: Any
+    international_code: NotRequired[Any]
+    random: NotRequired[Any]
+    ts: NotRequired[Any]
+    clock: NotRequired[Clock | None]
+    random_source: NotRequired[_random.Random | None]
+    allow_unverified_phone: NotRequired[bool]
+
+
+def build_request(**fields: Unpack[RequestFields]) -> SmsCodeRequest:
     """Validate, fill ``random`` and ``ts`` when omitted, sign, and return the request.
 
-    Raises :class:`InputError` naming every bad field; nothing is signed or sent then.
+    Takes the arguments of :func:`assess_request`. Raises :class:`InputError` naming every bad
+    field; nothing is signed or sent then.
     """
-    request, problems = assess_request(
-        phone=phone, code_type=code_type, user_domain=user_domain, secret=secret,
-        international_code=international_code, random=random, ts=ts, clock=clock,
-        random_source=random_source, allow_unverified_phone=allow_unverified_phone)
+    request, problems = assess_request(**fields)
     if request is None:
         raise InputError(problems)
     return request

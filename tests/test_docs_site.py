@@ -29,7 +29,8 @@ def _published_sources() -> list[str]:
     """What must be on the site, found on disk (not from the table of contents)."""
     notebooks = [p for p in (ROOT / "notebooks").rglob("*.ipynb")
                  if not any(part.startswith(".") for part in p.relative_to(ROOT).parts)]
-    pages = [*(ROOT / "docs").rglob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md"]
+    pages = [*(ROOT / "docs").rglob("*.md"), ROOT / "README.md", ROOT / "README.zh-CN.md",
+             ROOT / "hub" / "README.md"]
     return sorted(p.relative_to(ROOT).as_posix() for p in [*notebooks, *pages])
 
 

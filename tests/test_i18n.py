@@ -174,7 +174,7 @@ def test_catalogue_entries_answer_in_the_chosen_language() -> None:
         row = rows[entry.code]
         assert (entry.cause, entry.remedy) == (row["cause"], row["remedy"])  # English stays
         assert entry.cause_in("zh") == row["cause_zh"] and entry.remedy_in("zh") == row["remedy_zh"]
-        assert entry.message_in("zh") == row["zh"] and entry.message_in("en") == row["en"]
+        assert (entry.zh, entry.en) == (row["zh"], row["en"])
         with i18n.using_language("zh"):
             assert (entry.cause_in(), entry.remedy_in()) == (row["cause_zh"], row["remedy_zh"])
         assert (entry.cause_in(), entry.remedy_in()) == (row["cause"], row["remedy"])

@@ -110,11 +110,8 @@ def test_success_replays_deliver_reproducible_codes(
     assert codes[0] == codes[1] and len(codes[0]) == 1
 
 
-def test_rows_render_for_a_table() -> None:
-    rows = [item.row() for item in SCENARIOS]
-    assert all(set(row) == {"id", "code", "title", "recipe", "assumption", "note"}
-               for row in rows)
-    by_id = {row["id"]: row for row in rows}
-    assert "drop phone" in by_id["phone-missing"]["recipe"]
-    assert "+600001 ms" in by_id["ts-outside-window"]["recipe"]
-    assert "signed with another secret" in by_id["wrong-secret"]["recipe"]
+def test_recipes_describe_themselves_for_a_table() -> None:
+    recipes = {item.id: item.request.describe() for item in SCENARIOS}
+    assert "drop phone" in recipes["phone-missing"]
+    assert "+600001 ms" in recipes["ts-outside-window"]
+    assert "signed with another secret" in recipes["wrong-secret"]

@@ -69,7 +69,7 @@ def _explain(code_text: str, *, as_json: bool) -> int:
         print(json.dumps(asdict(entry), ensure_ascii=False, indent=2))
         return 0
     category = catalogue.categories()[entry.category]
-    other = "en" if i18n.language() == "zh" else "zh"
+    other = i18n.other_language()
     print(f"{entry.code} {entry.zh}")
     print(f"     {entry.en}")
     print(i18n.t("codes.explain.category", name=category.name_in(),

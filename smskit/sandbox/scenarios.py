@@ -98,12 +98,6 @@ class Scenario:
         entry = lookup(self.code)
         return entry.zh if entry else ""
 
-    def row(self) -> dict[str, Any]:
-        """A flat dict for tables."""
-        return {"id": self.id, "code": self.code, "title": self.title,
-                "recipe": self.request.describe(), "assumption": self.assumption,
-                "note": self.note}
-
 
 def load_scenarios() -> list[Scenario]:
     """Every row of ``smskit/data/scenarios.json``, in file order."""

@@ -64,7 +64,7 @@ def catalogue_frame() -> pd.DataFrame:
     """Every catalogued code: both messages, category, source and retry safety; index code."""
     import pandas as pd
 
-    other = "en" if i18n.language() == "zh" else "zh"
+    other = i18n.other_language()
     labels = {key: f"{c.name_in()} ({c.name_in(other)})" for key, c in categories().items()}
     rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category), e.source,
              _yes_no(e.retry_safe)) for e in all_codes()]

@@ -18,9 +18,6 @@ from smskit.platform_codes import PlatformCode as Code
 #: The phone that receives a real SMS when the going-live notebook sends one. Opt-in: without
 #: it no SMS is sent even when credentials are present.
 TEST_PHONE_VAR = "SMSKIT_TEST_PHONE"
-#: The variables :meth:`smskit.client.SmsClient.from_env` reads, in that order.
-CREDENTIAL_VARS = (environment.BASE_URL_VAR, environment.USER_DOMAIN_VAR,
-                   environment.SECRET_VAR)
 
 
 @dataclass(frozen=True)

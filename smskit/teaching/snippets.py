@@ -54,10 +54,6 @@ class Snippet:
         """How to send one code, e.g. ``java SendSmsCode.java send PHONE CODETYPE [...]``."""
         return f"{' '.join(self.command)} {SEND_ARGUMENTS}"
 
-    def sign_command(self) -> str:
-        """How to print only the signature of given inputs (secret from the environment)."""
-        return f"{' '.join(self.command)} {SIGN_ARGUMENTS}"
-
 
 def all_snippets() -> list[Snippet]:
     """Every snippet, in the order they are presented."""

@@ -9,7 +9,6 @@ into their findings.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +19,13 @@ from smskit.catalogue import all_codes, categories, lookup
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem, ResponseFormatError
 from smskit.platform_codes import PlatformCode
-from smskit.request import ENDPOINT_PATH, HTTP_METHOD, QUERY_ORDER, build_request
+from smskit.request import (
+    ENDPOINT_PATH,
+    HTTP_METHOD,
+    QUERY_ORDER,
+    RequestFields,
+    build_request,
+)
 from smskit.signing import SECRET_FIELD, sign, verify
 from smskit.training.exercises import (
     Exercise,
@@ -159,7 +164,7 @@ def judge_e2(answer: Any) -> Judgement:
 # -- E3: five broken requests ----------------------------------------------------------------
 
 #: The arguments a fixed request may carry: build_request's own, but not its clock.
-_REQUEST_ARGUMENTS = frozenset(inspect.signature(build_request).parameters) - {
+_REQUEST_ARGUMENTS = frozenset(RequestFields.__annotations__) - {
     "clock", "random_source", "allow_unverified_phone"}
 
 

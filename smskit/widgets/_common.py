@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from smskit import i18n
 from smskit.errors import Problem
+from smskit.signing import SECRET_MASK
 
 #: Width of every field's description, so the inputs line up.
 DESCRIPTION_WIDTH = "11em"
@@ -126,10 +127,6 @@ class SecretField(widgets.Password):  # type: ignore[misc]  # ipywidgets is unty
     def show_whether_set(self) -> None:
         """Say in the placeholder whether a secret is set (the browser cannot see it)."""
         self.placeholder = i18n.t("widgets.secret.set" if self.value else "widgets.secret.empty")
-
-
-#: How a static rendering shows a secret that is set: neither its value nor its length.
-SECRET_MASK = "••••••••"  # noqa: S105
 
 
 def secret_shown(value: str) -> str:

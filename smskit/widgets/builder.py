@@ -79,11 +79,32 @@ class RequestBuilder(BilingualView):
         self._init_language(language)
         self._clock: Clock = clock or SystemClock()
         self._random_source = random_source
-        if random is None:
-            random = new_random(random_source)
-        if ts is None:
-            ts = now_ms(self._clock)
+        self._make_fields(base_url=base_url, user_domain=user_domain, secret=secret, phone=phone,
+                          code_type=code_type, international_code=international_code,
+                          random=new_random(random_source) if random is None else random,
+                          ts=now_ms(self._clock) if ts is None else ts)
+        self._make_controls(allow_unverified_phone)
+        self._lay_out()
+        self._request: SmsCodeRequest | None = None
+        self._problems: list[Problem] = []
+        self._last_result: dict[str, Any] | None = None
+        self._outcome: InputError | SendError | Any = None
+        self._curl_command: str | None = None
+        self._holding = False
+        for field in self._fields():
+            field.observe(self._on_change, names="value")
+        self.regenerate.on_click(self._on_regenerate)
+        self.now.on_click(self._on_now)
+        self.send.on_click(self._on_send)
+        with self.speaking():
+            self._label()
+        self.refresh()
+        self._render_result()
 
+    def _make_fields(self, *, base_url: str, user_domain: str, secret: str, phone: str,
+                     code_type: int | CodeType, international_code: str, random: str,
+                     ts: int | str) -> None:
+        """The request's fields, in the page's order, each a widget named like its parameter."""
         #: Where requests go: the sandbox's URL in the notebooks.
         self.base_url = text_field(widgets.Text, value=base_url, description="",
                                    placeholder="https://iot-api.quectelcn.com",
@@ -114,11 +135,14 @@ class RequestBuilder(BilingualView):
         #: random: 16 letters and digits.
         self.random = text_field(widgets.Text, value=random, description="random",
                                  placeholder="", css="smskit-builder-random", width="30em")
-        #: Puts a fresh random into :attr:`random`.
-        self.regenerate = button("", css="smskit-builder-regenerate", tooltip="", icon="refresh")
         #: ts: epoch milliseconds.
         self.ts = text_field(widgets.Text, value=text_of(ts), description="ts",
                              placeholder="", css="smskit-builder-ts", width="30em")
+
+    def _make_controls(self, allow_unverified_phone: bool) -> None:
+        """The buttons, the override, and the panels that show problems, curl and the answer."""
+        #: Puts a fresh random into :attr:`random`.
+        self.regenerate = button("", css="smskit-builder-regenerate", tooltip="", icon="refresh")
         #: Puts the clock's current time into :attr:`ts`.
         self.now = button("", css="smskit-builder-now", tooltip="", icon="clock-o")
         #: The documented override for numbers ``phonenumbers`` does not know.
@@ -139,6 +163,8 @@ class RequestBuilder(BilingualView):
         #: The last response and its explanation.
         self.response_html = html_box("smskit-builder-response")
 
+    def _lay_out(self) -> None:
+        """One column: heading, toggle, fields, problems, curl, Send, the answer."""
         self._heading = heading("")
         self.widget = widgets.VBox([
             self._heading, self.language_toggle, self.base_url, self.user_domain, self.secret,
@@ -151,21 +177,6 @@ class RequestBuilder(BilingualView):
         ])
         self.widget.add_class("smskit-builder")
 
-        self._request: SmsCodeRequest | None = None
-        self._problems: list[Problem] = []
-        self._last_result: dict[str, Any] | None = None
-        self._outcome: InputError | SendError | Any = None
-        self._curl_command: str | None = None
-        self._holding = False
-        for field in self._fields():
-            field.observe(self._on_change, names="value")
-        self.regenerate.on_click(self._on_regenerate)
-        self.now.on_click(self._on_now)
-        self.send.on_click(self._on_send)
-        with self.speaking():
-            self._label()
-        self.refresh()
-        self._render_result()
 
     # -- reading state -------------------------------------------------------------------
 

@@ -209,7 +209,7 @@ class ErrorCodeBrowser(BilingualView):
         retry = i18n.t("codes_widget.retry.safe" if entry.retry_safe
                        else "codes_widget.retry.unsafe" if not entry.is_success
                        else "codes_widget.retry.success")
-        other = "en" if i18n.language() == "zh" else "zh"
+        other = i18n.other_language()
         rows = [
             ({"data-row": "zh"}, ["中文", esc(entry.zh)]),
             ({"data-row": "en"}, [esc(i18n.t("outcome.row.en")), esc(entry.en)]),
@@ -232,6 +232,6 @@ class ErrorCodeBrowser(BilingualView):
 
 def _category_options() -> list[tuple[str, str]]:
     """"All categories", then each category named in the current language and the other."""
-    other = "en" if i18n.language() == "zh" else "zh"
+    other = i18n.other_language()
     return [(i18n.t("codes_widget.all"), ALL)] + [
         (f"{c.name_in()} ({c.name_in(other)})", key) for key, c in categories().items()]

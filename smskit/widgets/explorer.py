@@ -94,6 +94,21 @@ class SignatureExplorer(BilingualView):
         self.secret = text_field(SecretField, value=secret,
                                  description="userDomainSecret",
                                  placeholder="", css="smskit-explorer-secret")
+        self._lay_out()
+        self._segments: tuple[Segment, ...] = ()
+        self._problems: list[Problem] = []
+        self._warnings: list[Problem] = []
+        self._signature: str | None = None
+        self._masked: str | None = None
+        self._holding = False
+        for field in self._fields():
+            field.observe(self._on_change, names="value")
+        with self.speaking():
+            self._label()
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        """The result panels under the fields, and the column that holds them all."""
         #: The segments table and the joined signed string (secret masked).
         self.segments_html = html_box("smskit-explorer-segments")
         #: The SHA-256 hex digest.
@@ -108,18 +123,6 @@ class SignatureExplorer(BilingualView):
             self.segments_html, self.digest_html, self.warnings_html,
         ])
         self.widget.add_class("smskit-explorer")
-
-        self._segments: tuple[Segment, ...] = ()
-        self._problems: list[Problem] = []
-        self._warnings: list[Problem] = []
-        self._signature: str | None = None
-        self._masked: str | None = None
-        self._holding = False
-        for field in self._fields():
-            field.observe(self._on_change, names="value")
-        with self.speaking():
-            self._label()
-        self.refresh()
 
     @classmethod
     def from_worked_example(

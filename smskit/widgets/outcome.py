@@ -48,7 +48,7 @@ def render_outcome(outcome: dict[str, Any] | None) -> str:
         rows.append(({"data-row": "ext"}, [_label("ext"), esc(outcome["ext_msg"])]))
     if outcome["category"] is not None:
         category = categories().get(outcome["category"])
-        label = (f"{category.name_in()} ({category.name_in(_other())})" if category
+        label = (f"{category.name_in()} ({category.name_in(i18n.other_language())})" if category
                  else outcome["category"])
         rows.append(({"data-row": "category"}, [_label("category"), esc(label)]))
     if outcome["cause"] is not None:
@@ -70,11 +70,6 @@ def render_outcome(outcome: dict[str, Any] | None) -> str:
 
 def _label(row: str) -> str:
     return esc(i18n.t(f"outcome.row.{row}"))
-
-
-def _other() -> str:
-    """The language that is not the kit's (a category is named in both)."""
-    return "en" if i18n.language() == "zh" else "zh"
 
 
 def _retry_text(outcome: dict[str, Any]) -> str:
