@@ -29,6 +29,9 @@ code stays the same, only what it prints or says to the reader is Chinese.
 A NAME may hold a subfolder: ``exercises/1-signing`` is built from
 ``notebooks/exercises/1-signing.ipynb`` (itself built by scripts/exercises.py) and
 ``notebooks/zh/text/exercises/1-signing.md`` into ``notebooks/zh/exercises/1-signing.ipynb``.
+The trainer's solutions, ``exercises/solutions/1-signing``, take each markdown cell they share
+with the trainees' edition (same English text) from that edition's translation; their own
+text file holds only the cells of the solutions alone.
 Executing uses a throw-away progress file (the exercises' checks save one), never the user's.
 """
 
@@ -49,6 +52,7 @@ from notebooks import NOTEBOOK_DIR, cleaned, execute, read, write
 EDITION_DIR = NOTEBOOK_DIR / "zh"
 TEXT_DIR = EDITION_DIR / "text"
 SETUP_TAG = "language-setup"
+SOLUTIONS = "solutions"
 SETUP_SOURCE = ('import smskit\n\n'
                 'smskit.set_language("zh")  # 中文版：工具包输出的说明、提示和错误信息也用中文')
 _HEADER = re.compile(r"^<!-- (cell-\d\d) (?:en:([0-9a-f]{12})|(code)) -->\n", re.MULTILINE)
@@ -82,6 +86,17 @@ def _sections(name: str) -> list[tuple[str, str | None, str]]:
 def translations(name: str) -> dict[str, tuple[str, str]]:
     """Cell id -> (English hash, Chinese text) from ``notebooks/zh/text/NAME.md``."""
     return {cell: (hash_, body) for cell, hash_, body in _sections(name) if hash_ is not None}
+
+
+def shared_translations(name: str) -> dict[str, str]:
+    """For a solutions notebook (``exercises/solutions/NAME``): English hash -> Chinese text
+    of the trainees' edition (``exercises/NAME``), so a cell the two share is translated once;
+    its own file holds only the cells of the solutions alone. Empty for other notebooks."""
+    parts = name.split("/")
+    if len(parts) < 2 or parts[-2] != SOLUTIONS:
+        return {}
+    trainees = "/".join([*parts[:-2], parts[-1]])
+    return {hash_: text for hash_, text in translations(trainees).values()}
 
 
 def code_translations(name: str) -> dict[str, list[tuple[str, str]]]:
@@ -131,11 +146,17 @@ def built(name: str) -> dict[str, Any]:
     english = read(NOTEBOOK_DIR / f"{name}.ipynb")
     chinese = translations(name)
     code = code_translations(name)
+    shared = shared_translations(name)
     cells: list[dict[str, Any]] = []
     wanted, coded = set(), set()
     for cell in english["cells"]:
         if cell["cell_type"] == "markdown":
             wanted.add(cell["id"])
+            if cell["id"] not in chinese and source_hash(_text(cell)) in shared:
+                cells.append({"cell_type": "markdown", "id": cell["id"], "metadata": {},
+                              "source": shared[source_hash(_text(cell))].splitlines(
+                                  keepends=True)})
+                continue
             if cell["id"] not in chinese:
                 raise StaleTranslation(f"{name}: {cell['id']} has no translation (add a "
                                        f"section <!-- {cell['id']} en:"

@@ -49,6 +49,22 @@ def test_the_exercise_notebooks_have_a_chinese_edition() -> None:
     trainees = sorted(p.name for p in (ROOT / "notebooks" / "exercises").glob("*.ipynb"))
     assert len(trainees) == 3
     assert sorted(p.name for p in (ZH / "exercises").glob("*.ipynb")) == trainees
+    # and the trainer's solutions, beside them as in English
+    solutions = sorted(p.name for p in (ROOT / "notebooks/exercises/solutions").glob("*.ipynb"))
+    assert solutions == trainees
+    assert sorted(p.name for p in (ZH / "exercises/solutions").glob("*.ipynb")) == solutions
+
+
+def test_the_solutions_share_the_trainees_translation() -> None:
+    """A markdown cell the solutions share with the trainees' edition reads the same in both
+    Chinese editions; the solutions' own cells are translated in their own file."""
+    for trainees in sorted((ZH / "exercises").glob("*.ipynb")):
+        theirs = {c["source"] for c in cells(trainees) if c["cell_type"] == "markdown"}
+        solved = [c["source"] for c in cells(ZH / "exercises/solutions" / trainees.name)
+                  if c["cell_type"] == "markdown"]
+        assert solved[0].startswith("# 练习") and "参考答案" in solved[0]
+        assert sum(text in theirs for text in solved) >= len(solved) - 2
+        assert all(CJK.search(text) for text in solved)
 
 
 @pytest.mark.parametrize("chinese", EDITIONS, ids=IDS)
