@@ -66,7 +66,8 @@ def catalogue_frame() -> pd.DataFrame:
 
     other = i18n.other_language()
     labels = {key: f"{c.name_in()} ({c.name_in(other)})" for key, c in categories().items()}
-    rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category), e.source,
+    rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category),
+             i18n.t(f"frames.source.{e.source}"),
              _yes_no(e.retry_safe)) for e in all_codes()]
     frame = pd.DataFrame(rows, columns=["code", *_CATALOGUE_COLUMNS])
     return frame.set_index("code")
