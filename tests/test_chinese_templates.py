@@ -116,6 +116,17 @@ def test_every_chinese_template_in_the_data_reads_as_chinese() -> None:
     assert found == []
 
 
+def test_every_message_reads_as_chinese_once_filled() -> None:
+    """A placeholder filled with Chinese text: ``{title} [{id}]`` would put ASCII brackets
+    right after Chinese text."""
+    messages = json.loads((DATA / "messages.json").read_text(encoding="utf-8"))["messages"]
+    found = []
+    for key, editions in messages.items():
+        filled = re.sub(r"\{[a-z_]+(:[^}]*)?\}", "中文", editions["zh"])
+        found += [(key, fault) for fault in faults(filled)]
+    assert found == []
+
+
 BAD_INPUTS: list[dict[str, object]] = [
     {"phone": "+8613800138000"}, {"phone": "138 0013 8000"}, {"phone": "013800138000"},
     {"phone": "12345"}, {"phone": "4412", "international_code": "44"},
