@@ -5,8 +5,8 @@
     python benchmarks/run.py --only signing,import
 
 Sections: signing, import, sandbox, widgets, notebooks, doctor, classroom, keystroke (a real
-browser), docs, hub (a real JupyterHub), setup (fresh clones set up with uv and with pip:
-several minutes).
+browser), docs, testdouble (cold start, the lean install, the harnesses, wrk), hub (a real
+JupyterHub), setup (fresh clones set up with uv and with pip: several minutes).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ SECTIONS = {
     "keystroke": "benchmarks.bench_keystroke",
     "setup": "benchmarks.bench_setup",
     "docs": "benchmarks.bench_docs",
+    "testdouble": "benchmarks.bench_testdouble",
 }
 
 

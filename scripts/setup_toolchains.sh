@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the toolchains that tests/test_snippets.py compiles and runs the signing snippets
-# with (smskit/data/snippets/): a JDK 17+, Go, Node.js 18+, PHP, openssl and curl, from Debian.
+# with (smskit/data/snippets/): a JDK 17+, Go, Node.js 18+, PHP, openssl and curl, from Debian; and
+# JUnit 5 (package junit5) for tests/test_harnesses.py.
 # Idempotent and quick when everything is present; runs as root or via sudo, never asks.
 set -euo pipefail
 
@@ -21,6 +22,8 @@ command -v go >/dev/null || missing+=(golang-go)
 command -v php >/dev/null || missing+=(php-cli)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
+# JUnit 5's console launcher for the JUnit harness (examples/harnesses/java), offline from Debian
+[ -f /usr/share/java/junit-platform-console-standalone.jar ] || missing+=(junit5)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "kit: installing ${missing[*]} for the signing snippets' tests" >&2

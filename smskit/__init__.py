@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from smskit.doctor import Diagnosis, diagnose
     from smskit.sandbox import Sandbox
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # Heavier parts, imported on first attribute access.
 _LAZY = {

@@ -23,11 +23,31 @@ MAX_DIGITS = 19  # an int64, the platform's widest integer type; also keeps int(
 _UNIT_BY_DIGITS = {9: "seconds", 10: "seconds", 16: "microseconds", 19: "nanoseconds"}
 _CODE_TYPE_WHAT = i18n.text("fields.code_type.what")
 _TS_WHAT = i18n.text("fields.ts.what")
+_SENT_CODE_TYPES = frozenset("12345")
 
 
 def parse_code_type(value: Any) -> int:
     """Return ``codeType`` as an int; accepts an int, a :class:`CodeType` or digit text."""
     return _parse_int("codeType", value, code=None, what=_CODE_TYPE_WHAT)
+
+
+def sent_code_type_problem(text: str) -> Problem | None:
+    """``codeType`` as it travels in a query: exactly one of ``1``-``5``, or a problem.
+
+    The signature covers the text as sent, so ``03``, ``+3`` or ``3.0`` cannot be read as 3
+    without guessing what the client signed: the sandbox refuses them (5000, an assumption,
+    docs/platform.md) and the signature doctor declines to judge them. ``None`` when fine or
+    when :func:`parse_code_type` itself refuses the text (that problem comes first).
+    """
+    if text in _SENT_CODE_TYPES:
+        return None
+    try:
+        number = parse_code_type(text)
+    except InputError:
+        return None
+    send = str(number) if str(number) in _SENT_CODE_TYPES else "1-5"
+    return Problem("codeType", i18n.text("fields.code_type.as_sent", given=repr(text)),
+                   None, i18n.text("fields.code_type.send_as", value=send))
 
 
 def parse_timestamp_ms(value: Any) -> int:

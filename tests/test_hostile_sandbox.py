@@ -31,12 +31,13 @@ from tests.test_hostile_request import hostile_text
 CODES = {entry.code for entry in all_codes()}
 NAMES = ["codeType", "internationalCode", "phone", "random", "signature", "ts", "userDomain"]
 ROUTES = [API_PATH, "/", "/_sandbox/health", "/_sandbox/outbox", "/_sandbox/verify",
-          "/_sandbox/faults", "/_sandbox/reset"]
+          "/_sandbox/faults", "/_sandbox/reset", "/_sandbox/clock", "/_sandbox/domains",
+          "/_sandbox/openapi.json", "/_sandbox/requests"]
 METHODS = [b"GET", b"POST", b"HEAD", b"PUT", b"DELETE", b"OPTIONS", b"PATCH", b"BREW"]
 HOSTILE = settings(max_examples=120, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture])
 #: Statuses a hostile request may get: API answers, and the transport refusals.
-ALLOWED = {200, 400, 404, 405, 408, 413, 414, 417, 431}
+ALLOWED = {200, 400, 404, 405, 408, 409, 413, 414, 417, 431}
 
 
 @pytest.fixture(scope="module")
@@ -296,6 +297,8 @@ VALID_BODY: dict[str, dict[str, Any]] = {
     "/_sandbox/verify": {"phone": "13800138000", "codeType": 3, "code": "123456",
                          "internationalCode": "86", "userDomain": "sandbox-demo"},
     "/_sandbox/faults": {"userDomain": "sandbox-demo", "phone": "13800138000", "count": 1},
+    "/_sandbox/clock": {"nowMs": START_MS, "advanceMs": 0},
+    "/_sandbox/reset": {"parts": ["outbox", "rates"]},
 }
 
 
@@ -354,6 +357,9 @@ def test_any_body_to_any_route(shared: Sandbox) -> None:
     ("/_sandbox/verify", {"phone": "13800138000", "codeType": "9" * 5000, "code": "123456"}),
     ("/_sandbox/faults", {"phone": "138\ud800", "count": 1}),
     ("/_sandbox/faults", {"userDomain": "\udcff", "count": 1}),
+    ("/_sandbox/clock", {"nowMs": 10**400}),
+    ("/_sandbox/clock", {"advanceMs": -(10**30)}),
+    ("/_sandbox/reset", {"parts": ["outbox"] * 1000}),
 ])
 def test_sandbox_routes_answer_400_or_200_for_odd_json(
     shared: Sandbox, route: str, body: dict[str, Any],

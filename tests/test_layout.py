@@ -22,7 +22,8 @@ CORE = {
 #: On their way into smskit/sandbox/classroom/ (issue 17's classroom step, on its own branch).
 PENDING = {"smskit.classroom_auth", "smskit.private_file"}
 #: The rooms: each subpackage named for what it holds.
-SUBPACKAGES = {"cli", "data", "doctor", "sandbox", "teaching", "training", "widgets"}
+SUBPACKAGES = {"cli", "data", "doctor", "sandbox", "teaching", "testing", "training",
+               "widgets"}
 
 
 def module_name(path: Path) -> str:

@@ -43,9 +43,11 @@ def test_wheel_carries_the_signing_snippets_byte_for_byte(wheel: zipfile.ZipFile
 
 def test_wheel_declares_the_console_script_and_core_dependencies(wheel: zipfile.ZipFile) -> None:
     [entry_points] = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
-    assert "smskit = smskit.cli:main" in wheel.read(entry_points).decode()
+    declared = wheel.read(entry_points).decode()
+    assert "smskit = smskit.cli:main" in declared
+    assert "[pytest11]\nsmskit = smskit.testing.pytest_plugin" in declared
     [metadata] = [n for n in wheel.namelist() if n.endswith("METADATA")]
     requires = [line for line in wheel.read(metadata).decode().splitlines()
                 if line.startswith("Requires-Dist:") and "extra ==" not in line]
-    assert sorted(line.split()[1].split(">")[0] for line in requires) == ["phonenumbers",
+    assert sorted(line.split()[1].split(">")[0] for line in requires) == ["phonenumberslite",
                                                                          "requests"]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from smskit.clock import FixedClock, SystemClock
+from smskit.clock import FixedClock, OffsetClock, SystemClock
 from smskit.sandbox import Sandbox, SandboxNotRunning, load_domains
 from tests.fixtures.sandbox import PHONE, START_MS, domain_secret, send_code, shipped_domains
 
@@ -55,7 +55,8 @@ def test_a_stopped_sandbox_can_start_again_with_its_state(sandbox: Sandbox) -> N
 
 def test_defaults() -> None:
     box = Sandbox()
-    assert isinstance(box.clock, SystemClock)
+    assert isinstance(box.clock, OffsetClock) and not box.clock.frozen
+    assert abs(box.clock.now_ms() - SystemClock().now_ms()) <= 5  # the wall clock
     assert box.host == "127.0.0.1"
     assert box.demo_domain == shipped_domains()["demo_domain"] == "sandbox-demo"
     assert not box.running
@@ -137,7 +138,8 @@ def test_faults_and_reset_over_http(sandbox: Sandbox) -> None:
     assert send_code(sandbox)["code"] == 5059
     assert send_code(sandbox, code_type=2)["code"] == 200
     reset = requests.post(sandbox.base_url + "/_sandbox/reset", timeout=5)
-    assert reset.json() == {"status": "reset"}
+    assert reset.json() == {"status": "reset",
+                            "parts": ["outbox", "rates", "faults", "requests", "progress"]}
     assert sandbox.outbox() == []
     assert send_code(sandbox, code_type=2)["code"] == 200  # rate history forgotten too
 
@@ -170,7 +172,8 @@ def test_the_index_lists_every_path(sandbox: Sandbox) -> None:
     assert set(paths) == {
         "POST /v2/sms/enduserapi/v2/sendPhoneSmsCode", "GET /", "GET /_sandbox/health",
         "GET /_sandbox/outbox", "POST /_sandbox/verify", "POST /_sandbox/faults",
-        "POST /_sandbox/reset", "GET /_sandbox/requests"}
+        "POST /_sandbox/reset", "GET /_sandbox/requests", "GET /_sandbox/clock",
+        "POST /_sandbox/clock", "GET /_sandbox/domains", "GET /_sandbox/openapi.json"}
 
 
 def test_outbox_filters_are_checked(sandbox: Sandbox) -> None:

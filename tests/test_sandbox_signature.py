@@ -76,10 +76,31 @@ def test_the_comparison_goes_through_hmac_compare_digest(
     assert (expected, wrong.encode()) in calls
 
 
-def test_the_signature_covers_canonical_codetype_and_ts(sandbox: Sandbox) -> None:
-    # The platform parses codeType as an integer; "03" is 3, and 3 is what is signed.
+@pytest.mark.parametrize("sent,send", [("03", "3"), ("+3", "1-5"), ("3.0", "1-5"),
+                                       (" 3", None), ("3 ", None), ("003", "3")])
+@pytest.mark.parametrize("signed_as", ["sent", "canonical"])
+def test_codetype_is_one_digit_as_sent_or_5000_whatever_was_signed(
+        sandbox: Sandbox, sent: str, send: str | None, signed_as: str) -> None:
+    # The signature covers the text as sent; "03" may have been signed as "03" or "3", so the
+    # sandbox guesses neither: 5000 naming codeType and what to send, nothing delivered.
     query = signed_query(sandbox, code_type=3)
-    assert post_api(sandbox, {**query, "codeType": "03"})["code"] == 200
+    if signed_as == "sent":
+        query["signature"] = page_signature(phone=query["phone"], code_type=sent,
+                                            random_text=query["random"], ts=query["ts"],
+                                            secret=domain_secret("sandbox-demo"))
+    answer = post_api(sandbox, {**query, "codeType": sent})
+    assert answer["code"] == 5000 and answer["extMsg"].startswith("codeType: ")
+    if send is not None:
+        assert f"send codeType={send}" in answer["extMsg"] or "one digit 1-5" in answer["extMsg"]
+    assert sandbox.outbox() == []
+    assert sandbox.requests()[-1].check == "code_type"
+
+
+@pytest.mark.parametrize("code_type", ["1", "2", "3", "4", "5"])
+def test_each_one_digit_codetype_is_delivered(sandbox: Sandbox, code_type: str) -> None:
+    query = signed_query(sandbox, code_type=int(code_type))
+    assert query["codeType"] == code_type
+    assert post_api(sandbox, query)["code"] == 200
 
 
 def test_uppercase_hex_of_the_right_value_is_5420_with_a_lowercase_hint(sandbox: Sandbox) -> None:

@@ -266,6 +266,20 @@ def test_each_snippet_refuses_bad_usage_and_settings_before_sending(runners: Run
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_snippet_refuses_a_codetype_the_sandbox_would_refuse(runners: Runners,
+                                                                  sandbox: Sandbox,
+                                                                  lang: str) -> None:
+    # "03", " 3", "3.0": the sandbox answers 5000 (the signature covers the text as sent);
+    # the snippet says so before sending anything, exit status 2.
+    before = len(sandbox.requests())
+    for code_type in ("03", " 3", "3.0", "6", "三"):
+        done = run([*runners[lang], "send", SHAPE_PHONE, code_type], sandbox_env(sandbox))
+        assert done.returncode == 2, (code_type, done.stdout, done.stderr)
+        assert "CODETYPE must be one digit 1-5" in done.stderr and done.stdout == ""
+    assert len(sandbox.requests()) == before  # nothing reached the sandbox
+
+
 # -- smskit.teaching.snippets and `smskit snippet` ---------------------------------------------
 
 def test_the_module_lists_every_snippet_with_its_file_and_commands() -> None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from smskit import i18n
+from smskit import __version__, i18n
 from smskit.errors import InputError, SmskitError
 from smskit.request import ENDPOINT_PATH
 
@@ -100,27 +100,35 @@ def add_language_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=i18n.t("cli.lang.help"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser, its help texts in the kit's language (``SMSKIT_LANG=zh smskit --help``),
-    argparse's own words included."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser, its help texts in the kit's language (``SMSKIT_LANG=zh smskit --help``).
+
+    ``only``: configure just that subcommand's options (the others keep their one-line help),
+    so ``smskit sandbox`` does not import the modules of the cheat sheet or the snippets: a
+    test suite starting the sandbox waits for less. argparse's own words follow the kit's
+    language too (:func:`install_argparse_translation`).
+    """
     install_argparse_translation()
     parser = _Parser(prog="smskit", description=i18n.t(
                          "cli.description", title="发送手机短信验证码", path=ENDPOINT_PATH),
                      epilog=i18n.t("cli.epilog"),
                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"smskit {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         help_text = i18n.t(f"cli.command.{name}")
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        import_module(module_name).configure(sub)
+        if only in (None, name):
+            import_module(module_name).configure(sub)
         sub.set_defaults(_module=module_name)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``smskit`` console script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
     # argparse (3.11) turns `--port=--` into an empty list instead of the text "--"; no
     # option here takes a list, so a list is always that.
     for name, value in vars(args).items():

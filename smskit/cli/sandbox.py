@@ -6,6 +6,14 @@ codes show up. Then one line per request as it arrives on stdout (time, method, 
 userDomain, phone, verdict, code, deciding check, and a wrong signature's mistake), like a
 webhook listener's console; each delivered code is logged to stderr. ``--quiet`` silences
 both; ``--lang zh`` writes the console and the answers' ``extMsg`` in Chinese.
+
+For a test suite (any language) there is a machine interface: ``--port 0 --ready-file PATH``
+writes, atomically and only once the port is listening, a JSON file with the URL, port, pid,
+version and the domains with their sandbox-only secrets (owner-only, removed on exit);
+``--log-format json`` prints one JSON object per line on stdout (``ready``, then one
+``request`` per answered request, ``stopped``); ``--rate-limits off``, ``--fixed-clock MS``
+and ``--clock-offset MS`` change the rules a test wants changed. SIGTERM and SIGINT stop it
+cleanly (exit status 0).
 """
 
 from __future__ import annotations
@@ -13,17 +21,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import json
 import logging
+import os
 import shlex
 import signal
 import socket
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from smskit import environment, i18n
+from smskit import __version__, environment, i18n
 from smskit._data import data_dir
 from smskit.cli import add_language_option
 from smskit.request import ENDPOINT_PATH
@@ -40,6 +51,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=i18n.t("cli.option.port", port=DEFAULT_PORT))
     parser.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.sandbox.host"))
     parser.add_argument("--quiet", action="store_true", help=i18n.t("cli.sandbox.quiet"))
+    parser.add_argument("--ready-file", type=Path, metavar="PATH",
+                        help=i18n.t("cli.sandbox.ready_file"))
+    parser.add_argument("--log-format", choices=("text", "json"), default="text",
+                        help=i18n.t("cli.sandbox.log_format"))
+    parser.add_argument("--rate-limits", choices=("on", "off"), default="on",
+                        help=i18n.t("cli.sandbox.rate_limits"))
+    clock = parser.add_mutually_exclusive_group()
+    clock.add_argument("--fixed-clock", type=int, metavar="MS",
+                       help=i18n.t("cli.sandbox.fixed_clock"))
+    clock.add_argument("--clock-offset", type=int, metavar="MS",
+                       help=i18n.t("cli.sandbox.clock_offset"))
     add_language_option(parser)
     parser.epilog = i18n.t("cli.sandbox.epilog")
 
@@ -50,10 +72,20 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print(f"smskit sandbox: error: --port must be 0-65535, not {args.port}", file=sys.stderr)
         return 2
+    from smskit.clock import OffsetClock
+    from smskit.sandbox.ratelimit import RatePolicy
+
+    if not 0 <= (args.fixed_clock if args.fixed_clock is not None else 0) < 10**13:
+        print("smskit sandbox: error: --fixed-clock must be epoch milliseconds (13 digits), "
+              f"not {args.fixed_clock}", file=sys.stderr)
+        return 2
     configure_logging(quiet=args.quiet)
-    sandbox = Sandbox(host=args.host, port=args.port, lang=args.lang)
+    clock = OffsetClock(offset_ms=args.clock_offset or 0, frozen_at_ms=args.fixed_clock)
+    policy = RatePolicy.unlimited() if args.rate_limits == "off" else None
+    sandbox = Sandbox(host=args.host, port=args.port, lang=args.lang, clock=clock, policy=policy)
+    as_json = args.log_format == "json"
     if not args.quiet:
-        sandbox.request_log.subscribe(_printer(sandbox.lang))
+        sandbox.request_log.subscribe(_json_printer() if as_json else _printer(sandbox.lang))
     try:
         sandbox.start()
     except OSError as error:
@@ -61,13 +93,72 @@ def run(args: argparse.Namespace) -> int:
         print(f"smskit sandbox: cannot listen on {args.host}:{args.port}: "
               f"{error.strerror or error}{hint}", file=sys.stderr)
         return 1
-    return serve_until_stopped(sandbox, "sandbox", lambda: _print_banner(sandbox, args.host))
+    if args.ready_file is not None:
+        try:
+            write_ready_file(args.ready_file, sandbox)
+        except OSError as error:
+            sandbox.stop()
+            print(f"smskit sandbox: --ready-file: cannot write {args.ready_file}: "
+                  f"{error.strerror or error}", file=sys.stderr)
+            return 2
+
+    def announce() -> None:
+        if as_json:
+            _emit({"event": "ready", **ready_info(sandbox, secrets=False)})
+        else:
+            _print_banner(sandbox, args.host)
+
+    try:
+        return serve_until_stopped(sandbox, "sandbox", announce, quiet_stop=as_json)
+    finally:
+        if args.ready_file is not None:
+            args.ready_file.unlink(missing_ok=True)
+        if as_json:
+            _emit({"event": "stopped", "pid": os.getpid()})
 
 
-def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[], None]) -> int:
-    """Show the banner, serve until Ctrl-C or SIGTERM, then stop the sandbox; exit status 0."""
+def ready_info(sandbox: Sandbox, *, secrets: bool) -> dict[str, object]:
+    """What a test needs to use a running sandbox: where, who, which version, its domains."""
+    from smskit.sandbox.control import DEFAULT_RESET
+
+    base = sandbox.base_url
+    domains: list[dict[str, object]] = [
+        {"name": d.name, "status": d.status, "description": d.description}
+        for d in sandbox.domains]
+    if secrets:
+        for row, domain in zip(domains, sandbox.domains, strict=True):
+            row["secret"] = domain.secret
+    return {"url": base, "host": sandbox.host, "port": sandbox.port, "pid": os.getpid(),
+            "version": __version__, "endpoint": base + ENDPOINT_PATH,
+            "demoDomain": sandbox.demo_domain, "domains": domains,
+            "domainsUrl": base + "/_sandbox/domains", "openapi": base + "/_sandbox/openapi.json",
+            "clockUrl": base + "/_sandbox/clock", "resetParts": list(DEFAULT_RESET),
+            "sandboxOnly": True}
+
+
+def write_ready_file(path: Path, sandbox: Sandbox) -> None:
+    """Write :func:`ready_info` (secrets included: owner-only) atomically: a reader sees the
+    whole file or none."""
+    from smskit.private_file import write_private
+
+    text = json.dumps(ready_info(sandbox, secrets=True), indent=1) + "\n"
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write_private(partial, text)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[], None], *,
+                        quiet_stop: bool = False) -> int:
+    """Show the banner, serve until SIGINT (Ctrl-C) or SIGTERM, then stop the sandbox; exit
+    status 0. Both signals are caught explicitly: a shell starts background jobs with SIGINT
+    ignored, and a test harness may send either."""
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, _set_on_signal(stop))
+    on_signal = _set_on_signal(stop)
+    previous = {number: signal.signal(number, on_signal)
+                for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         show_banner()
         while not stop.wait(0.5):
@@ -75,10 +166,25 @@ def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[]
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         sandbox.stop()
-    print(i18n.t("sandbox.banner.stopped", sandbox.lang, command=command), flush=True)
+    if not quiet_stop:
+        print(i18n.t("sandbox.banner.stopped", sandbox.lang, command=command), flush=True)
     return 0
+
+
+def _emit(event: dict[str, object]) -> None:
+    with contextlib.suppress(OSError, ValueError):  # stdout gone: keep serving
+        print(json.dumps(event, ensure_ascii=False, separators=(",", ":")), flush=True)
+
+
+def _json_printer() -> Callable[[RequestRecord], None]:
+    """Each request as one JSON line: the request log's record (secrets masked there)."""
+    def show(record: RequestRecord) -> None:
+        _emit({"event": "request", **record.as_dict()})
+
+    return show
 
 
 def _set_on_signal(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
@@ -116,6 +222,7 @@ def _print_banner(sandbox: Sandbox, host: str) -> None:
         f"    export {environment.SECRET_VAR}=\"$({python} -c {lookup})\"",
         i18n.t("sandbox.banner.outbox", lang, base=base),
         i18n.t("sandbox.banner.health", lang, base=base),
+        i18n.t("sandbox.banner.domains", lang, base=base),
         "  " + i18n.t("sandbox.banner.backend", lang, base=base, path=ENDPOINT_PATH),
     ]
     if not is_loopback(host):

@@ -33,7 +33,7 @@ from smskit.doctor.recipes import (
 )
 from smskit.doctor.sent import SentRequest, parse_sent
 from smskit.errors import InputError, Problem
-from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.fields import parse_code_type, parse_timestamp_ms, sent_code_type_problem
 from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
 from smskit.signing import SECRET_FIELD, has_utf8, sign, verify
@@ -191,6 +191,9 @@ def _values(request: SentRequest) -> dict[str, str]:
         code_type = parse_code_type(request.code_type)
     except InputError as error:
         problems += error.problems
+    form = sent_code_type_problem(request.code_type)  # "03": which text was signed?
+    if form is not None:
+        problems.append(form)
     try:
         ts = parse_timestamp_ms(request.ts)
     except InputError as error:

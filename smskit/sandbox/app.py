@@ -13,15 +13,17 @@ import contextlib
 import ipaddress
 import random as _random
 import threading
+from collections.abc import Collection
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from smskit import i18n
-from smskit.clock import Clock, SystemClock
+from smskit.clock import Clock, FixedClock, OffsetClock
 from smskit.errors import SmskitError
 from smskit.fields import parse_code_type
 from smskit.sandbox.classroom import Classroom, Roster
 from smskit.sandbox.classroom_routes import ClassroomRoutes
+from smskit.sandbox.control import ControlRoutes, reset_parts
 from smskit.sandbox.dashboard import records_per_trainee
 from smskit.sandbox.domains import DomainTable, load_domains
 from smskit.sandbox.platform import Platform
@@ -62,7 +64,9 @@ class Sandbox:
         classroom: Roster | None = None,
     ) -> None:
         #: The server's notion of "now": ``ts`` is checked and codes expire against it.
-        self.clock: Clock = clock or SystemClock()
+        #: By default the wall clock, movable over HTTP (``/_sandbox/clock``).
+        self.clock: Clock = clock or OffsetClock()
+        self._clock_start = self.clock.now_ms() if isinstance(self.clock, FixedClock) else None
         #: The rate policy in force (5058).
         self.policy = policy or RatePolicy()
         #: The sandbox user domains and their SMS configuration (a classroom's: one per
@@ -105,6 +109,9 @@ class Sandbox:
                                             log=self.request_log))
             router = Router(platform=self.platform, state=self.state, domains=self.domains,
                             clock=self.clock, log=self.request_log, classroom=guarded)
+            router.routes.update(ControlRoutes(
+                clock=self.clock, domains=self.domains, reset=self._reset_parts,
+                show_secrets=self.classroom is None).routes())
             server = SandboxHTTPServer((self._host, self._requested_port), handle=router.handle,
                                        answer_internal_error=router.internal_error,
                                        clock=self.clock, limits=self.limits,
@@ -248,12 +255,25 @@ class Sandbox:
         """The next ``count`` sends matching domain and phone (``None``: any) answer 5059."""
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
 
-    def reset(self) -> None:
-        """Clear the outbox, rate-limit history, injected faults and a class's progress (not
-        the request log)."""
-        self.state.reset()
-        if self.classroom is not None:
+    def reset(self, parts: Collection[str] | str | None = None) -> None:
+        """Forget the outbox, rate-limit history, injected faults, request log and a class's
+        progress (``None``), every part and the clock (``"all"``), or only the parts named
+        (of ``control.RESET_PARTS``: outbox, rates, faults, requests, progress, clock)."""
+        self._reset_parts(reset_parts(parts if parts is None or isinstance(parts, str)
+                                      else list(parts)))
+
+    def _reset_parts(self, parts: Collection[str]) -> None:
+        self.state.reset(outbox="outbox" in parts, rates="rates" in parts,
+                         faults="faults" in parts)
+        if "requests" in parts:
+            self.request_log.clear()
+        if self.classroom is not None and "progress" in parts:
             self.classroom.reset()
+        if "clock" in parts:
+            if isinstance(self.clock, OffsetClock):
+                self.clock.restore()
+            elif isinstance(self.clock, FixedClock) and self._clock_start is not None:
+                self.clock.set(self._clock_start)
 
     # -- the request log ------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ from smskit.catalogue import lookup
 from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.doctor import Diagnosis, Mistake, diagnose
 from smskit.errors import InputError, Problem
-from smskit.fields import parse_code_type, parse_timestamp_ms
+from smskit.fields import parse_code_type, parse_timestamp_ms, sent_code_type_problem
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox.domains import DomainTable, SandboxDomain
@@ -151,17 +151,18 @@ class Platform:
                              ("internationalCode", "international_code_format")):
             if field in problems:
                 return Answer(PlatformCode.PHONE_FORMAT, check,
-                              problems[field].describe(self.lang))
+                              wire_text(problems[field], self.lang))
         if "ts" in problems:
             return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format",
-                          problems["ts"].describe(self.lang))
+                          wire_text(problems["ts"], self.lang))
         ts = parse_timestamp_ms(params["ts"])
         window = self._clock_window(ts)
         if window is not None:
             return window
-        if "codeType" in problems:
+        form = problems.get("codeType") or sent_code_type_problem(params["codeType"])
+        if form is not None:
             return Answer(PlatformCode.SERVICE_ERROR, "code_type",
-                          f"{problems['codeType'].describe(self.lang)} "
+                          f"{wire_text(form, self.lang)} "
                           f"{i18n.t('sandbox.assumption', self.lang)}")
         shape = self._random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
@@ -293,11 +294,21 @@ class Platform:
         return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 
+def wire_text(problem: Problem, lang: i18n.Language) -> str:
+    """``problem`` as an ``extMsg`` says it: in the request's terms. A hint that names the
+    Python library (``allow_unverified_phone=True``, ``smskit.sign()``) becomes its
+    ``sandbox.hint.<key>`` twin: what to send, whatever language the client is written in."""
+    hint = problem.hint_text
+    if isinstance(hint, i18n.Text) and f"sandbox.hint.{hint.key}" in i18n.messages():
+        problem = problem.with_hint(i18n.text(f"sandbox.hint.{hint.key}", **dict(hint.values)))
+    return problem.describe(lang)
+
+
 def _missing(problems: Mapping[str, Problem], lang: i18n.Language) -> Answer | None:
     for field, code, check in PRESENCE:
         problem = problems.get(field)
         if problem is not None and problem.code == code:
-            return Answer(code, check, problem.describe(lang))
+            return Answer(code, check, wire_text(problem, lang))
     return None
 
 

@@ -12,7 +12,7 @@ cannot be mistaken for. They answer plain JSON objects (errors: the transport en
   "internationalCode"?, "userDomain"?}``: ``{"ok", "status", "reason"}``; consumes the code.
 - ``POST /_sandbox/faults`` with ``{"userDomain"?, "phone"?, "count"?}``: the next matching
   sends answer 5059.
-- ``POST /_sandbox/reset``: forget outbox, rate-limit history and faults.
+- clock, reset, domains and ``openapi.json``: :mod:`smskit.sandbox.control`.
 - ``GET /_sandbox/requests[?userDomain=&phone=&since=&limit=]``: the request log
   (:mod:`smskit.sandbox.requestlog`), oldest first; ``since`` is epoch ms on the sandbox's
   clock, ``limit`` keeps the newest.
@@ -79,7 +79,6 @@ class Router:
                                           "internationalCode?, userDomain?}")},
             f"{PREFIX}/faults": {"POST": (self.faults, "JSON {userDomain?, phone?, count?}: "
                                           "next sends answer 5059")},
-            f"{PREFIX}/reset": {"POST": (self.reset, "forget outbox, rate history, faults")},
             f"{PREFIX}/requests": {"GET": (self.requests, "the request log "
                                            "(?userDomain=&phone=&since=&limit=)")},
         }
@@ -212,12 +211,6 @@ class Router:
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
         return Response(200, {"status": "armed", "userDomain": user_domain, "phone": phone,
                               "count": count, "answer": PlatformCode.SEND_FAILED})
-
-    def reset(self, request: Request) -> Response:
-        self.state.reset()
-        if self.classroom is not None:
-            self.classroom.classroom.reset()
-        return Response(200, {"status": "reset"})
 
     def requests(self, request: Request) -> Response:
         filters = parse_query(request.query)

@@ -19,6 +19,7 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from smskit import i18n
@@ -150,7 +151,8 @@ class SandboxState:
         self._limiter = RateLimiter(policy)
         self._faults: list[_Fault] = []
         self._records: deque[_Record] = deque()
-        self._by_key: dict[CodeKey, list[_Record]] = {}
+        #: Each key's records, oldest first; only the newest can still be valid.
+        self._by_key: dict[CodeKey, deque[_Record]] = {}
         self._outbox_limit = outbox_limit
 
     # -- sending ---------------------------------------------------------------------------
@@ -170,18 +172,18 @@ class SandboxState:
             return DeliveryAttempt(delivery=self._deliver(key, now))
 
     def _deliver(self, key: CodeKey, now_ms: int) -> Delivery:
-        for older in self._by_key.get(key, ()):
-            if not older.used:
-                older.superseded = True
+        siblings = self._by_key.get(key)
+        if siblings and not siblings[-1].used:  # every older one is used or superseded already
+            siblings[-1].superseded = True
         record = _Record(key, self._new_code(), now_ms, now_ms + self.code_valid_ms)
         if len(self._records) >= self._outbox_limit:
-            evicted = self._records.popleft()
-            siblings = self._by_key[evicted.key]
-            siblings.remove(evicted)
-            if not siblings:
+            evicted = self._records.popleft()  # the oldest of all, so the oldest of its key
+            kin = self._by_key[evicted.key]
+            kin.popleft()
+            if not kin:
                 del self._by_key[evicted.key]
         self._records.append(record)
-        self._by_key.setdefault(key, []).append(record)
+        self._by_key.setdefault(key, deque()).append(record)
         return record.snapshot()
 
     def _new_code(self) -> str:
@@ -249,7 +251,8 @@ class SandboxState:
             latest = records[-1]
             if hmac.compare_digest(latest.code, code):
                 return self._judge_latest(latest, now)
-            if any(hmac.compare_digest(older.code, code) for older in records[:-1]):
+            older_ones = islice(records, len(records) - 1)
+            if any(hmac.compare_digest(older.code, code) for older in older_ones):
                 return VerificationResult(False, i18n.text("sandbox.verify.superseded"),
                                           "superseded", latest.snapshot())
             return VerificationResult(False, i18n.text("sandbox.verify.mismatch"), "mismatch",
@@ -271,10 +274,14 @@ class SandboxState:
 
     # -- housekeeping ----------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Forget deliveries, rate-limit history and pending faults."""
+    def reset(self, *, outbox: bool = True, rates: bool = True, faults: bool = True) -> None:
+        """Forget deliveries (and their codes), rate-limit history and pending faults, or
+        only the parts asked for."""
         with self._lock:
-            self._records.clear()
-            self._by_key.clear()
-            self._limiter.clear()
-            self._faults.clear()
+            if outbox:
+                self._records.clear()
+                self._by_key.clear()
+            if rates:
+                self._limiter.clear()
+            if faults:
+                self._faults.clear()

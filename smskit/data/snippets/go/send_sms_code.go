@@ -72,6 +72,9 @@ func main() {
 		fmt.Println(sign(phone, codeType, args[3], args[4], secret))
 		return
 	}
+	if len(codeType) != 1 || codeType < "1" || codeType > "5" {
+		fail(2, "CODETYPE must be one digit 1-5: it is sent and signed as typed, got "+strconv.Quote(codeType))
+	}
 	baseURL := strings.TrimRight(env("SMSKIT_BASE_URL"), "/")
 	if !strings.HasPrefix(baseURL, "https://") && !strings.HasPrefix(baseURL, "http://") {
 		fail(2, "SMSKIT_BASE_URL must be a URL, e.g. https://iot-api.quectelcn.com")

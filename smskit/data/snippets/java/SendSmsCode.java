@@ -72,6 +72,10 @@ public class SendSmsCode {
             System.out.println(sign(phone, codeType, args[3], args[4], secret));
             return;
         }
+        if (!codeType.matches("[1-5]")) {
+            System.err.println("CODETYPE must be one digit 1-5: it is sent and signed as typed, got \"" + codeType + "\"");
+            System.exit(2);
+        }
         String baseUrl = env("SMSKIT_BASE_URL").replaceAll("/+$", "");
         if (!baseUrl.matches("https?://.+")) {
             System.err.println("SMSKIT_BASE_URL must be a URL, e.g. https://iot-api.quectelcn.com");

@@ -42,6 +42,9 @@ if (!isSend) {
   console.log(sign(phone, codeType, args[2], args[3], secret));
   process.exit(0);
 }
+if (!/^[1-5]$/.test(codeType)) {
+  fail(2, `CODETYPE must be one digit 1-5: it is sent and signed as typed, got ${JSON.stringify(codeType)}`);
+}
 const baseUrl = env("SMSKIT_BASE_URL").replace(/\/+$/, "");
 if (!/^https?:\/\/./.test(baseUrl)) {
   fail(2, "SMSKIT_BASE_URL must be a URL, e.g. https://iot-api.quectelcn.com");

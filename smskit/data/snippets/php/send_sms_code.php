@@ -51,6 +51,9 @@ if (!$isSend) {
     echo sign($phone, $codeType, $args[3], $args[4], $secret), PHP_EOL;
     exit(0);
 }
+if (!preg_match('/^[1-5]$/D', $codeType)) {
+    fail(2, "CODETYPE must be one digit 1-5: it is sent and signed as typed, got " . json_encode($codeType));
+}
 $baseUrl = rtrim(env('SMSKIT_BASE_URL'), '/');
 if (!preg_match('#^https?://.#', $baseUrl)) {
     fail(2, 'SMSKIT_BASE_URL must be a URL, e.g. https://iot-api.quectelcn.com');

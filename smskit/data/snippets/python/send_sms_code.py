@@ -52,6 +52,10 @@ def main(args: list[str]) -> int:
     if not is_send:
         print(sign(phone, code_type, args[3], args[4], secret))
         return 0
+    if code_type not in ("1", "2", "3", "4", "5"):
+        print("CODETYPE must be one digit 1-5: it is sent and signed as typed, "
+              f"got {code_type!r}", file=sys.stderr)
+        return 2
     base_url = env("SMSKIT_BASE_URL").rstrip("/")
     if not base_url.startswith(("https://", "http://")):
         print("SMSKIT_BASE_URL must be a URL, e.g. https://iot-api.quectelcn.com", file=sys.stderr)

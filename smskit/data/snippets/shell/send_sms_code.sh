@@ -49,6 +49,10 @@ if [ "$1" = sign ]; then
 fi
 
 phone=$2 code_type=$3 international_code=${4:-86}
+case "$code_type" in
+  [1-5]) ;;
+  *) echo "CODETYPE must be one digit 1-5: it is sent and signed as typed, got \"$code_type\"" >&2; exit 2 ;;
+esac
 base_url=${SMSKIT_BASE_URL%/}
 case "$base_url" in
   http://?* | https://?*) ;;

@@ -1,0 +1,3 @@
+module example.com/smssandbox
+
+go 1.18
