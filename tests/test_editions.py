@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ZH = ROOT / "notebooks" / "zh"
-EDITIONS = sorted(ZH.rglob("*.ipynb"))
+EDITIONS = sorted(p for p in ZH.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 IDS = [path.relative_to(ZH).with_suffix("").as_posix() for path in EDITIONS]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SETUP = 'import smskit\n\nsmskit.set_language("zh")'

@@ -40,6 +40,7 @@ ARGPARSE_WORDS = {
     "positional arguments": "positional",
     "options": "options",
     "show this help message and exit": "help",
+    "show program's version number and exit": "version",
     "argument %(argument_name)s: %(message)s": "argument",
     "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
     "invalid %(type)s value: %(value)r": "invalid_value",
