@@ -114,7 +114,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                          "cli.description", title="发送手机短信验证码", path=ENDPOINT_PATH),
                      epilog=i18n.t("cli.epilog"),
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"smskit {__version__}")
+    parser.add_argument("--version", action="version", version=f"smskit {__version__}",
+                        help=i18n.t("cli.argparse.version"))  # 3.11 does not translate it
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         help_text = i18n.t(f"cli.command.{name}")
