@@ -1,6 +1,7 @@
 """What one trainee costs on the hub classroom (``hub/jupyterhub_config.py``).
 
-A real JupyterHub with its proxy and the sandbox service (as ``tests/hub`` starts it), then
+A real JupyterHub with its proxy and the sandbox service (``./kit hub`` as ``tests/hub``
+starts it: each trainee's server runs as their own system account), then
 for each trainee, one after another: the start time of their server (spawn request over
 the hub's REST API to the server ready), and, after they logged in through headless
 Chromium and ran the quickstart in JupyterLab (its kernel left running, as in class), the
@@ -41,14 +42,18 @@ def run(*, quick: bool = False) -> list[Figure]:
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
     from tests.browser.lab import LabNotebook
-    from tests.hub.classroom import log_in, start_classroom, wait_for_sandbox
+    from tests.hub.classroom import hub_state, log_in, start_classroom, wait_for_sandbox
 
-    trainees = 2 if quick else 3
+    # Names and an admin of its own: accounts are the machine's, and tests/hub may run a hub
+    # with trainee01 ... and trainer meanwhile.
+    trainees = [f"bench{n}" for n in range(1, (2 if quick else 3) + 1)]
     token = secrets.token_hex(16)
     starts, runs, cpu, rss, pss = [], [], [], [], []
-    with tempfile.TemporaryDirectory(prefix="bench-hub-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="bench-hub-") as workdir, hub_state() as state:
         lab_start = _plain_lab_start(Path(workdir))
-        classroom = start_classroom(Path(workdir), trainees, api_token=token)
+        classroom = start_classroom(state, trainees, admin="benchlead", api_token=token,
+                                    log_name="bench-hub")
+        password = classroom.passwords()["trainees"]
         try:
             wait_for_sandbox(classroom)
             api = requests.Session()
@@ -61,7 +66,7 @@ def run(*, quick: bool = False) -> list[Figure]:
                         starts.append(_spawn(api, classroom.url, name))
                         context = browser.new_context(viewport=VIEWPORT, locale="en-US")
                         page = context.new_page()
-                        log_in(page, classroom, name)
+                        log_in(page, classroom, name, password)
                         notebook = LabNotebook(page, f"{classroom.url}/user/{name}",
                                                "01-quickstart.ipynb").open()
                         started = time.perf_counter()
@@ -82,7 +87,7 @@ def run(*, quick: bool = False) -> list[Figure]:
             left = classroom.stop()
     if left:
         raise RuntimeError(f"processes left after the hub stopped: {left}")
-    return _figures(trainees, starts, runs, cpu, rss, pss, fixed_rss, lab_start)
+    return _figures(len(trainees), starts, runs, cpu, rss, pss, fixed_rss, lab_start)
 
 
 def _plain_lab_start(workdir: Path) -> float:

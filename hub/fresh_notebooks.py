@@ -1,24 +1,53 @@
-"""Fresh copies of the kit's notebooks in a trainee's home: copied when absent, outputs cleared.
+"""Fresh copies of the kit's notebooks in a hub home: copied when absent, outputs cleared.
+
+What a home gets depends on who it is for and the class's language (``notebooks/`` for an
+English class, ``notebooks/zh/`` for a Chinese one):
+
+- a trainee: the lesson notebooks and, in ``exercises/``, the trainees' edition of the
+  exercises (never ``solutions/``, never ``source/``, never the trainer's dashboard);
+- the trainer: the same, plus ``trainer-dashboard.ipynb`` and ``exercises/solutions/``.
 
 The hub's pre-spawn hook (``hub/jupyterhub_config.py``) calls :func:`provide` before each
-trainee server starts, so a deleted notebook comes back fresh at the next start. By hand::
+server starts, so a deleted notebook comes back fresh at the next start. By hand (as root,
+on the hub's machine; the copies then belong to the home's owner)::
 
-    python hub/fresh_notebooks.py HOME                      # copy the missing ones
-    python hub/fresh_notebooks.py HOME --reset 01-quickstart.ipynb   # overwrite these
-    python hub/fresh_notebooks.py HOME --reset-all          # overwrite every notebook
+    python hub/fresh_notebooks.py HOME                     # copy the missing ones
+    python hub/fresh_notebooks.py HOME --reset exercises/1-signing.ipynb   # overwrite these
+    python hub/fresh_notebooks.py HOME --reset-all         # overwrite every notebook
+    python hub/fresh_notebooks.py HOME --lang zh --trainer ...   # a Chinese class, the trainer
 
-Standard library only: it runs inside the hub process, which does not import smskit.
+Standard library only.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+#: The class languages and where each edition of the notebooks lives.
+EDITIONS = {"en": NOTEBOOKS, "zh": NOTEBOOKS / "zh"}
+#: Only the trainer's home gets these (relative to the edition's folder).
+TRAINER_ONLY = ("trainer-dashboard.ipynb", "exercises/solutions/*.ipynb")
+#: What every home gets: the lessons (and the Voilà app) and the trainees' exercises.
+EVERYONE = ("*.ipynb", "exercises/*.ipynb")
+
+
+def available(lang: str = "en", *, trainer: bool = False,
+              notebooks: Path = NOTEBOOKS) -> dict[str, Path]:
+    """The notebooks a home gets, by their path in the home (``exercises/1-signing.ipynb``)."""
+    if lang not in EDITIONS:
+        raise ValueError(f"the class language must be one of {', '.join(EDITIONS)}, "
+                         f"not {lang!r}")
+    folder = notebooks / EDITIONS[lang].relative_to(NOTEBOOKS)
+    hidden = {path for pattern in TRAINER_ONLY for path in folder.glob(pattern)}
+    chosen = {path for pattern in EVERYONE for path in folder.glob(pattern)}
+    chosen = chosen | hidden if trainer else chosen - hidden
+    return {path.relative_to(folder).as_posix(): path for path in sorted(chosen)}
 
 
 def fresh_copy(source: Path, target: Path) -> None:
@@ -28,40 +57,57 @@ def fresh_copy(source: Path, target: Path) -> None:
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n",
                       encoding="utf-8")
 
 
 def provide(home: Path, *, reset: Iterable[str] = (), reset_all: bool = False,
-            source_dir: Path = NOTEBOOKS) -> list[str]:
-    """Copy each notebook of ``source_dir`` that ``home`` lacks (and those named in
-    ``reset``, or all with ``reset_all``); returns the names copied."""
-    available = {path.name: path for path in sorted(source_dir.glob("*.ipynb"))}
-    unknown = sorted(set(reset) - set(available))
+            lang: str = "en", trainer: bool = False, notebooks: Path = NOTEBOOKS
+            ) -> list[str]:
+    """Copy each notebook ``home`` lacks (and those named in ``reset``, or all with
+    ``reset_all``); returns their paths in the home. The copies (and any folder made for
+    them) belong to the home's owner."""
+    offered = available(lang, trainer=trainer, notebooks=notebooks)
+    unknown = sorted(set(reset) - set(offered))
     if unknown:
-        raise ValueError(f"no such notebook in {source_dir}: {', '.join(unknown)} "
-                         f"(choose from {', '.join(available)})")
+        raise ValueError(f"no such notebook in this home's edition: {', '.join(unknown)} "
+                         f"(choose from {', '.join(offered)})")
     home.mkdir(parents=True, exist_ok=True)
-    wanted = set(available) if reset_all else set(reset)
+    owner = home.stat()
+    wanted = set(offered) if reset_all else set(reset)
     copied = []
-    for name, source in available.items():
+    for name, source in offered.items():
         target = home / name
         if name in wanted or not target.exists():
             fresh_copy(source, target)
             copied.append(name)
+            for made in (target, *target.relative_to(home).parents):
+                _give(home / made, owner.st_uid, owner.st_gid)
     return copied
+
+
+def _give(path: Path, uid: int, gid: int) -> None:
+    """Hand a file made by root to the home's owner (nothing to do for anyone else)."""
+    if os.geteuid() == 0 and path.exists():
+        os.chown(path, uid, gid)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("home", type=Path, help="the trainee's home directory")
+    parser.add_argument("home", type=Path, help="the home directory")
     parser.add_argument("--reset", nargs="+", default=[], metavar="NOTEBOOK",
-                        help="overwrite these notebooks with fresh copies")
+                        help="overwrite these notebooks (paths in the home, such as "
+                        "exercises/1-signing.ipynb) with fresh copies")
     parser.add_argument("--reset-all", action="store_true",
                         help="overwrite every notebook with a fresh copy")
+    parser.add_argument("--lang", default="en", help="the class's language: en or zh")
+    parser.add_argument("--trainer", action="store_true",
+                        help="the trainer's home (adds the dashboard and the solutions)")
     args = parser.parse_args(argv)
     try:
-        copied = provide(args.home, reset=args.reset, reset_all=args.reset_all)
+        copied = provide(args.home, reset=args.reset, reset_all=args.reset_all,
+                         lang=args.lang, trainer=args.trainer)
     except ValueError as error:
         print(f"fresh_notebooks: error: {error}", file=sys.stderr)
         return 2

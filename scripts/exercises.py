@@ -2,6 +2,9 @@
 
     python scripts/exercises.py build [NAME ...]   write both editions, then execute them
     python scripts/exercises.py check              exit 1 if a built notebook is out of date
+    python scripts/exercises.py verify             run every exercise notebook (trainees',
+                                                   solutions, Chinese) and compare its outputs
+                                                   with the stored ones; exit 1 on a difference
 
 Sources are ``notebooks/exercises/source/<name>.py`` in the percent format: a line
 ``# %%`` starts a code cell, ``# %% [markdown]`` a markdown cell (its lines without ``# ``).
@@ -9,7 +12,9 @@ A cell marked ``exercise`` (``# %% exercise``, ``# %% [markdown] exercise``) goe
 the trainees' edition ``notebooks/exercises/<name>.ipynb``; one marked ``solution`` only
 into ``notebooks/exercises/solutions/<name>.ipynb``; unmarked cells into both. Each kept
 marked cell carries its mark as a cell tag, so either edition shows where the answers go.
-Executing uses a throw-away progress file, never the user's.
+Executing uses a throw-away progress file, never the user's. ``verify`` needs only what
+``./kit lab`` installs (no pytest): it is the trainer's check that a machine runs the
+exercises as stored, outside any class (the classroom variables are ignored).
 """
 
 from __future__ import annotations
@@ -106,6 +111,53 @@ def build(names: list[str]) -> None:
                 print(f"built {path.relative_to(ROOT)}")
 
 
+#: The environment variables that would point the exercises at a class sandbox.
+_CLASS_VARIABLES = ("SMSKIT_CLASSROOM_URL", "SMSKIT_BASE_URL", "SMSKIT_USER_DOMAIN",
+                    "SMSKIT_USER_DOMAIN_SECRET")
+
+
+def built_notebooks() -> list[Path]:
+    """Every exercise notebook as stored: the trainees', the solutions and the Chinese."""
+    chinese = ROOT / "notebooks" / "zh" / "exercises"
+    return [path for source in sources([]) for path in (
+        *targets(source.stem).values(), chinese / f"{source.stem}.ipynb") if path.exists()]
+
+
+def verify(paths: list[Path] | None = None) -> list[str]:
+    """Run each built notebook in memory (or ``paths``); one line per notebook whose outputs
+    differ from the stored ones, naming the cells."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    tool = _notebook_tool()
+    differences = []
+    saved = dict(os.environ)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            os.environ["SMSKIT_PROGRESS_FILE"] = str(Path(scratch) / "progress.json")
+            for name in _CLASS_VARIABLES:
+                os.environ.pop(name, None)
+            for path in paths if paths is not None else built_notebooks():
+                notebook = nbformat.read(path, as_version=4)
+                NotebookClient(notebook, timeout=120, kernel_name="python3",
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
+                fresh = tool.cleaned(json.loads(nbformat.writes(notebook)))["cells"]
+                changed = [cell["id"] for cell, was in zip(fresh, tool.read(path)["cells"],
+                                                           strict=True)
+                           if cell.get("outputs") != was.get("outputs")]
+                where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                print(f"{'differs' if changed else 'as stored'}: {where}"
+                      + (f" (cells {', '.join(changed)})" if changed else ""), flush=True)
+                if changed:
+                    differences.append(f"{where}: {', '.join(changed)}")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return differences
+
+
 def drift() -> list[Path]:
     """Built notebooks whose cells (type, source, tags) differ from their source, or missing."""
     tool = _notebook_tool()
@@ -126,13 +178,15 @@ def _shape(cell: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "check"}:
+    if not argv or argv[0] not in {"build", "check", "verify"}:
         print(__doc__, file=sys.stderr)
         return 2
     if argv[0] == "build":
         build(argv[1:])
         return 0
     stale = drift()
+    if argv[0] == "verify" and not stale:
+        return 1 if verify() else 0
     for path in stale:
         print(f"out of date: {path.relative_to(ROOT)} (run: python scripts/exercises.py build)")
     return 1 if stale else 0

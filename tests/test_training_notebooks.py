@@ -126,3 +126,29 @@ def test_no_secret_is_stored(path: Path) -> None:
 def test_the_notebook_tool_finds_the_subfolders() -> None:
     found = _script("notebooks").notebook_paths([])
     assert set(ALL) <= set(found)
+
+
+def test_verify_runs_a_notebook_and_names_the_cells_that_differ(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trainer guide's check (no pytest needed): a stored output changed by hand is found,
+    the untouched cells of the same notebook are not."""
+    stored = json.loads((EXERCISES / "3-debugging.ipynb").read_text(encoding="utf-8"))
+    check_cell = next(c for c in stored["cells"] if _text(c["source"]).startswith('check("E7"'))
+    check_cell["outputs"][0]["data"]["text/plain"] = ["E7 ✓ 通过 / passed"]
+    copy = tmp_path / "3-debugging.ipynb"
+    copy.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setenv("SMSKIT_CLASSROOM_URL", "http://127.0.0.1:9")  # ignored by verify
+    assert _script("exercises").verify([copy]) == [f"{copy}: {check_cell['id']}"]
+
+
+@pytest.mark.parametrize("path", [EXERCISES / "1-signing.ipynb",
+                                  ROOT / "notebooks" / "zh" / "exercises" / "1-signing.ipynb"],
+                         ids=["en", "zh"])
+def test_no_stored_output_gives_e2s_answer_away(path: Path) -> None:
+    """E3's printed refusals come before E2 is checked: E2's ts (2026-11-28T12:00:00Z in
+    milliseconds) and its code type (login, 2) must not be in any output of the notebook."""
+    text = "".join(json.dumps(cell.get("outputs", []), ensure_ascii=False)
+                   for cell in _cells(path))
+    assert "1795771800" in text and "CodeType.REGISTER" in text  # E3's own hints are shown
+    for answer in ("1795867200000", "1795867200 ", "CodeType.LOGIN", "code type 2", "短信类型 2"):
+        assert answer not in text, answer

@@ -15,6 +15,7 @@ from smskit.training.exercises import (
     e3_clock,
     exercise,
 )
+from smskit.training.practice import ExerciseSandbox, exercise_sandbox
 from smskit.training.progress import (
     PROGRESS_FORMAT,
     ExerciseRecord,
@@ -29,6 +30,7 @@ __all__ = [
     "PROGRESS_FORMAT",
     "Exercise",
     "ExerciseRecord",
+    "ExerciseSandbox",
     "Inputs",
     "Progress",
     "ProgressSender",
@@ -43,4 +45,5 @@ __all__ = [
     "default_workbook",
     "e3_clock",
     "exercise",
+    "exercise_sandbox",
 ]

@@ -71,9 +71,8 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _untouched_part(part: Text) -> Mistake:
-    return Mistake("untouched", label("part_untouched").fill(part=part),
-                   (label("placeholder"),))
+def _untouched_part(item: Exercise, part: Text) -> Mistake:
+    return item.mistake("untouched").fill(part=part)
 
 
 # -- E1, E2: signatures ---------------------------------------------------------------------
@@ -105,9 +104,10 @@ def _diagnosed(item: Exercise, answer: str, inputs: Mapping[str, Any]) -> Mistak
                                       name_en=signed.en.lower())
     if key is not None:
         return item.mistake(key)
+    _, *more_direct = item.mistake("unknown").hints
     return Mistake(found.id, Text(f"{found.title_zh}：{found.explanation_zh}",
                                   f"{found.title_en}: {found.explanation_en}"),
-                   (Text(found.fix_zh, found.fix_en), *item.mistake("unknown").hints))
+                   (Text(found.fix_zh, found.fix_en), *more_direct))
 
 
 def _judge_signature(item: Exercise, answer: Any, inputs: Mapping[str, Any]) -> Judgement:
@@ -200,7 +200,7 @@ def judge_e3(answer: Any) -> Judgement:
     for number, fixed in enumerate(answer, start=1):
         which = label("request_n").fill(n=number)
         if untouched(fixed) or (isinstance(fixed, Mapping) and Ellipsis in fixed.values()):
-            judgement.add(_untouched_part(which))
+            judgement.add(_untouched_part(item, which))
             continue
         if not isinstance(fixed, Mapping):
             judgement.add(item.mistake("not_mapping").fill(n=number))
@@ -308,7 +308,7 @@ def judge_e5(answer: Any) -> Judgement:
     first, second, why = answer.get("first"), answer.get("second"), answer.get("why")
     for name, result in (("first", first), ("second", second)):
         if result is Ellipsis:
-            judgement.add(_untouched_part(Text(name, name)))
+            judgement.add(_untouched_part(item, Text(name, name)))
         elif not isinstance(result, VerificationResult):
             judgement.add(item.mistake("not_result").fill(part=name, kind=_kind(result)))
     if isinstance(first, VerificationResult):
@@ -327,7 +327,7 @@ def judge_e5(answer: Any) -> Judgement:
     statuses = {letter: item.data["choices"][letter]["status"] for letter in options}
     letter = why.strip().upper() if isinstance(why, str) else ""
     if why is Ellipsis:
-        judgement.add(_untouched_part(Text("why", "why")))
+        judgement.add(_untouched_part(item, Text("why", "why")))
     elif letter not in options:
         judgement.add(item.mistake("why_unknown").fill(choices=", ".join(options)))
     elif isinstance(second, VerificationResult) and not second.ok:

@@ -144,6 +144,12 @@ def verdict_headline(status: str) -> Text:
     return _text(_raw()["verdicts"][status])
 
 
+def same_check_streak() -> int:
+    """How many failed checks in a row with the same mistake make a trainee stuck
+    (``smskit/data/classroom.json`` ``stuck.same_check_streak``, which the dashboard reads too)."""
+    return int(load_json("classroom.json")["stuck"]["same_check_streak"])
+
+
 def shared_mistakes() -> Mapping[str, Any]:
     """The signature mistakes E1 and E2 share, raw, with the doctor's id of each."""
     shared: Mapping[str, Any] = _raw()["shared_mistakes"]

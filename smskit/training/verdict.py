@@ -89,6 +89,10 @@ class Verdict:
     hint_levels: int = 0
     #: The key of the mistake found (``"ts_seconds"``, ...), ``None`` when passed.
     mistake: str | None = None
+    #: How many checks in a row (this one included) found this same mistake in this session.
+    repeated: int = 0
+    #: ``repeated`` reached the stuck threshold: the verdict suggests asking the trainer.
+    stuck: bool = False
 
     @property
     def passed(self) -> bool:
@@ -118,7 +122,15 @@ class Verdict:
             label = f"{self.hint_label.short(language)} {self.hint_level}/{self.hint_levels}"
             first, *rest = self.hint.lines(language)
             lines += [f"  {label}{_colon(language)}{first}", *(f"    {line}" for line in rest)]
+        if self.stuck:
+            first, *rest = self.stuck_text.lines(language)
+            lines += [f"  ⚑ {first}", *(f"    {line}" for line in rest)]
         return "\n".join(lines)
+
+    @property
+    def stuck_text(self) -> Text:
+        """同一个错误已连续 {n} 次 / the same mistake {n} times in a row: ask the trainer."""
+        return label("stuck").fill(n=self.repeated)
 
     def __repr__(self) -> str:
         return self.text()
@@ -143,6 +155,8 @@ class Verdict:
                                 f"{self.hint_level}/{self.hint_levels}")
             parts.append(f"<div><b>{label}{_colon(language).rstrip()}</b> "
                          f"{_html_lines(self.hint, language)}</div>")
+        if self.stuck:
+            parts.append(f"<div>⚑ {_html_lines(self.stuck_text, language)}</div>")
         parts.append("</div>")
         return "".join(parts)
 

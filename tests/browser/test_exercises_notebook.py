@@ -2,8 +2,10 @@
 
 A JupyterLab of its own serves a copy of ``notebooks/exercises/1-signing.ipynb`` (outputs
 stripped) with a throw-away progress file. The trainee's answer is typed into the E1 answer
-cell through JupyterLab's own model; the verdict's HTML must escalate its hint and then pass,
-and the progress file must record it.
+cell through JupyterLab's own model; the verdict's HTML must escalate its hint 1, 2, 3, say
+the trainee looks stuck at the third same mistake, then pass; Run All afterwards must keep E1
+passed and E2, E3 not attempted (another exercise's placeholders never touch E1's answer);
+the progress file must record it.
 """
 
 from __future__ import annotations
@@ -81,6 +83,40 @@ def _answer_and_check(page: Page, answer_index: int, check_index: int, source: s
     return html if isinstance(html, str) else "".join(html)
 
 
+def _run_all_again(page: Page) -> None:
+    """Run > Run All Cells in a kernel that already ran them; wait until every code cell ran
+    again, and fail on any error output."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+    page.wait_for_function("""() => {
+      const panel = window.jupyterapp.shell.currentWidget;
+      const cells = panel.content.model.cells;
+      const counts = [];
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type !== 'code') continue;
+        for (let j = 0; j < cell.outputs.length; j++) {
+          if (cell.outputs.get(j).type === 'error') return true;
+        }
+        counts.push(cell.executionCount || 0);
+      }
+      const ascending = counts.every((count, k) => k === 0 || count === counts[k - 1] + 1);
+      return ascending && counts[0] > 1 && panel.sessionContext.session.kernel.status === 'idle';
+    }""", timeout=RUN_TIMEOUT_MS, polling=100)
+    errors = page.evaluate("""() => {
+      const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+      const found = [];
+      for (let i = 0; i < cells.length; i++) {
+        const outputs = cells.get(i).outputs;
+        for (let j = 0; outputs && j < outputs.length; j++) {
+          const output = outputs.get(j).toJSON();
+          if (output.output_type === 'error' || output.name === 'stderr') found.push(output);
+        }
+      }
+      return found;
+    }""")
+    assert errors == []
+
+
 def test_a_trainee_gets_escalating_hints_then_passes(
         page: Page, exercise_lab: tuple[ServerProcess, Path]) -> None:
     server, progress = exercise_lab
@@ -88,28 +124,38 @@ def test_a_trainee_gets_escalating_hints_then_passes(
     try:
         cells = notebook.run_all()
         notebook.assert_ran_cleanly(cells)
-        answer = next(c for c in cells if c.source.startswith("signature = ...  # only hashlib"))
-        check = next(c for c in cells if c.source == 'check("E1", signature)')
+        answer = next(c for c in cells if c.source.startswith("e1_signature = ...  # only"))
+        check = next(c for c in cells if c.source == 'check("E1", e1_signature)')
         [stored] = check.outputs
         assert "未作答 / not attempted yet" in "".join(stored["data"]["text/html"])
         rendered = page.locator(".smskit-verdict-not_attempted")
         assert rendered.count() == 3 and "未作答" in rendered.first.inner_text()
 
-        wrong = 'signature = hashlib.sha256(b"").hexdigest()'
-        first = _answer_and_check(page, answer.index, check.index, wrong)
-        second = _answer_and_check(page, answer.index, check.index, wrong)
-        assert "还不对 / not yet right" in first and "提示 / hint 1/2" in first
-        assert "提示 / hint 2/2" in second and "len(text)" in second
+        wrong = 'e1_signature = hashlib.sha256(b"").hexdigest()'
+        tries = [_answer_and_check(page, answer.index, check.index, wrong) for _ in range(3)]
+        assert all("还不对 / not yet right" in html for html in tries)
+        assert ["提示 / hint 1/3" in tries[0], "提示 / hint 2/3" in tries[1],
+                "提示 / hint 3/3" in tries[2]] == [True, True, True]
+        assert "len(text)" in tries[0] and "text.encode(&#x27;utf-8&#x27;)" in tries[2]
+        assert ["ask your trainer" in html for html in tries] == [False, False, True]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".smskit-verdict-wrong").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "exercise-e1-stuck.png"))
         passed = _answer_and_check(
             page, answer.index, check.index,
-            f'signature = hashlib.sha256("{E1_TEXT}".encode("utf-8")).hexdigest()')
-        assert "通过 / passed" in passed and "adf0cd13" not in first + second + passed
+            f'e1_signature = hashlib.sha256("{E1_TEXT}".encode("utf-8")).hexdigest()')
+        assert "通过 / passed" in passed and "adf0cd13" not in "".join(tries) + passed
         verdict = page.locator(".smskit-verdict-passed")
         assert verdict.count() == 1 and "通过" in verdict.inner_text()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         verdict.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "exercise-e1-passed.png"))
+
+        _run_all_again(page)  # the agenda's Run All, with E1 answered
+        assert page.locator(".smskit-verdict-passed").count() == 1
+        assert page.locator(".smskit-verdict-not_attempted").count() == 2
+        page.locator(".smskit-verdict-passed").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "exercise-e1-run-all-again.png"))
     finally:
         notebook.shutdown_kernels()
     record = json.loads(progress.read_text(encoding="utf-8"))["exercises"]["E1"]
-    assert record["passed"] is True and record["attempts"] == 3
+    assert record["passed"] is True and record["attempts"] == 5

@@ -1,9 +1,11 @@
-"""A real JupyterHub on loopback with the repository's ``hub/jupyterhub_config.py``.
+"""A real JupyterHub on loopback, started the way the trainer's guide starts it: ``./kit
+hub`` (as root), configured by the guide's environment variables.
 
-Free ports, its real configurable-http-proxy (``scripts/setup_hub.sh`` installs it), and a
-temporary state directory (database, cookie secret, passwords, trainees' homes). A small
-wrapper config loads the repository's and adds only what a test needs: free internal ports
-and ``window.jupyterapp`` in each trainee's JupyterLab (see ``tests/browser/lab.py``).
+What a test adds, as JupyterHub's own command-line options after ``./kit hub``: free ports
+for the hub's internal API and the proxy's API (so tests and benchmarks can run beside a
+real class), and ``window.jupyterapp`` in each JupyterLab (see ``tests/browser/lab.py``).
+The state folder is a fresh one under ``/tmp`` (the trainees' accounts must be able to pass
+through it to their homes; pytest's own ``tmp_path`` is closed to them).
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import signal
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,38 +28,23 @@ from playwright.sync_api import Page
 
 from tests.browser.servers import ROOT, ServerProcess, free_port
 
-CONFIG = ROOT / "hub" / "jupyterhub_config.py"
 PROXY = ROOT / ".tools" / "node_modules" / ".bin" / "configurable-http-proxy"
-JUPYTERHUB = Path(sys.executable).parent / "jupyterhub"
-TRAINEE_PASSWORD = "trainees-password"  # a throw-away test login (8+ characters)
-ADMIN_PASSWORD = "a-throw-away-admin-password-32-characters-or-more"
-#: How long a trainee's server may take from login to JupyterLab (about 5 s on 2 cores).
-SPAWN_TIMEOUT_MS = 90_000
-#: How long the hub's process tree may take to exit after SIGTERM.
+#: How long a trainee's server may take from login to JupyterLab (about 5 s on 2 cores when
+#: idle; far more when the machine is loaded, within the hub's own 120 s).
+SPAWN_TIMEOUT_MS = 150_000
+#: How long the hub's process tree may take to exit after Ctrl-C.
 EXIT_TIMEOUT_S = 20.0
+#: How long the hub may take to answer after ``./kit hub`` (a loaded 2-core machine: ~25 s).
+START_TIMEOUT_S = 120.0
 
-_WRAPPER = """\
-c = get_config()  # noqa: F821
-load_subconfig({config!r})  # noqa: F821
-c.JupyterHub.hub_port = {hub_api_port}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
-c.Spawner.args = [*c.Spawner.args, "--LabApp.expose_app_in_browser=True"]
-"""
-#: A service holding an API token that may start and stop servers (the benchmark's timer).
+#: A service holding an API token that may start and stop servers (the benchmark's timer),
+#: as a site's own config file (``SMSKIT_HUB_EXTRA_CONFIG``).
 _API_SERVICE = """\
+c = get_config()  # noqa: F821
 c.JupyterHub.services.append({{"name": "measure", "api_token": {token!r}}})
 c.JupyterHub.load_roles = [{{"name": "measure", "services": ["measure"],
                             "scopes": ["servers", "read:users"]}}]
 """
-
-#: JupyterLab settings that keep every cell in the DOM and no toasts in the way (as in
-#: ``tests/browser/servers.py``), written into each trainee's home before it starts.
-_LAB_SETTINGS = {
-    "notebook-extension/tracker.jupyterlab-settings":
-        {"windowingMode": "none", "scrollPastEnd": False},
-    "apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
-}
 
 
 @dataclass
@@ -70,13 +61,31 @@ class Classroom:
     def url(self) -> str:
         return self.server.url
 
+    @property
+    def private(self) -> Path:
+        return self.state / "private"
+
     def home(self, name: str) -> Path:
         return self.state / "homes" / name
+
+    def passwords(self) -> dict[str, str]:
+        """What the trainer reads: ``private/passwords.json``."""
+        saved: dict[str, str] = json.loads(
+            (self.private / "passwords.json").read_text(encoding="utf-8"))
+        return saved
+
+    def roster(self) -> dict[str, object]:
+        roster: dict[str, object] = json.loads(
+            (self.private / "classroom-roster.json").read_text(encoding="utf-8"))
+        return roster
 
     def descendants(self) -> list[psutil.Process]:
         """The hub's process tree below it (proxy, sandbox, trainee servers, kernels),
         remembered so that :meth:`leftovers` can check each one after the stop."""
-        found = psutil.Process(self.server.pid).children(recursive=True)
+        try:
+            found = psutil.Process(self.server.pid).children(recursive=True)
+        except psutil.NoSuchProcess:  # the hub has exited (or never started)
+            return []
         self.seen.update({process.pid: process for process in found})
         return found
 
@@ -88,6 +97,21 @@ class Classroom:
                 if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
                     alive.append(f"{process.pid} {' '.join(process.cmdline())[:120]}")
         return alive
+
+    def interrupt(self) -> float:
+        """Ctrl-C as in the trainer's terminal (SIGINT to the hub's process group); the
+        seconds until the hub's whole tree has exited. Kills what is left after
+        :data:`EXIT_TIMEOUT_S`."""
+        self.descendants()
+        started = time.monotonic()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.server.pid, signal.SIGINT)
+        deadline = started + EXIT_TIMEOUT_S
+        while self.leftovers() and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling interval, not a wait for a condition
+        took = time.monotonic() - started
+        self.server.stop()
+        return took
 
     def stop(self) -> list[str]:
         """SIGTERM to the hub (it stops trainee servers, the sandbox service and the proxy),
@@ -104,46 +128,60 @@ class Classroom:
         return left
 
 
-def start_classroom(workdir: Path, trainees: int, *, api_token: str | None = None
-                    ) -> Classroom:
-    """Start the hub for ``trainees`` trainees (named by count) and wait until it answers;
-    with ``api_token``, a service holding that token may start and stop servers."""
+@contextlib.contextmanager
+def hub_state() -> Iterator[Path]:
+    """A fresh state folder the trainees' accounts can pass through; removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="smskit-hub-test-"))
+    folder.chmod(0o711)
+    try:
+        yield folder / "state"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_classroom(state: Path, trainees: int | list[str], *, admin: str = "trainer",
+                    new_group: bool = False, api_token: str | None = None,
+                    log_name: str = "jupyterhub") -> Classroom:
+    """``SMSKIT_HUB_TRAINEES=N ./kit hub`` (``--new-group`` if asked) with this state folder,
+    and wait until it answers; with ``api_token``, a service holding that token may start
+    and stop servers. ``trainees`` is a count (trainee01 ...) or names; the accounts are the
+    machine's, so a hub that may run beside the tests' (the benchmark's) uses names and an
+    admin of its own."""
     if not PROXY.exists():
         raise RuntimeError(f"{PROXY} is missing: run scripts/setup_hub.sh (./kit test runs it)")
-    state = workdir / "state"
     port, sandbox_port = free_port(), free_port()
-    wrapper = workdir / "jupyterhub_config.py"
-    wrapper.write_text(_WRAPPER.format(config=str(CONFIG), hub_api_port=free_port(),
-                                       proxy_api_port=free_port())
-                       + (_API_SERVICE.format(token=api_token) if api_token else ""),
-                       encoding="utf-8")
-    names = [f"trainee{n}" for n in range(1, trainees + 1)]
-    for name in names:
-        for relative, settings in _LAB_SETTINGS.items():
-            path = state / "homes" / name / ".jupyter/lab/user-settings/@jupyterlab" / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(settings), encoding="utf-8")
+    command = [str(ROOT / "kit"), "hub", *(["--new-group"] if new_group else []),
+               f"--JupyterHub.hub_port={free_port()}",
+               f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
+               "--Spawner.args=--LabApp.expose_app_in_browser=True"]
     env = {name: value for name, value in os.environ.items() if not name.startswith("SMSKIT_")}
+    if api_token:
+        extra = state.parent / "api_service.py"
+        extra.write_text(_API_SERVICE.format(token=api_token), encoding="utf-8")
+        env["SMSKIT_HUB_EXTRA_CONFIG"] = str(extra)
     env.update({
-        "SMSKIT_HUB_STATE": str(state), "SMSKIT_HUB_TRAINEES": str(trainees),
+        "SMSKIT_HUB_STATE": str(state), "SMSKIT_HUB_ADMIN": admin,
+        "SMSKIT_HUB_TRAINEES": (",".join(trainees) if isinstance(trainees, list)
+                                else str(trainees)),
         "SMSKIT_HUB_PORT": str(port), "SMSKIT_HUB_SANDBOX_PORT": str(sandbox_port),
-        "SMSKIT_HUB_PASSWORD": TRAINEE_PASSWORD, "SMSKIT_HUB_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "PYTHONUNBUFFERED": "1",
+        # ./kit finds the environment this test runs in (its stamps are current)
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
     })
-    server = ServerProcess("jupyterhub", [str(JUPYTERHUB), "-f", str(wrapper)], env=env,
-                           cwd=workdir, port=port)
-    classroom = Classroom(server, state, f"http://127.0.0.1:{sandbox_port}", names,
+    server = ServerProcess(log_name, command, env=env, cwd=ROOT, port=port)
+    classroom = Classroom(server, state, f"http://127.0.0.1:{sandbox_port}",
+                          trainees if isinstance(trainees, list)
+                          else [f"trainee{n:02d}" for n in range(1, trainees + 1)],
                           {server.pid: psutil.Process(server.pid)})
     try:
-        server.wait_ready("/hub/health")
+        server.wait_ready("/hub/health", timeout_s=START_TIMEOUT_S)
     except BaseException:
         classroom.stop()
         raise
     return classroom
 
 
-def log_in(page: Page, classroom: Classroom, name: str, password: str = TRAINEE_PASSWORD
-           ) -> None:
+def log_in(page: Page, classroom: Classroom, name: str, password: str) -> None:
     """Log in on the hub's page as a trainee would; the hub then spawns their server and
     the page lands in their JupyterLab (``Spawner.default_url``)."""
     page.goto(f"{classroom.url}/hub/login", wait_until="domcontentloaded")
@@ -154,7 +192,7 @@ def log_in(page: Page, classroom: Classroom, name: str, password: str = TRAINEE_
                       wait_until="domcontentloaded")
 
 
-def wait_for_sandbox(classroom: Classroom, timeout_s: float = 30.0) -> dict[str, object]:
+def wait_for_sandbox(classroom: Classroom, timeout_s: float = 60.0) -> dict[str, object]:
     """The hub starts its managed sandbox just after it answers; its health, once up."""
     deadline = time.monotonic() + timeout_s
     while True:

@@ -25,6 +25,10 @@ from smskit import CodeType, InputError, build_request
 from smskit.training import broken_requests, check, e3_clock, exercise
 
 # %% [markdown]
+# Each exercise keeps its values in names of its own (`e1`, `e1_signature`, `e2_ts`, ...), so
+# Run All, a cell run twice or cells run out of order never mix one exercise's answer into
+# another's check.
+#
 # ## E1 · The page's worked example, with `hashlib` alone
 # %%
 exercise("E1")
@@ -32,17 +36,15 @@ exercise("E1")
 # The five values as the page prints them. The secret is the page's published example secret,
 # the one secret this kit ever shows.
 # %%
-inputs = exercise("E1").inputs
-phone, code_type, random, ts = inputs.phone, inputs.code_type, inputs.random, inputs.ts
-secret = inputs.secret
-print(phone, code_type, random, ts, secret)
+e1 = exercise("E1").inputs
+print(e1.phone, e1.code_type, e1.random, e1.ts, e1.secret)
 # %% exercise
-signature = ...  # only hashlib: hashlib.sha256(...).hexdigest()
+e1_signature = ...  # only hashlib: hashlib.sha256(...).hexdigest() of the five values joined
 # %% solution
-text = f"{phone}{code_type}{random}{ts}{secret}"
-signature = hashlib.sha256(text.encode("utf-8")).hexdigest()
+e1_text = f"{e1.phone}{e1.code_type}{e1.random}{e1.ts}{e1.secret}"
+e1_signature = hashlib.sha256(e1_text.encode("utf-8")).hexdigest()
 # %%
-check("E1", signature)
+check("E1", e1_signature)
 # %% [markdown] exercise
 # The page prints `e3b0c442...b855` as this signature. Is it right? What is it?
 # 文档印出的签名 `e3b0c442...b855` 对吗？它是什么？
@@ -58,22 +60,22 @@ hashlib.sha256(b"").hexdigest()
 # %%
 exercise("E2")
 # %% [markdown]
-# The inputs as an app has them. `inputs.secret` is a training-only secret: pass it on, never
+# The inputs as an app has them. `e2.secret` is a training-only secret: pass it on, never
 # print it (the repr masks it).
 # %%
-inputs = exercise("E2").inputs
-inputs
+e2 = exercise("E2").inputs
+e2
 # %% exercise
-code_type = ...  # the purpose as a number: which smskit.CodeType member is it?
-ts = ...  # inputs.time_utc as epoch milliseconds (毫秒时间戳)
-signature = ...  # smskit.sign(phone=..., code_type=..., random=..., ts=..., secret=inputs.secret)
+e2_code_type = ...  # the purpose as a number: which smskit.CodeType member is it?
+e2_ts = ...  # e2.time_utc as epoch milliseconds (毫秒时间戳)
+e2_signature = ...  # smskit.sign(phone=..., code_type=..., random=..., ts=..., secret=e2.secret)
 # %% solution
-code_type = CodeType.LOGIN
-ts = int(datetime.fromisoformat(inputs.time_utc).timestamp() * 1000)
-signature = smskit.sign(phone=inputs.phone, code_type=code_type, random=inputs.random, ts=ts,
-                        secret=inputs.secret)
+e2_code_type = CodeType.LOGIN
+e2_ts = int(datetime.fromisoformat(e2.time_utc).timestamp() * 1000)
+e2_signature = smskit.sign(phone=e2.phone, code_type=e2_code_type, random=e2.random, ts=e2_ts,
+                           secret=e2.secret)
 # %%
-check("E2", signature)
+check("E2", e2_signature)
 # %% [markdown]
 # ## E3 · Fix five broken requests
 # %%
@@ -82,25 +84,24 @@ exercise("E3")
 # Five requests, each a dict of `build_request` arguments, judged at the server time
 # `e3_clock()`. `build_request` names each problem, field and rule, and sends nothing:
 # %%
-broken = broken_requests()
-clock = e3_clock()
-for number, request in enumerate(broken, start=1):
+e3_broken = broken_requests()
+for number, request in enumerate(e3_broken, start=1):
     try:
-        build_request(**request, clock=clock)
+        build_request(**request, clock=e3_clock())
     except InputError as error:
         print(number, error)
 # %% exercise
-fixed = [..., ..., ..., ..., ...]  # one dict per broken request, e.g. {**broken[0], "phone": ...}
+e3_fixed = [..., ..., ..., ..., ...]  # one dict per broken request: {**e3_broken[0], "phone": ...}
 # %% solution
-fixed = [
-    {**broken[0], "phone": broken[0]["phone"].removeprefix("+86")},
-    {**broken[1], "ts": broken[1]["ts"] * 1000},
-    {**broken[2], "random": smskit.new_random()},
-    {**broken[3], "code_type": CodeType.LOGIN},
-    {**broken[4], "secret": broken[4]["secret"].strip()},
+e3_fixed = [
+    {**e3_broken[0], "phone": e3_broken[0]["phone"].removeprefix("+86")},
+    {**e3_broken[1], "ts": e3_broken[1]["ts"] * 1000},
+    {**e3_broken[2], "random": smskit.new_random()},
+    {**e3_broken[3], "code_type": CodeType.REGISTER},
+    {**e3_broken[4], "secret": e3_broken[4]["secret"].strip()},
 ]
 # %%
-check("E3", fixed)
+check("E3", e3_fixed)
 # %% [markdown]
 # Next: `2-sending.ipynb`, the same request sent by hand to the sandbox.
 # 下一本：`2-sending.ipynb`，把请求手工发到沙箱。

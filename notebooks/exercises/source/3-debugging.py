@@ -24,18 +24,18 @@ exercise("E7")
 # %% [markdown]
 # The log line, as a Java service wrote it. The platform says only 5420 签名验证失败; the
 # signature doctor recomputes the signature every known wrong way and names the one that
-# reproduces it. `inputs.secret` is a training-only secret: pass it on, never print it.
+# reproduces it. `e7.secret` is a training-only secret: pass it on, never print it.
 # %%
-inputs = exercise("E7").inputs
-print(inputs.log_line)
+e7 = exercise("E7").inputs
+print(e7.log_line)
 # %% exercise
-mistake_id = ...  # smskit.diagnose(inputs.log_line, secret=inputs.secret) ... its mistake's id
+e7_mistake_id = ...  # smskit.diagnose(e7.log_line, secret=e7.secret) ... its mistake's id
 # %% solution
-diagnosis = smskit.diagnose(inputs.log_line, secret=inputs.secret)
-print(diagnosis.summary("en"))
-mistake_id = diagnosis.mistake.id if diagnosis.mistake else None
+e7_diagnosis = smskit.diagnose(e7.log_line, secret=e7.secret)
+print(e7_diagnosis.summary("en"))
+e7_mistake_id = e7_diagnosis.mistake.id if e7_diagnosis.mistake else None
 # %%
-check("E7", mistake_id)
+check("E7", e7_mistake_id)
 # %% [markdown]
 # In a terminal, the same finding from a pasted log line (the secret is read from
 # `SMSKIT_USER_DOMAIN_SECRET`): `smskit check -`.
