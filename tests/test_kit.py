@@ -156,6 +156,6 @@ def _voila_page(tmp_path: Path, *args: str) -> str:
 
 def test_kit_voila_zh_serves_the_chinese_app(tmp_path: Path) -> None:
     chinese = _voila_page(tmp_path, "--zh")
-    assert "发送短信验证码：动手试试" in chinese and "请求构建器" in chinese  # notebooks/zh/app
-    assert "Send an SMS verification code: try it" not in chinese
+    assert "本页面连接的是一个" in chinese and "请求构建器" in chinese  # notebooks/zh/app
+    assert "This page talks to" not in chinese
     assert "A snapshot of the widget" not in chinese and ">Request builder<" not in chinese
