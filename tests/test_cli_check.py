@@ -102,7 +102,7 @@ def test_an_unexplained_signature_exits_1_with_the_checks() -> None:
     (["--url", url(RIGHT, "/v2/sms/enduserapi/v2/sendEmailCode")], None, "url"),
     (["--url", url(RIGHT).replace(f"&random={R}", "")], None, "random"),
     (["--url", url(RIGHT) + "&ts=1"], None, "ts"),
-    (["--url", url("zz" * 32)], None, "signature"),
+    (["--url", url("zz" * 80)], None, "signature"),
     (["-"], b"\xff\xfe not utf-8", "UTF-8"),
     (["-"], b"", "request"),
     ([], None, "request"),

@@ -2,7 +2,10 @@
 
 Give what was sent as a URL (``--url``), a curl command (``--curl``), ``-`` to read either from
 standard input (a multi-line curl too), or the fields one by one with ``--signature``. Exit
-status 0: the signature is right; 1: it is wrong (with the diagnosis); 2: unusable input.
+status 0: the signature is right and the platform would accept the fields; 1: the signature is
+wrong, or right on a request the platform would refuse (the headline names the code it would
+answer); 2: unusable input. Both languages unless one is chosen (``--lang``, ``SMSKIT_LANG``,
+a Chinese locale).
 """
 
 from __future__ import annotations

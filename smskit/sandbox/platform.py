@@ -38,6 +38,8 @@ that are authenticated and deliverable; a provider failure can only happen at ha
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +116,8 @@ class Platform:
         self.clock = clock
         #: The language of ``extMsg`` (``msg`` is the platform's Chinese in every language).
         self.lang = lang
+        #: The signature doctor's CPU budget (see :class:`DoctorBudget`).
+        self.doctor_budget = DoctorBudget()
 
     def send_phone_sms_code(
         self,
@@ -186,8 +190,11 @@ class Platform:
     def _signature_failed(self, params: Mapping[str, str], domain: SandboxDomain,
                           code_type: int, ts: int) -> Answer:
         """5420, explained by the doctor: a known mistake's title and fix, or what to check."""
-        found = _diagnosis(params, domain)
-        if found is not None and found.mistake is not None:
+        found = self._diagnosis(params, domain)
+        if found is _BUSY:
+            text = i18n.t("sandbox.doctor_busy", self.lang, domain=repr(domain.name))
+            found = None
+        elif found is not None and found.mistake is not None:
             text = i18n.t("sandbox.signature_known_mistake", self.lang,
                           domain=repr(domain.name), mistake=self._mistake_text(found.mistake))
         else:
@@ -203,13 +210,24 @@ class Platform:
         domain = self.domains.get(params.get("userDomain", ""))
         if shape.check != "signature_format" or domain is None or not domain.enabled:
             return shape
-        found = _diagnosis(params, domain)
-        if found is None or found.mistake is None:
+        found = self._diagnosis(params, domain)
+        if found is None or found is _BUSY or found.mistake is None:
             return shape
         recognised = i18n.t("sandbox.recognised_mistake", self.lang,
                             mistake=self._mistake_text(found.mistake))
         return Answer(shape.code, shape.check, f"{shape.ext_msg} {recognised}",
                       diagnosis=SignatureNote.of(found))
+
+    def _diagnosis(self, params: Mapping[str, str], domain: SandboxDomain
+                   ) -> Diagnosis | None:
+        """The doctor's finding, within its CPU budget (:data:`_BUSY` when it is spent)."""
+        if not self.doctor_budget.take():
+            return _BUSY
+        started = time.thread_time()
+        try:
+            return _diagnosis(params, domain)
+        finally:
+            self.doctor_budget.charge(time.thread_time() - started)
 
     def _mistake_text(self, mistake: Mistake) -> str:
         return i18n.t("sandbox.mistake", self.lang, id=mistake.id,
@@ -310,6 +328,37 @@ def _missing(problems: Mapping[str, Problem], lang: i18n.Language) -> Answer | N
         if problem is not None and problem.code == code:
             return Answer(code, check, wire_text(problem, lang))
     return None
+
+
+class DoctorBudget:
+    """CPU time the signature doctor may spend, refilled with time: a token bucket.
+
+    A wrong signature costs the doctor's search up to about 20 ms of CPU (every point of its
+    grammar); a client sending wrong signatures as fast as it can must not turn the sandbox
+    into a CPU amplifier. The doctor runs while the bucket holds time; when a flood has
+    emptied it, a 5420 says so and names no mistake until the bucket refills.
+    """
+
+    def __init__(self, *, per_second: float = 0.25, burst: float = 1.0) -> None:
+        self.per_second, self.burst = per_second, burst
+        self._tokens, self._at = burst, time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        """Whether the doctor may run now (the bucket holds time)."""
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._at) * self.per_second)
+            self._at = now
+            return self._tokens > 0
+
+    def charge(self, seconds: float) -> None:
+        with self._lock:
+            self._tokens -= seconds
+
+
+#: What :meth:`Platform._diagnosis` answers when the doctor's budget is spent.
+_BUSY = Diagnosis("unexplained", "", "")
 
 
 def _diagnosis(params: Mapping[str, str], domain: SandboxDomain) -> Diagnosis | None:

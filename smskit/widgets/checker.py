@@ -17,10 +17,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from smskit import i18n
-from smskit.catalogue import lookup
 from smskit.doctor import Diagnosis, diagnose
 from smskit.errors import InputError
-from smskit.platform_codes import PlatformCode
 from smskit.widgets._common import (
     ERROR_COLOUR,
     FIELD_WIDTH,
@@ -81,7 +79,9 @@ class SignatureChecker(BilingualView):
     @property
     def result(self) -> dict[str, Any] | None:
         """The last check as plain data (``None`` before the first): ``verdict``
-        (``correct``/``known_mistake``/``unexplained``/``unusable``), ``signature`` sent,
+        (``correct``/``known_mistake``/``unexplained``/``unusable``: the signature), ``ok``
+        (the platform would accept it), ``answer`` (the code it would answer), ``headline``,
+        ``signature`` sent,
         ``mistake`` (id, title, explanation, fix in :attr:`language`), ``signed_text``
         (secret masked), ``checks`` and ``problems``."""
         if self._found is None:
@@ -129,17 +129,22 @@ class SignatureChecker(BilingualView):
 
     def _result_of(self, found: Diagnosis | InputError) -> dict[str, Any]:
         if isinstance(found, InputError):
-            return {"verdict": "unusable", "signature": None, "mistake": None,
-                    "signed_text": None, "checks": [],
+            return {"verdict": "unusable", "ok": False, "answer": None,
+                    "headline": i18n.t("checker.verdict.unusable"), "signature": None,
+                    "mistake": None, "signed_text": None, "checks": [],
                     "problems": [problem.describe() for problem in found.problems]}
         lang, mistake = self.language, found.mistake
+        hint = found.refusal.hint_in(lang) if found.refusal is not None else None
         return {
-            "verdict": found.verdict, "signature": found.signature,
+            "verdict": found.verdict, "ok": found.ok, "answer": found.answer,
+            "headline": i18n.t("checker.verdict.right") if found.ok else found.headline(lang),
+            "signature": found.signature,
             "mistake": None if mistake is None else {
                 "id": mistake.id, "title": mistake.title(lang),
                 "explanation": mistake.explanation(lang), "fix": mistake.fix(lang)},
             "signed_text": found.signed_text,
-            "checks": [check.text(lang) for check in found.checks], "problems": [],
+            "checks": [check.text(lang) for check in found.checks],
+            "problems": [hint] if hint else [],
         }
 
     def _relabel(self) -> None:
@@ -159,12 +164,7 @@ class SignatureChecker(BilingualView):
                                       f'{esc(i18n.t("checker.empty"))}</div>')
             return
         verdict, mistake = result["verdict"], result["mistake"]
-        ok = verdict == "correct"
-        entry = lookup(PlatformCode.SIGNATURE_FAILED)
-        answer = f"{PlatformCode.SIGNATURE_FAILED.value} {entry.zh if entry else ''}".strip()
-        headline = (i18n.t("checker.verdict.right") if ok
-                    else i18n.t("checker.verdict.unusable") if verdict == "unusable"
-                    else i18n.t("checker.verdict.wrong", answer=answer))
+        ok, headline = result["ok"], result["headline"]
         colour = OK_COLOUR if ok else ERROR_COLOUR
         rows: list[tuple[dict[str, str], list[str]]] = []
         if mistake is not None:
@@ -183,6 +183,7 @@ class SignatureChecker(BilingualView):
         listed = "".join(f"<li>{esc(item)}</li>" for item in items)
         self.result_html.value = (
             f'<div class="smskit-checker-verdict" data-verdict="{esc(verdict)}" '
+            f'data-answer="{esc(str(result["answer"] or ""))}" '
             f'data-mistake="{esc(mistake["id"] if mistake else "")}" '
             f'style="border-left:4px solid {colour};padding:2px 8px;margin:4px 0">'
             f'<b style="color:{colour}">{"✔" if ok else "✖"} {esc(headline)}</b>'

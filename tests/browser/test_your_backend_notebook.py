@@ -58,3 +58,42 @@ def test_a_trainee_pastes_a_wrong_url_and_sees_the_mistake_named(
     assert_secret_not_in_page(page, SECRET)
 
     notebook.screenshot(SCREENSHOTS / f"{NAME.removesuffix('.ipynb')}.png")
+
+
+def _url(phone_sent: str, phone_signed: str, code_signed: str = "2") -> str:
+    """A request whose signature covers ``phone_signed`` and ``code_signed`` (hashlib)."""
+    random_text, ts = "Zx81Qw27Er63Ty45", "1795867200000"
+    signature = hashlib.sha256(
+        f"{phone_signed}{code_signed}{random_text}{ts}{SECRET}".encode()).hexdigest()
+    return ("https://iot-api.quectelcn.com/v2/sms/enduserapi/v2/sendPhoneSmsCode?"
+            f"codeType=2&internationalCode=86&phone={phone_sent}&random={random_text}"
+            f"&signature={signature}&ts={ts}&userDomain=sandbox-demo")
+
+
+def test_the_checker_names_the_refusal_and_a_mistake_nobody_catalogued(
+        open_notebook: Callable[[str], LabNotebook]) -> None:
+    """No false green: a right signature on a phone the platform refuses (5019) is red and
+    says so; a codeType signed as "02" is named from the grammar, not the catalogue."""
+    notebook = open_notebook(NAME)
+    notebook.assert_ran_cleanly(notebook.run_all())
+    page = notebook.page
+    checker = page.locator(".jp-OutputArea-output .smskit-checker").first
+    verdict = checker.locator(".smskit-checker-verdict")
+    checker.locator(".smskit-checker-secret input").fill(SECRET)
+
+    checker.locator(".smskit-checker-url textarea").fill(_url("139+1234+5678", "139 1234 5678"))
+    checker.locator("button.smskit-checker-check").click()
+    expect(verdict).to_have_attribute("data-answer", "5019")
+    expect(verdict).to_have_attribute("data-verdict", "correct")
+    expect(verdict).to_contain_text("The signature is right, but the platform would answer "
+                                    "5019 手机号格式不正确")
+    checker.screenshot(path=str(SCREENSHOTS / "07-your-backend-checker-refused.png"))
+
+    checker.locator(".smskit-checker-url textarea").fill(
+        _url("13912345678", "13912345678", code_signed="02"))
+    checker.locator("button.smskit-checker-check").click()
+    expect(verdict).to_have_attribute("data-mistake", "code-type-padded")
+    expect(verdict).to_have_attribute("data-answer", "5420")
+    expect(verdict).to_contain_text("codeType signed zero-padded as 02 while 2 was sent")
+    assert_secret_not_in_page(page, SECRET)
+    checker.screenshot(path=str(SCREENSHOTS / "07-your-backend-checker-composed.png"))
