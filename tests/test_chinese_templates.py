@@ -41,7 +41,7 @@ BRACKET_AGAINST_CHINESE = re.compile(f"[{CJK}][(\\[]|[)\\]][{CJK}]")
 BRACKETS_AROUND_CHINESE = re.compile(
     f"(?<![A-Za-z0-9_.])\\([^()]*[{CJK}][^()]*\\)|(?<![A-Za-z0-9_.])\\[[^\\[\\]]*[{CJK}][^\\[\\]]*\\]")
 #: English units after a number or a placeholder; decimals of a whole unit.
-ENGLISH_UNIT = re.compile(r"(\d|\})\s?(s|sec|min|ms)\b")
+ENGLISH_UNIT = re.compile(r"((?<![\w.])\d+(\.\d+)?|\})\s?(s|sec|min|ms)\b")  # not BLAKE2s
 POINT_ZERO = re.compile(r"\d\.0 ?(秒|分钟|毫秒)|\{[a-z_]+:\.\df\} ?(秒|分钟)")
 CLAUSE_END = re.compile(r"[。；\n]")
 

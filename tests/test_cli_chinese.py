@@ -166,10 +166,10 @@ def test_check_input_errors_in_chinese() -> None:
                            "phone 必填（5021 请输入手机号码）；random 必填；ts 必填\n")
     bad = _check("--phone", "13800138000", "--code-type", "3", "--random", "76a6L647F02CAoN9",
                  "--ts", "1744773894369", "--signature", "abc", SMSKIT_LANG="zh")
-    assert bad.stderr.startswith("smskit check 出错。signature 必须是 64 个小写十六进制字符"
-                                 "（SHA-256 摘要）；这 3 个字符 'abc' 不符合")
-    assert "提示：应发送 smskit.sign() 算出的十六进制摘要" in bad.stderr
-    assert "send the hex digest" not in bad.stderr
+    assert bad.stderr.startswith("smskit check 出错。signature 必须是 SHA-256 摘要的 64 个小写"
+                                 "十六进制字符；这 3 个字符 'abc' 不是")
+    assert "（5421 签名验证异常），提示：" in bad.stderr and bad.stderr.count("\n") == 1
+    assert not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", bad.stderr)  # no English prose
     english = _check("--signature", "abc", SMSKIT_LANG="en")
     assert english.stderr == ("smskit check: error: 4 problems: codeType: is required; phone: is "
                               "required [5021 请输入手机号码 / Please enter the phone number]; "
