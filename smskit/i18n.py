@@ -155,7 +155,8 @@ def pick(*, en: str, zh: str, lang: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Editions:
-    """A value that carries its own two editions (a code type's name), filled into a text."""
+    """One text in both languages, carried by data (a code type's name, an exercise's hint):
+    the kit's one bilingual text type, the Chinese in the platform's terms."""
 
     en: str
     zh: str
@@ -165,6 +166,36 @@ class Editions:
 
     def __str__(self) -> str:
         return self.render()
+
+    def fill(self, **values: object) -> Editions:
+        """Replace ``{name}`` in both editions (an :class:`Editions` value fills each with its
+        own edition); other braces stay as written."""
+        en, zh = self.en, self.zh
+        for name, value in values.items():
+            key = f"{{{name}}}"
+            if isinstance(value, Editions):
+                en, zh = en.replace(key, value.en), zh.replace(key, value.zh)
+            else:
+                en, zh = en.replace(key, str(value)), zh.replace(key, str(value))
+        return Editions(en=en, zh=zh)
+
+    def lines(self, language: str | None = None) -> list[str]:
+        """As shown in ``language`` (``"zh"``, ``"en"``, or ``"both"``, Chinese first); by
+        default :func:`display_language`."""
+        chosen = language or display_language()
+        if chosen in LANGUAGES:
+            return [self.render(chosen)]
+        return [self.zh] if self.zh == self.en else [self.zh, self.en]
+
+    def short(self, language: str | None = None) -> str:
+        """On one line: ``"通过 / passed"`` when both editions are shown."""
+        return " / ".join(self.lines(language))
+
+
+def display_language() -> str:
+    """The reader's language when they chose one (:func:`language_chosen`), else ``"both"``:
+    what a text shown in both editions when nothing was chosen is shown in."""
+    return language() if language_chosen() else "both"
 
 
 def chinese_duration(ms: int, *, round_up: bool = False) -> str:

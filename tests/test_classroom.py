@@ -259,5 +259,5 @@ def _classroom(sb: Sandbox) -> Classroom:
 
 
 def _text():  # type: ignore[no-untyped-def]
-    from smskit.training.verdict import Text
-    return Text("", "")
+    from smskit.i18n import Editions
+    return Editions(en="", zh="")

@@ -218,9 +218,9 @@ def test_a_wrong_secret_is_unexplained_not_misdiagnosed() -> None:
 def test_every_mistake_text_exists_in_both_languages() -> None:
     for mistake in mistakes():
         for part in ("title", "explanation", "fix"):
-            zh, en = getattr(mistake, f"{part}_zh"), getattr(mistake, f"{part}_en")
-            assert zh and en and zh != en, (mistake.id, part)
-            assert getattr(mistake, part)("zh") == zh and getattr(mistake, part)("en") == en
+            text = getattr(mistake, part)
+            assert text.zh and text.en and text.zh != text.en, (mistake.id, part)
+            assert (text.render("zh"), text.render("en")) == (text.zh, text.en)
         assert set(mistake.combines) <= {m.id for m in mistakes()}
 
 

@@ -190,8 +190,9 @@ def test_a_wrong_signature_records_the_doctors_finding(sandbox: Sandbox) -> None
     notes = [r.diagnosis for r in sandbox.requests()]
     assert [n.mistake_id if n else None for n in notes] == [
         "uppercase-hex", "secret-whitespace", None]
-    assert notes[0] is not None and notes[0].title_en == MISTAKES["uppercase-hex"]["title_en"]
-    assert notes[0].title_zh == MISTAKES["uppercase-hex"]["title_zh"]
+    assert notes[0] is not None and notes[0].title is not None
+    assert notes[0].title.en == MISTAKES["uppercase-hex"]["title_en"]
+    assert notes[0].title.zh == MISTAKES["uppercase-hex"]["title_zh"]
     assert notes[2] is not None and notes[2].verdict == "unexplained"
     assert [r.check for r in sandbox.requests()] == ["signature"] * 3
     logged = _log(sandbox).json()["requests"][1]["diagnosis"]

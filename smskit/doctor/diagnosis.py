@@ -115,9 +115,9 @@ class Diagnosis:
         if self.mistake is not None:
             lines += [i18n.t("doctor.named" if self.mistake.catalogued
                              else "doctor.composed_title", lang,
-                             title=self.mistake.title(lang), id=self.mistake.id),
-                      i18n.t("doctor.why", lang, why=self.mistake.explanation(lang)),
-                      i18n.t("doctor.fix", lang, fix=self.mistake.fix(lang))]
+                             title=self.mistake.title.render(lang), id=self.mistake.id),
+                      i18n.t("doctor.why", lang, why=self.mistake.explanation.render(lang)),
+                      i18n.t("doctor.fix", lang, fix=self.mistake.fix.render(lang))]
             if self.signed_text is not None:
                 lines.append(i18n.t("doctor.signed_text", lang, text=json.dumps(
                     self.signed_text, ensure_ascii=False)))
@@ -144,9 +144,9 @@ class Diagnosis:
             data["mistake"] = {
                 "id": mistake.id, "combines": list(mistake.combines),
                 "transforms": list(mistake.transforms), "catalogued": mistake.catalogued,
-                "title": {"zh": mistake.title_zh, "en": mistake.title_en},
-                "explanation": {"zh": mistake.explanation_zh, "en": mistake.explanation_en},
-                "fix": {"zh": mistake.fix_zh, "en": mistake.fix_en},
+                "title": {"zh": mistake.title.zh, "en": mistake.title.en},
+                "explanation": {"zh": mistake.explanation.zh, "en": mistake.explanation.en},
+                "fix": {"zh": mistake.fix.zh, "en": mistake.fix.en},
             }
             data["signedText"] = self.signed_text
             data["detail"] = dict(self.detail)

@@ -18,6 +18,7 @@ from smskit import i18n
 from smskit._data import load_json
 from smskit.doctor.grammar import DATA_FILE, Lang, points
 from smskit.doctor.search import MAX_TRANSFORMS, Found
+from smskit.i18n import Editions
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -27,12 +28,9 @@ class Mistake:
     """A mistake: what it is, why it fails and how to fix it, in Chinese and English."""
 
     id: str
-    title_zh: str
-    title_en: str
-    explanation_zh: str
-    explanation_en: str
-    fix_zh: str
-    fix_en: str
+    title: Editions
+    explanation: Editions
+    fix: Editions
     #: Ids of the named mistakes (or, for one nobody catalogued, the transforms) it combines.
     combines: tuple[str, ...] = ()
     #: The grammar's transforms of the point found (empty for the catalogue's entry itself).
@@ -40,14 +38,6 @@ class Mistake:
     #: Whether the catalogue names it (``False``: found by composing transforms).
     catalogued: bool = True
 
-    def title(self, lang: Lang = "en") -> str:
-        return self.title_zh if lang == "zh" else self.title_en
-
-    def explanation(self, lang: Lang = "en") -> str:
-        return self.explanation_zh if lang == "zh" else self.explanation_en
-
-    def fix(self, lang: Lang = "en") -> str:
-        return self.fix_zh if lang == "zh" else self.fix_en
 
 
 @dataclass(frozen=True)
@@ -115,14 +105,16 @@ def composed(found: Found, values: Mapping[str, str]) -> Mistake:
     ids = tuple(transform.id for transform in found.transforms)
     explanation = {lang: i18n.t("doctor.composed", lang, transforms=" + ".join(ids))
                    for lang in LANGS}
-    return Mistake(id="+".join(ids), title_zh="；".join(texts["title_zh"]),
-                   title_en="; ".join(texts["title_en"]),
-                   explanation_zh=explanation["zh"], explanation_en=explanation["en"],
-                   fix_zh="".join(texts["fix_zh"]), fix_en=" ".join(texts["fix_en"]),
+    return Mistake(id="+".join(ids),
+                   title=Editions(en="; ".join(texts["title_en"]), zh="；".join(texts["title_zh"])),
+                   explanation=Editions(en=explanation["en"], zh=explanation["zh"]),
+                   fix=Editions(en=" ".join(texts["fix_en"]), zh="".join(texts["fix_zh"])),
                    combines=ids, transforms=ids, catalogued=False)
 
 
 def _mistake(row: Mapping[str, Any]) -> Mistake:
-    fields = {name: row[name] for name in ("id", "title_zh", "title_en", "explanation_zh",
-                                           "explanation_en", "fix_zh", "fix_en")}
-    return Mistake(**fields, combines=tuple(row.get("combines", ())))
+    def editions(name: str) -> Editions:
+        return Editions(en=row[f"{name}_en"], zh=row[f"{name}_zh"])
+
+    return Mistake(id=row["id"], title=editions("title"), explanation=editions("explanation"),
+                   fix=editions("fix"), combines=tuple(row.get("combines", ())))

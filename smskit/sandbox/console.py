@@ -34,7 +34,7 @@ def console_line(record: RequestRecord, lang: i18n.Language = "en") -> str:
         if note.mistake_id is None:
             parts.append(i18n.t("sandbox.console.unexplained", lang))
         else:
-            title = note.title_zh if lang == "zh" else note.title_en
+            title = note.title.render(lang) if note.title else ""
             parts.append(f"{note.mistake_id}: {title}")
     return "  ".join(parts)
 

@@ -231,7 +231,7 @@ class Platform:
 
     def _mistake_text(self, mistake: Mistake) -> str:
         return i18n.t("sandbox.mistake", self.lang, id=mistake.id,
-                      title=mistake.title(self.lang), fix=mistake.fix(self.lang))
+                      title=mistake.title.render(self.lang), fix=mistake.fix.render(self.lang))
 
     def _random_and_signature_shape(self, random: str | None,
                                     signature: str | None) -> Answer | None:

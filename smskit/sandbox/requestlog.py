@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from smskit.clock import Clock
+from smskit.i18n import Editions
 from smskit.sandbox.policy import policy_value
 from smskit.signing import SECRET_MASK
 
@@ -57,18 +58,17 @@ class SignatureNote:
     #: ``"known_mistake"`` or ``"unexplained"``.
     verdict: str
     mistake_id: str | None = None
-    title_en: str | None = None
-    title_zh: str | None = None
+    title: Editions | None = None
 
     @classmethod
     def of(cls, diagnosis: Diagnosis) -> SignatureNote:
         mistake = diagnosis.mistake
         if mistake is None:
             return cls(diagnosis.verdict)
-        return cls(diagnosis.verdict, mistake.id, mistake.title_en, mistake.title_zh)
+        return cls(diagnosis.verdict, mistake.id, mistake.title)
 
     def as_dict(self) -> dict[str, Any]:
-        title = None if self.title_en is None else {"en": self.title_en, "zh": self.title_zh}
+        title = None if self.title is None else {"en": self.title.en, "zh": self.title.zh}
         return {"verdict": self.verdict, "mistakeId": self.mistake_id, "title": title}
 
 

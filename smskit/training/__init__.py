@@ -34,7 +34,7 @@ from smskit.training.progress import (
     ProgressSender,
     default_progress_path,
 )
-from smskit.training.verdict import Text, Verdict
+from smskit.training.verdict import Verdict
 from smskit.training.workbook import Workbook, check, default_workbook
 
 __all__ = [
@@ -46,7 +46,6 @@ __all__ = [
     "Inputs",
     "Progress",
     "ProgressSender",
-    "Text",
     "TraineeClient",
     "Verdict",
     "Workbook",

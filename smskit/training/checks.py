@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from smskit.catalogue import all_codes, categories, lookup
 from smskit.codetypes import CodeType
 from smskit.errors import InputError, Problem, ResponseFormatError
+from smskit.i18n import Editions
 from smskit.platform_codes import PlatformCode
 from smskit.request import (
     ENDPOINT_PATH,
@@ -29,14 +30,14 @@ from smskit.request import (
 from smskit.signing import SECRET_FIELD, sign, verify
 from smskit.training.exercises import (
     Exercise,
-    Mistake,
+    ExerciseMistake,
     broken_requests,
     choices,
     e3_clock,
     exercise,
     shared_mistakes,
 )
-from smskit.training.verdict import Text, label
+from smskit.training.verdict import label
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -45,11 +46,11 @@ _HEX = frozenset("0123456789abcdef")
 class Judgement:
     """What a judge found: texts for what is right and wrong, and the mistake to hint at."""
 
-    right: list[Text] = field(default_factory=list)
-    wrong: list[Text] = field(default_factory=list)
-    mistake: Mistake | None = None
+    right: list[Editions] = field(default_factory=list)
+    wrong: list[Editions] = field(default_factory=list)
+    mistake: ExerciseMistake | None = None
 
-    def add(self, mistake: Mistake) -> None:
+    def add(self, mistake: ExerciseMistake) -> None:
         """Record a wrong finding; the first one found sets the hints."""
         self.wrong.append(mistake.wrong)
         if self.mistake is None:
@@ -71,7 +72,7 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _untouched_part(item: Exercise, part: Text) -> Mistake:
+def _untouched_part(item: Exercise, part: Editions) -> ExerciseMistake:
     return item.mistake("untouched").fill(part=part)
 
 
@@ -83,7 +84,7 @@ def _doctor_keys() -> dict[str, str]:
     return {raw["doctor"]: key for key, raw in shared_mistakes().items() if "doctor" in raw}
 
 
-def _diagnosed(item: Exercise, answer: str, inputs: Mapping[str, Any]) -> Mistake:
+def _diagnosed(item: Exercise, answer: str, inputs: Mapping[str, Any]) -> ExerciseMistake:
     """The mistake behind a well-shaped wrong signature, as the signature doctor finds it.
 
     A doctor's mistake with a shared key is shown in the workbook's texts (and hints); one
@@ -105,9 +106,9 @@ def _diagnosed(item: Exercise, answer: str, inputs: Mapping[str, Any]) -> Mistak
     if key is not None:
         return item.mistake(key)
     _, *more_direct = item.mistake("unknown").hints
-    return Mistake(found.id, Text(f"{found.title_zh}：{found.explanation_zh}",
-                                  f"{found.title_en}: {found.explanation_en}"),
-                   (Text(found.fix_zh, found.fix_en), *more_direct))
+    wrong = Editions(en=f"{found.title.en}: {found.explanation.en}",
+                     zh=f"{found.title.zh}：{found.explanation.zh}")
+    return ExerciseMistake(found.id, wrong, (found.fix, *more_direct))
 
 
 def _judge_signature(item: Exercise, answer: Any, inputs: Mapping[str, Any]) -> Judgement:
@@ -168,24 +169,26 @@ _REQUEST_ARGUMENTS = frozenset(RequestFields.__annotations__) - {
     "clock", "random_source", "allow_unverified_phone"}
 
 
-def _describe_problems(problems: tuple[Problem, ...]) -> Text:
+def _describe_problems(problems: tuple[Problem, ...]) -> Editions:
     """The problems as validation states them, without its hints (a hint may show a value)."""
-    def one(problem: Problem, message: str | None) -> str:
-        text = f"{problem.field}: {problem.rule}"
+    def one(problem: Problem, message: str | None, lang: str) -> str:
+        text = f"{problem.field}: {problem.rule_in(lang)}"
         return f"{text} ({problem.code} {message})" if problem.code else text
 
-    return Text("；".join(one(p, p.message_zh) for p in problems),
-                "; ".join(one(p, p.message_en) for p in problems))
+    return Editions(en="; ".join(one(p, p.message_en, "en") for p in problems),
+                    zh="；".join(one(p, p.message_zh, "zh") for p in problems))
 
 
-def _field_hint(item: Exercise, field_name: str) -> Text:
+def _field_hint(item: Exercise, field_name: str) -> Editions:
     hints = item.data["field_hints"]
     raw = hints.get(field_name, hints["other"])
-    return Text(raw["zh"], raw["en"])
+    return Editions(en=raw["en"], zh=raw["zh"])
 
 
-def _with_field_hint(mistake: Mistake, item: Exercise, field_name: str) -> Mistake:
-    return Mistake(mistake.key, mistake.wrong, (*mistake.hints, _field_hint(item, field_name)))
+def _with_field_hint(mistake: ExerciseMistake, item: Exercise,
+                     field_name: str) -> ExerciseMistake:
+    return ExerciseMistake(mistake.key, mistake.wrong,
+                           (*mistake.hints, _field_hint(item, field_name)))
 
 
 def judge_e3(answer: Any) -> Judgement:
@@ -279,18 +282,20 @@ def judge_e4(answer: Any) -> Judgement:
     return judgement
 
 
-def _api_error(item: Exercise, code: int, msg: str, ext_msg: str | None) -> Mistake:
+def _api_error(item: Exercise, code: int, msg: str, ext_msg: str | None) -> ExerciseMistake:
     """The sandbox's answer in the catalogue's words (its own ``msg`` for an unknown code)."""
     entry = lookup(code)
     category = categories().get(entry.category) if entry else None
-    next_step = Text(category.zh, category.next_step) if category else Text("", "")
+    next_step = (Editions(en=category.next_step, zh=category.zh) if category
+                 else Editions(en="", zh=""))
     mistake = item.mistake("api_error").fill(
         code=code, msg_zh=entry.zh if entry else msg, msg_en=entry.en if entry else msg,
         ext_msg=ext_msg or "", next_step=next_step)
     hints = item.data["code_hints"]
     name = PlatformCode(code).name if code in PlatformCode.__members__.values() else "other"
     raw = hints.get(name, hints["other"])
-    return Mistake(mistake.key, mistake.wrong, (*mistake.hints, Text(raw["zh"], raw["en"])))
+    code_hint = Editions(en=raw["en"], zh=raw["zh"])
+    return ExerciseMistake(mistake.key, mistake.wrong, (*mistake.hints, code_hint))
 
 
 # -- E5: verify twice ------------------------------------------------------------------------
@@ -308,7 +313,7 @@ def judge_e5(answer: Any) -> Judgement:
     first, second, why = answer.get("first"), answer.get("second"), answer.get("why")
     for name, result in (("first", first), ("second", second)):
         if result is Ellipsis:
-            judgement.add(_untouched_part(item, Text(name, name)))
+            judgement.add(_untouched_part(item, Editions(en=name, zh=name)))
         elif not isinstance(result, VerificationResult):
             judgement.add(item.mistake("not_result").fill(part=name, kind=_kind(result)))
     if isinstance(first, VerificationResult):
@@ -327,7 +332,7 @@ def judge_e5(answer: Any) -> Judgement:
     statuses = {letter: item.data["choices"][letter]["status"] for letter in options}
     letter = why.strip().upper() if isinstance(why, str) else ""
     if why is Ellipsis:
-        judgement.add(_untouched_part(item, Text("why", "why")))
+        judgement.add(_untouched_part(item, Editions(en="why", zh="why")))
     elif letter not in options:
         judgement.add(item.mistake("why_unknown").fill(choices=", ".join(options)))
     elif isinstance(second, VerificationResult) and not second.ok:

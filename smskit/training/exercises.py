@@ -15,24 +15,24 @@ from typing import Any
 from smskit._data import load_json
 from smskit.clock import FixedClock
 from smskit.errors import UnknownName
+from smskit.i18n import Editions, display_language
 from smskit.signing import SECRET_MASK
 from smskit.teaching.worked_example import load as load_worked_example
-from smskit.training.verdict import Text, display_language
 
 _SECRET_KEYS = ("secret", "userDomainSecret")
 
 
 @dataclass(frozen=True)
-class Mistake:
+class ExerciseMistake:
     """One recognised mistake: what is wrong, and hints from the gentlest to the most direct."""
 
     key: str
-    wrong: Text
-    hints: tuple[Text, ...]
+    wrong: Editions
+    hints: tuple[Editions, ...]
 
-    def fill(self, **values: object) -> Mistake:
+    def fill(self, **values: object) -> ExerciseMistake:
         """The same mistake with ``{name}`` placeholders filled in its texts."""
-        return Mistake(self.key, self.wrong.fill(**values),
+        return ExerciseMistake(self.key, self.wrong.fill(**values),
                        tuple(hint.fill(**values) for hint in self.hints))
 
 
@@ -69,8 +69,8 @@ class Exercise:
 
     id: str
     number: int
-    title: Text
-    task: Text
+    title: Editions
+    task: Editions
     data: Mapping[str, Any]
 
     @property
@@ -83,13 +83,13 @@ class Exercise:
                            "secret": example.secret})
         return Inputs(self.data.get("inputs", {}))
 
-    def right(self, key: str) -> Text:
+    def right(self, key: str) -> Editions:
         return _text(self.data["right"][key])
 
-    def mistake(self, key: str) -> Mistake:
+    def mistake(self, key: str) -> ExerciseMistake:
         """The exercise's own mistake ``key``, or a shared one (signature mistakes)."""
         raw = self.data.get("mistakes", {}).get(key) or _raw()["shared_mistakes"][key]
-        return Mistake(key, _text(raw["wrong"]), tuple(_text(h) for h in raw["hints"]))
+        return ExerciseMistake(key, _text(raw["wrong"]), tuple(_text(h) for h in raw["hints"]))
 
     def __repr__(self) -> str:
         return f"{self.id} · {self.title.short()}\n" + "\n".join(self.task.lines())
@@ -117,8 +117,8 @@ def _raw() -> dict[str, Any]:
     return data
 
 
-def _text(raw: Mapping[str, str]) -> Text:
-    return Text(raw["zh"], raw["en"])
+def _text(raw: Mapping[str, str]) -> Editions:
+    return Editions(en=raw["en"], zh=raw["zh"])
 
 
 @cache
@@ -139,7 +139,7 @@ def exercise(exercise_id: str) -> Exercise:
     raise UnknownName("exercise", exercise_id, [item.id for item in all_exercises()])
 
 
-def verdict_headline(status: str) -> Text:
+def verdict_headline(status: str) -> Editions:
     """通过 / passed, 还不对 / not yet right, 未作答 / not attempted yet."""
     return _text(_raw()["verdicts"][status])
 
@@ -172,7 +172,7 @@ def e3_clock() -> FixedClock:
     return FixedClock(exercise("E3").data["inputs"]["clock_ms"])
 
 
-class Choices(dict[str, Text]):
+class Choices(dict[str, Editions]):
     """Multiple-choice options by letter; shown one per line."""
 
     def __repr__(self) -> str:

@@ -8,62 +8,21 @@ outputs. ``SMSKIT_LANG=zh`` or ``en`` shows one language; anything else shows bo
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass
 from typing import Literal
 
-from smskit import i18n
 from smskit._data import load_json
+from smskit.i18n import Editions, display_language
 
 Status = Literal["passed", "wrong", "not_attempted"]
 _MARKS = {"passed": "✓", "wrong": "✗", "not_attempted": "…"}
 _COLOURS = {"passed": "#1a7f37", "wrong": "#b35900", "not_attempted": "#57606a"}
 
 
-@dataclass(frozen=True)
-class Text:
-    """One text in both languages (the platform's Chinese terms in ``zh``)."""
-
-    zh: str
-    en: str
-
-    def fill(self, **values: object) -> Text:
-        """Replace ``{name}`` in both languages (a :class:`Text` value fills each with its own
-        language); other braces stay as written."""
-        zh, en = self.zh, self.en
-        for name, value in values.items():
-            key = f"{{{name}}}"
-            if isinstance(value, Text):
-                zh, en = zh.replace(key, value.zh), en.replace(key, value.en)
-            else:
-                zh, en = zh.replace(key, str(value)), en.replace(key, str(value))
-        return Text(zh, en)
-
-    def lines(self, language: str | None = None) -> list[str]:
-        """The text as shown in ``language`` (``"zh"``, ``"en"``, or both, Chinese first)."""
-        chosen = language or display_language()
-        if chosen == "zh":
-            return [self.zh]
-        if chosen == "en":
-            return [self.en]
-        return [self.zh] if self.zh == self.en else [self.zh, self.en]
-
-    def short(self, language: str | None = None) -> str:
-        """The text on one line: ``"通过 / passed"`` when both languages are shown."""
-        return " / ".join(self.lines(language))
-
-
-def label(key: str) -> Text:
+def label(key: str) -> Editions:
     """A fixed label of the verdicts (``"hint"``, ``"attempt"``, ``"placeholder"``)."""
     raw = load_json("exercises.json")["labels"][key]
-    return Text(raw["zh"], raw["en"])
-
-
-def display_language() -> str:
-    """The language ``smskit.set_language`` chose, else ``"zh"`` or ``"en"`` from
-    ``SMSKIT_LANG``, otherwise ``"both"``."""
-    chosen = i18n.chosen_language() or os.environ.get("SMSKIT_LANG", "").strip().lower()
-    return chosen if chosen in ("zh", "en") else "both"
+    return Editions(en=raw["en"], zh=raw["zh"])
 
 
 def _colon(language: str | None) -> str:
@@ -78,12 +37,12 @@ class Verdict:
     exercise: str
     status: Status
     #: The short verdict (通过 / passed, 还不对 / not yet right, 未作答 / not attempted yet).
-    headline: Text
+    headline: Editions
     #: Attempts checked so far in this session, this one included (0 when not attempted).
     attempt: int
-    right: tuple[Text, ...] = ()
-    wrong: tuple[Text, ...] = ()
-    hint: Text | None = None
+    right: tuple[Editions, ...] = ()
+    wrong: tuple[Editions, ...] = ()
+    hint: Editions | None = None
     #: Which hint of the mistake's sequence this is (1 = the gentlest) and how many it has.
     hint_level: int = 0
     hint_levels: int = 0
@@ -99,12 +58,12 @@ class Verdict:
         return self.status == "passed"
 
     @property
-    def hint_label(self) -> Text:
+    def hint_label(self) -> Editions:
         """提示 / hint (from ``smskit/data/exercises.json``)."""
         return label("hint")
 
     @property
-    def attempt_label(self) -> Text:
+    def attempt_label(self) -> Editions:
         """第 {n} 次 / attempt {n}."""
         return label("attempt")
 
@@ -128,7 +87,7 @@ class Verdict:
         return "\n".join(lines)
 
     @property
-    def stuck_text(self) -> Text:
+    def stuck_text(self) -> Editions:
         """同一个错误已连续 {n} 次 / the same mistake {n} times in a row: ask the trainer."""
         return label("stuck").fill(n=self.repeated)
 
@@ -161,5 +120,5 @@ class Verdict:
         return "".join(parts)
 
 
-def _html_lines(text: Text, language: str) -> str:
+def _html_lines(text: Editions, language: str) -> str:
     return "<br>".join(html.escape(line) for line in text.lines(language))

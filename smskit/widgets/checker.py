@@ -140,8 +140,8 @@ class SignatureChecker(BilingualView):
             "headline": i18n.t("checker.verdict.right") if found.ok else found.headline(lang),
             "signature": found.signature,
             "mistake": None if mistake is None else {
-                "id": mistake.id, "title": mistake.title(lang),
-                "explanation": mistake.explanation(lang), "fix": mistake.fix(lang)},
+                "id": mistake.id, "title": mistake.title.render(lang),
+                "explanation": mistake.explanation.render(lang), "fix": mistake.fix.render(lang)},
             "signed_text": found.signed_text,
             "checks": [check.text(lang) for check in found.checks],
             "problems": [hint] if hint else [],
