@@ -19,7 +19,7 @@ from smskit.errors import RateLimited
 from smskit.sandbox import Sandbox, VerificationResult
 from smskit.sandbox.classroom.extension import Classroom
 from smskit.sandbox.classroom.roster import Roster
-from smskit.training import Progress, Workbook, exercise, exercise_sandbox
+from smskit.training import ClassroomUnavailable, Progress, Workbook, exercise, exercise_sandbox
 
 PHONE = "13912345670"  # E5's phone
 
@@ -166,3 +166,35 @@ def test_another_trainees_outbox_is_not_mine(classroom: tuple[Sandbox, Roster]) 
     assert theirs.send_code(PHONE, 2).code == 200
     mine = exercise_sandbox(trainee_env(sb, roster))
     assert mine.last_delivery(PHONE, code_type=2) is None
+
+
+def test_a_developers_own_plain_sandbox_in_the_environment_leaves_it_embedded() -> None:
+    """An http:// SMSKIT_BASE_URL may be `smskit sandbox` on the developer's machine: it has no
+    trainee views (404), so the exercises keep their embedded, still-clock sandbox."""
+    with Sandbox() as plain:
+        environ = {"SMSKIT_BASE_URL": plain.base_url, "SMSKIT_USER_DOMAIN": plain.demo_domain,
+                   "SMSKIT_USER_DOMAIN_SECRET": plain.secret_for(plain.demo_domain)}
+        mine = exercise_sandbox(environ)
+        try:
+            assert mine.kind == "embedded" and mine.base_url != plain.base_url
+            assert mine.now_ms() == 1_795_867_200_000
+        finally:
+            mine.stop()
+        assert plain.internal_errors == 0
+
+
+def test_a_class_named_but_unusable_is_said_at_once(classroom: tuple[Sandbox, Roster]) -> None:
+    sb, roster = classroom
+    environ = trainee_env(sb, roster)
+    wrong_secret = {**environ, "SMSKIT_USER_DOMAIN_SECRET": "not-the-secret-0123456789"}
+    with pytest.raises(ClassroomUnavailable,
+                       match=r"^the classroom sandbox answered 403: the signature does not match"
+                       ) as refused:
+        exercise_sandbox(wrong_secret)
+    assert "not-the-secret" not in str(refused.value)
+    port = sb.base_url.rsplit(":", 1)[1]
+    sb.stop()
+    with pytest.raises(ClassroomUnavailable,
+                       match=rf"^the classroom sandbox at http://127.0.0.1:{port} did not answer"):
+        exercise_sandbox(environ)
+    sb.start()

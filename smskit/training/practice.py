@@ -8,7 +8,9 @@ it: ``base_url``, ``user_domain``, ``secret`` (never in the repr), ``now_ms()``,
   the trainee's ``SMSKIT_USER_DOMAIN`` and ``SMSKIT_USER_DOMAIN_SECRET``) it is the class
   sandbox, as the trainee: sends go to the class's API, the outbox and verifications go
   through the trainee's own views (:class:`~smskit.training.classroom.TraineeClient`), so the
-  trainer sees the work and the sandbox judges E4 and E5 itself. Its clock is real time.
+  trainer sees the work and the sandbox judges E4 and E5 itself. Its clock is real time. A
+  developer's own plain sandbox in ``SMSKIT_BASE_URL`` is not a class (it has no trainee
+  views): the exercises then stay embedded.
 - Otherwise it is an embedded :class:`~smskit.sandbox.Sandbox` whose clock stands still and
   whose codes are seeded, so every run prints the same; it has no rate limit, so a send cell
   run twice is answered like the first run. Stopped (the notebook's last cell), it starts
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from smskit.errors import RateLimited
     from smskit.responses import SendResult
     from smskit.sandbox import Delivery, Sandbox, VerificationResult
-    from smskit.training.classroom import TraineeClient
+    from smskit.training.classroom import TraineeClient, TraineeCredentials
 
 #: The embedded sandbox's time: 2026-11-28T12:00:00Z in epoch milliseconds.
 EMBEDDED_NOW_MS = 1_795_867_200_000
@@ -210,16 +212,32 @@ class ClassSandbox(ExerciseSandbox):
 
 def exercise_sandbox(environ: Mapping[str, str] | None = None) -> ExerciseSandbox:
     """The class sandbox when the environment names one, else an embedded one, started."""
-    from smskit import environment
     from smskit.training.classroom import TraineeClient, TraineeCredentials
 
     credentials = TraineeCredentials.from_env(environ)
-    secret = environment.read(environment.SECRET_VAR, environ)
-    if credentials is not None and secret is not None:
-        return ClassSandbox(TraineeClient(credentials), secret)
+    if credentials is not None and _is_a_class(credentials, environ):
+        return ClassSandbox(TraineeClient(credentials), credentials.trainee.secret)
     from smskit.sandbox import RatePolicy, Sandbox
 
     return EmbeddedSandbox(Sandbox(
         clock=FixedClock(EMBEDDED_NOW_MS),
         random_source=_random.Random(EMBEDDED_SEED),  # noqa: S311 - seeded on purpose
         policy=RatePolicy.unlimited()))
+
+
+def _is_a_class(credentials: TraineeCredentials, environ: Mapping[str, str] | None) -> bool:
+    """Whether the sandbox the environment names serves a class.
+
+    ``SMSKIT_CLASSROOM_URL`` says so itself. An ``http://`` ``SMSKIT_BASE_URL`` (what the hub
+    sets) may also be a developer's own plain sandbox, which has no ``/_sandbox/me`` (404): the
+    exercises then use an embedded one. Any other refusal, or no answer, raises
+    :class:`~smskit.training.classroom.ClassroomUnavailable`: a class named but unusable is
+    said at once, not hidden behind an embedded sandbox.
+    """
+    from smskit import environment
+    from smskit.training.classroom import CLASSROOM_URL_VAR, TraineeClient
+
+    if environment.read(CLASSROOM_URL_VAR, environ) is not None:
+        return True
+    client = TraineeClient(credentials)
+    return client.is_a_classroom()
