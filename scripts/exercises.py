@@ -117,10 +117,12 @@ _CLASS_VARIABLES = ("SMSKIT_CLASSROOM_URL", "SMSKIT_BASE_URL", "SMSKIT_USER_DOMA
 
 
 def built_notebooks() -> list[Path]:
-    """Every exercise notebook as stored: the trainees', the solutions and the Chinese."""
+    """Every exercise notebook as stored: the trainees', the solutions and their Chinese
+    editions."""
     chinese = ROOT / "notebooks" / "zh" / "exercises"
     return [path for source in sources([]) for path in (
-        *targets(source.stem).values(), chinese / f"{source.stem}.ipynb") if path.exists()]
+        *targets(source.stem).values(), chinese / f"{source.stem}.ipynb",
+        chinese / "solutions" / f"{source.stem}.ipynb") if path.exists()]
 
 
 def verify(paths: list[Path] | None = None) -> list[str]:

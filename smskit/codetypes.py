@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
+from smskit import i18n
 from smskit._data import load_json
 
 
@@ -33,8 +34,10 @@ class CodeType(IntEnum):
 
     @property
     def label(self) -> str:
-        """``"3 - Registration (注册)"``: how a person picks it from a list."""
-        return f"{self.value} - {self.en} ({self.zh})"
+        """``"3 - Registration (注册)"``: how a person picks it from a list; in Chinese
+        ``"3 - 注册（Registration）"`` (the kit's language, :func:`smskit.set_language`)."""
+        return i18n.pick(en=f"{self.value} - {self.en} ({self.zh})",
+                         zh=f"{self.value} - {self.zh}（{self.en}）")
 
 
 def _labels() -> dict[int, dict[str, Any]]:

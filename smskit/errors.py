@@ -109,13 +109,15 @@ class Problem:
 
     def describe(self, lang: str | None = None) -> str:
         """``"phone: must be ... [5019 手机号格式不正确 / Phone number format is incorrect]"``;
-        in Chinese the platform's message alone. ``lang`` defaults to the kit's language."""
+        in Chinese ``"phone 必须……（5019 手机号格式不正确）"``, the platform's message alone.
+        ``lang`` defaults to the kit's language."""
         edition = i18n.language() if lang is None else i18n.as_language(lang)
-        text = f"{self.field}: {self.rule_in(edition)}"
+        text = i18n.t("errors.problem", edition, field=self.field, rule=self.rule_in(edition))
         if self.code is not None:
             zh, en = self.message_zh, self.message_en
-            both = zh if edition == "zh" else f"{zh} / {en}"
-            text += f" [{self.code} {both}]" if zh else f" [{self.code}]"
+            message = zh if edition == "zh" else f"{zh} / {en}"
+            text += (i18n.t("errors.code_message", edition, code=self.code, message=message)
+                     if zh else i18n.t("errors.code", edition, code=self.code))
         hint = self.hint_in(edition)
         if hint:
             text += i18n.t("errors.hint", edition, hint=hint)

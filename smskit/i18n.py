@@ -33,6 +33,7 @@ own two editions (the error-code catalogue's ``cause``/``cause_zh``) is chosen w
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -81,6 +82,16 @@ def chosen_language() -> Language | None:
     return _chosen
 
 
+def language_chosen(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the reader chose a language: :func:`set_language` (or ``--lang``), a valid
+    ``SMSKIT_LANG``, or a Chinese locale. A text the kit writes in both languages when
+    nothing was chosen is written in :func:`language` alone when this is true."""
+    env = os.environ if environ is None else environ
+    return (_chosen is not None
+            or env.get(LANGUAGE_VARIABLE, "").strip().lower() in LANGUAGES
+            or environment_language(env) == "zh")
+
+
 def language() -> Language:
     """The language the kit writes in now."""
     return _chosen if _chosen is not None else environment_language()
@@ -126,10 +137,14 @@ def t(key: str, /, lang: str | None = None, **values: object) -> str:
     """The text ``key`` in ``lang`` (default: :func:`language`), placeholders filled.
 
     An unknown key or a missing placeholder value raises KeyError: both are mistakes in
-    the kit's code, which the tests find. ``lang`` cannot be a placeholder's name.
+    the kit's code, which the tests find. ``lang`` cannot be a placeholder's name. Values
+    that carry their own editions (:class:`Text`, :class:`Editions`, :class:`Duration`) are
+    written in the same language.
     """
     edition = language() if lang is None else as_language(lang)
-    return messages()[key][edition].format_map(values)
+    filled = {name: value.render(edition) if isinstance(value, Text | Editions | Duration)
+              else value for name, value in values.items()}
+    return messages()[key][edition].format_map(filled)
 
 
 def pick(*, en: str, zh: str, lang: str | None = None) -> str:
@@ -152,23 +167,67 @@ class Editions:
         return self.render()
 
 
+def chinese_duration(ms: int, *, round_up: bool = False) -> str:
+    """A duration as a Chinese reader says it: ``300000`` -> ``"5 分钟"``, ``90000`` ->
+    ``"1 分 30 秒"``, ``3600000`` -> ``"1 小时"``, ``1500`` -> ``"1.5 秒"``, ``250`` ->
+    ``"250 毫秒"``.
+
+    Whole seconds from 10 s on; ``round_up`` (a wait) rounds up to a whole second, so 1 ms
+    left reads ``"1 秒"``, never ``"0.1 秒"``. Negative values get ``-``.
+    """
+    sign, ms = ("-", -ms) if ms < 0 else ("", ms)
+    if round_up:
+        seconds = float(math.ceil(ms / 1000))
+    elif ms < 1000:
+        return f"{sign}{ms} 毫秒"
+    elif ms < 10_000:
+        seconds = round(ms / 1000, 1)
+    else:
+        seconds = float(round(ms / 1000))
+    if seconds < 60:
+        return f"{sign}{seconds:g} 秒"
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} 小时"] if hours else []
+    if minutes:
+        parts.append(f"{minutes} 分钟" if not secs else f"{minutes} 分")
+    if secs:
+        parts.append(f"{secs} 秒")
+    return sign + " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A duration filled into a text: English as given (``"60 s"``, ``"4 min 59.999 s"``),
+    Chinese as :func:`chinese_duration` says it (``"1 分钟"``)."""
+
+    ms: int
+    en: str
+    round_up: bool = False
+
+    def render(self, lang: str | None = None) -> str:
+        edition = language() if lang is None else as_language(lang)
+        return self.en if edition == "en" else chinese_duration(self.ms, round_up=self.round_up)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 @dataclass(frozen=True)
 class Text:
     """A keyed text not yet written: rendered in the language current when it is read.
 
     A :class:`~smskit.errors.Problem` holds its rule and hint as ``Text``, so one finding
     reads in English or Chinese, whichever the reader has chosen (a widget's toggle).
-    Values that are themselves ``Text`` or :class:`Editions` are rendered in the same language.
+    Values that are themselves ``Text``, :class:`Editions` or :class:`Duration` are rendered
+    in the same language (by :func:`t`).
     """
 
     key: str
     values: tuple[tuple[str, object], ...] = ()
 
     def render(self, lang: str | None = None) -> str:
-        edition = language() if lang is None else as_language(lang)
-        filled = {name: value.render(edition) if isinstance(value, Text | Editions) else value
-                  for name, value in self.values}
-        return t(self.key, edition, **filled)
+        return t(self.key, lang, **dict(self.values))
 
     def __str__(self) -> str:
         return self.render()

@@ -263,8 +263,9 @@ def _ts_problems(value: Any, clock: Clock | None, check_window: bool) -> list[Pr
     offset = ts - now_ms(clock)
     if abs(offset) > CLOCK_WINDOW_MS:
         direction = i18n.text("validation.ts.ahead" if offset > 0 else "validation.ts.behind")
+        minutes = f"{abs(offset) / MILLIS_PER_MINUTE:.1f}"
         return [Problem("ts", i18n.text("validation.ts.window", direction=direction,
-                                        minutes=abs(offset) / MILLIS_PER_MINUTE),
+                                        amount=i18n.Duration(abs(offset), f"{minutes} min")),
                         hint=i18n.text("validation.ts.use_now"))]
     return []
 
@@ -305,7 +306,7 @@ def text_problems(field: str, value: Any, code: int | None, what: Message) -> li
     missing = _missing_text_problem(field, value, code)
     if missing:
         return [Problem(field, missing.rule_text, code,
-                        hint=i18n.text("validation.send", value=what))]
+                        hint=i18n.text("validation.send_what", what=what))]
     text: str = value
     if not has_utf8(text):
         return [Problem(field, NO_UTF8)]

@@ -61,7 +61,7 @@ def send(sb: Sandbox, trainee: Trainee, phone: str = PHONE) -> int:
 
 
 def test_roster_is_reproducible_with_a_seed_and_random_without() -> None:
-    assert Roster.numbered(3, seed=1).to_json() == Roster.numbered(3, seed=1).to_json()
+    assert Roster.numbered(3, seed=1).as_dict() == Roster.numbered(3, seed=1).as_dict()
     one, two = Roster.numbered(3), Roster.numbered(3)
     assert one.trainer_token != two.trainer_token
     assert {t.secret for t in one} .isdisjoint({t.secret for t in two})
@@ -74,7 +74,7 @@ def test_roster_file_is_owner_only_and_loads_back(tmp_path: Path, roster: Roster
     path = tmp_path / "roster.json"
     roster.save(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert Roster.load(path).to_json() == roster.to_json()
+    assert Roster.load(path).as_dict() == roster.as_dict()
 
 
 def test_each_trainee_has_own_domain_and_rate_limit(classroom: Sandbox, roster: Roster) -> None:
@@ -224,7 +224,7 @@ def test_progress_sender_posts_the_latest_record_per_exercise(
     store = _classroom(classroom).progress
     stored = store.records(trainee.user_domain)
     when = datetime.fromtimestamp(START_MS / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    assert stored == [ExerciseRecord("E1", True, 2, "passed", None, when).to_json()]
+    assert stored == [ExerciseRecord("E1", True, 2, "passed", None, when).as_dict()]
     assert store.records(roster.trainees[0].user_domain) == []
 
 

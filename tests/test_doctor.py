@@ -224,8 +224,8 @@ def test_every_mistake_text_exists_in_both_languages() -> None:
         assert set(mistake.combines) <= {m.id for m in mistakes()}
 
 
-def test_to_dict_is_json_with_both_languages() -> None:
-    data = diagnose(sent(WRONG["md5"][0]), secret=SECRET).to_dict()
+def test_as_dict_is_json_with_both_languages() -> None:
+    data = diagnose(sent(WRONG["md5"][0]), secret=SECRET).as_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["mistake"]["id"] == "md5" and set(data["mistake"]["title"]) == {"zh", "en"}
     assert data["ok"] is False and data["expected"] == RIGHT
@@ -360,7 +360,7 @@ def canary_signatures() -> list[str]:
 def test_the_secret_is_in_no_diagnosis_output(signature: str) -> None:
     diagnosis = diagnose(sent(signature), secret=CANARY)
     shown = [repr(diagnosis), str(diagnosis), diagnosis.summary("zh"), diagnosis.summary("en"),
-             json.dumps(diagnosis.to_dict(), ensure_ascii=False)]
+             json.dumps(diagnosis.as_dict(), ensure_ascii=False)]
     for text in shown:
         assert CANARY not in text and CANARY[:12] not in text
 

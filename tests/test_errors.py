@@ -77,7 +77,7 @@ def test_a_message_is_written_when_read_so_str_and_args_agree() -> None:
             "signature does not match SHA256(phone + codeType + random + ts + userDomainSecret)")
     with i18n.using_language("zh"):
         assert str(refused) == refused.args[0]
-        assert refused.args[0] == "phone: 只能包含数字 [5019 手机号格式不正确]"
+        assert refused.args[0] == "phone 只能包含数字（5019 手机号格式不正确）"
         assert mismatch.args == (
             "签名与 SHA256(phone + codeType + random + ts + userDomainSecret) 不一致",)
 

@@ -1,8 +1,10 @@
 """Every Chinese text of the kit uses the platform's own terms (smskit/data/glossary.json).
 
-The texts checked: every string with Chinese characters in ``smskit/data/*.json`` (the platform's
-verbatim messages included, so the glossary cannot contradict the platform),
-``README.zh-CN.md`` and the Chinese notebooks' text (``notebooks/zh/text/*.md``). A later
+The texts checked: every string with Chinese characters in ``smskit/data/*.json`` (the
+platform's verbatim messages included, so the glossary cannot contradict the platform), and
+every line with Chinese characters in ``README.zh-CN.md``, the Chinese notebooks' text
+(``notebooks/zh/text/``), the docs (``docs/``, the Chinese guides and the site's table of
+contents) and the kit's sources and scripts (:data:`CHECKED_FILES`). A later
 text that writes 用户域名 for userDomain or 区号 for internationalCode fails here.
 """
 
@@ -21,7 +23,6 @@ GLOSSARY = json.loads((ROOT / "smskit/data/glossary.json").read_text(encoding="u
 TERMS = GLOSSARY["terms"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEED_PAGE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_1b3d0ca74e55235a.txt"
-CHINESE_DOCS = ("README.zh-CN.md",)
 
 
 def strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -36,6 +37,16 @@ def strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from strings(item, f"{where}[{index}]")
 
 
+#: Text files whose Chinese lines are checked, beside smskit/data/: the Chinese notebooks'
+#: text, the Chinese docs and the site's table of contents, the Chinese README, the kit's
+#: sources (texts written in code) and the scripts. Left out: tests, which name the
+#: alternatives to prove they are refused, and English docs (docs/platform.md quotes the
+#: platform's guide verbatim, 用户域密码 included).
+CHECKED_FILES = ("notebooks/zh/text/**/*.md", "docs/zh/**/*.md", "docs/**/*.zh-CN.md",
+                 "docs/toc.json", "README.zh-CN.md", "smskit/**/*.py", "scripts/**/*.py",
+                 "hub/**/*.py")
+
+
 def chinese_texts() -> list[tuple[str, str]]:
     texts = []
     for path in sorted((ROOT / "smskit" / "data").rglob("*.json")):
@@ -44,9 +55,9 @@ def chinese_texts() -> list[tuple[str, str]]:
         parsed = json.loads(path.read_text(encoding="utf-8"))
         texts += [(where, text) for where, text in strings(parsed, f"{path.name}:")
                   if CJK.search(text)]
-    notebook_texts = sorted(path.relative_to(ROOT).as_posix()
-                            for path in (ROOT / "notebooks" / "zh" / "text").rglob("*.md"))
-    for name in (*CHINESE_DOCS, *notebook_texts):
+    names = sorted({path.relative_to(ROOT).as_posix() for pattern in CHECKED_FILES
+                    for path in ROOT.glob(pattern)})
+    for name in names:
         for number, line in enumerate((ROOT / name).read_text(encoding="utf-8").splitlines(), 1):
             if CJK.search(line):
                 texts.append((f"{name}:{number}", line))
@@ -55,8 +66,10 @@ def chinese_texts() -> list[tuple[str, str]]:
 
 def test_the_texts_checked_include_every_edition() -> None:
     places = {where.split(":")[0] for where, _ in chinese_texts()}
-    assert {"messages.json", "error_codes.json", "worked_example.json",
-            "README.zh-CN.md", "notebooks/zh/text/02-signature.md"} <= places
+    assert {"messages.json", "error_codes.json", "worked_example.json", "exercises.json",
+            "signature_mistakes.json", "README.zh-CN.md", "notebooks/zh/text/02-signature.md",
+            "notebooks/zh/text/exercises/2-sending.md", "docs/zh/command-line.md",
+            "docs/toc.json", "docs/zh/trainer-guide.md"} <= places
 
 
 @pytest.mark.parametrize("term", TERMS, ids=[term["zh"] for term in TERMS])

@@ -213,7 +213,7 @@ def test_tokens_and_secrets_in_a_query_are_masked_in_the_log(
 ])
 def test_a_roster_with_empty_or_short_credentials_is_refused_when_it_loads(
         tmp_path: Path, change: dict[str, Any], field: str) -> None:
-    raw = Roster.numbered(2, seed=1).to_json()
+    raw = Roster.numbered(2, seed=1).as_dict()
     if "trainerToken" in change:
         raw["trainerToken"] = change["trainerToken"]
     else:
@@ -235,7 +235,7 @@ def test_a_roster_with_empty_or_short_credentials_is_refused_when_it_loads(
 
 
 def test_a_good_roster_still_loads_at_the_shortest_length(tmp_path: Path) -> None:
-    raw = Roster.numbered(2, seed=1).to_json()
+    raw = Roster.numbered(2, seed=1).as_dict()
     raw["trainerToken"], raw["trainees"][0]["secret"] = "t" * 16, "s" * 16
     path = tmp_path / "roster.json"
     path.write_text(json.dumps(raw), encoding="utf-8")

@@ -251,3 +251,20 @@ def test_send_refuses_a_base_url_with_control_characters_in_one_line(
     assert err.startswith("smskit send: error: base_url: must not contain control characters")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert len(environment.outbox()) == before
+
+
+@HOSTILE
+@given(category=option_value, code_type=option_value)
+def test_chinese_usage_errors_with_any_values(category: str, code_type: str) -> None:
+    """argparse's words in Chinese (issue 21): values full of ``%``, braces and control
+    characters are shown as they are, in one line, never formatted into the message."""
+    from smskit import i18n
+
+    with i18n.using_language("zh"):
+        status, out, err = run_main(["codes", f"--category={category}"])
+        check_outcome(status, out, err, fields={"category", "参数"})
+        if status == 2 and not out:
+            assert err.startswith(("smskit codes 出错。", "smskit 出错。参数 --category"))
+        status, out, err = run_main(["send", "--phone", "13800138000",
+                                     f"--code-type={code_type}", "--sandbox"])
+        check_outcome(status, out, err, fields={"codeType", "code-type", "参数"})

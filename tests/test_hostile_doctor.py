@@ -180,7 +180,7 @@ def test_a_right_signature_on_a_refused_request_is_no_green(name: str) -> None:
     assert diagnosis.signature_ok and not diagnosis.ok and diagnosis.answer == code
     assert diagnosis.headline("en").startswith(f"The signature is right, but the platform "
                                                f"would answer {code} ")
-    assert diagnosis.headline("zh").startswith(f"签名正确，但平台会回答 {code} ")
+    assert diagnosis.headline("zh").startswith(f"签名正确，但平台会返回 {code} ")
     done = run_check("--url", url(**changes), "--lang", "en")
     assert done.returncode == 1 and done.stdout.decode().startswith(
         "The signature is right, but the platform would answer")
@@ -203,7 +203,7 @@ def test_a_63_character_signature_names_5421_not_5420() -> None:
 def test_one_chosen_language_is_followed() -> None:
     zh = run_check("--url", url(**REFUSED["12-digit phone"][0]), "--lang", "zh").stdout.decode()
     en = run_check("--url", url(**REFUSED["12-digit phone"][0]), "--lang", "en").stdout.decode()
-    assert "签名正确，但平台会回答 5019" in zh and "The signature" not in zh
+    assert "签名正确，但平台会返回 5019" in zh and "The signature" not in zh
     assert "The signature is right" in en and "签名正确" not in en
 
 

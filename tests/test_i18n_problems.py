@@ -33,8 +33,8 @@ def test_one_finding_reads_in_the_language_chosen_when_it_is_read() -> None:
     with i18n.using_language("zh"):
         assert problem.rule == MESSAGES["validation.random.length"]["zh"].format(length=16, got=5)
         assert problem.hint == MESSAGES["validation.random.use_new"]["zh"]
-        assert problem.describe() == (f"random: {problem.rule}"
-                                      f"。提示：{MESSAGES['validation.random.use_new']['zh']}")
+        assert problem.describe() == (f"random {problem.rule}"
+                                      f"，提示：{MESSAGES['validation.random.use_new']['zh']}")
     assert problem.rule == "must be exactly 16 characters (got 5)"  # back in English
 
 
@@ -45,7 +45,7 @@ def test_nested_values_follow_the_language() -> None:
     assert missing.hint == "send the userDomain issued with your app in the platform console"
     with i18n.using_language("zh"):
         assert missing.rule == "必填"
-        assert missing.hint == "应发送 " + MESSAGES["validation.user_domain.what"]["zh"]
+        assert missing.hint == "应发送平台控制台为你的应用分配的用户域 userDomain"
         (code_type,) = _problems(code_type=7)
         assert "1-密码重置" in code_type.rule and code_type.rule.endswith("7")
 
@@ -71,7 +71,7 @@ def test_input_error_lists_problems_in_the_chosen_language() -> None:
     assert str(error).startswith("2 problems: phone: is required [5021 ")
     with i18n.using_language("zh"):
         text = str(error)
-        assert text.startswith("共 2 个问题：phone: 必填 [5021 ")
+        assert text.startswith("共 2 个问题：phone 必填（5021 请输入手机号码）；")
         assert " / " not in text.split("；")[0]  # the platform's message alone, verbatim
         assert error.as_dict()["detail"].startswith("未发送任何请求：共 2 个问题")
 
@@ -81,7 +81,7 @@ def test_client_settings_refused_in_chinese() -> None:
         smskit.SmsClient(region="mars", user_domain="C.DM.5", secret="s3cret")
     assert str(caught.value).startswith("region: 'mars' is not a known region")
     with i18n.using_language("zh"):  # the same error, read by a Chinese reader
-        assert str(caught.value).startswith("region: 'mars' 不是已知区域")
+        assert str(caught.value).startswith("region 'mars' 不是已知区域")
 
 
 def test_the_response_panel_in_chinese_names_no_row_in_english() -> None:
@@ -100,7 +100,7 @@ def test_the_response_panel_in_chinese_names_no_row_in_english() -> None:
 def test_a_finding_written_in_a_given_language_without_the_switch() -> None:
     """What a server thread uses: no process-wide language change."""
     (problem,) = _problems(random="short")
-    assert problem.describe("zh").startswith("random: " + MESSAGES[
+    assert problem.describe("zh").startswith("random " + MESSAGES[
         "validation.random.length"]["zh"].format(length=16, got=5))
     assert problem.hint_in("zh") == MESSAGES["validation.random.use_new"]["zh"]
     assert problem.rule_in("en") == "must be exactly 16 characters (got 5)"

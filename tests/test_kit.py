@@ -122,3 +122,40 @@ def test_a_failing_setup_script_stops_the_kit(tmp_path: Path) -> None:
                           timeout=30, check=False)
     assert done.returncode == 3
     assert not (copy / "ran").exists()
+
+
+def _voila_page(tmp_path: Path, *args: str) -> str:
+    """``./kit voila ARGS`` on a free port: the app's page as Voilà renders it."""
+    port = _free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SMSKIT_")},
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "IPYTHONDIR": str(tmp_path / "ipy"),
+           "LANG": "C.UTF-8"}
+    log = tmp_path / "voila.log"
+    with log.open("wb") as sink:
+        voila = subprocess.Popen([str(ROOT / "kit"), "voila", *args, f"--port={port}"],
+                                 stdout=sink, stderr=subprocess.STDOUT, env=env,
+                                 start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while f"127.0.0.1:{port}" not in log.read_text(errors="replace"):
+            assert voila.poll() is None, log.read_text(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+            time.sleep(0.2)  # polling interval for Voilà's start line
+        page = requests.get(f"http://127.0.0.1:{port}/", timeout=120)
+        assert page.status_code == 200
+        return page.content.decode("utf-8")  # no charset in its Content-Type
+    finally:
+        os.killpg(voila.pid, signal.SIGTERM)
+        try:
+            voila.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(voila.pid, signal.SIGKILL)
+            voila.wait()
+
+
+def test_kit_voila_zh_serves_the_chinese_app(tmp_path: Path) -> None:
+    chinese = _voila_page(tmp_path, "--zh")
+    assert "本页面连接的是一个" in chinese and "请求构建器" in chinese  # notebooks/zh/app
+    assert "This page talks to" not in chinese
+    assert "A snapshot of the widget" not in chinese and ">Request builder<" not in chinese

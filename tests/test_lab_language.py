@@ -99,6 +99,13 @@ def test_kit_lab_zh_writes_the_setting_and_lab_answers_in_chinese(
     # Kernels inherit the kit's language from the server.
     environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     assert b"SMSKIT_LANG=zh" in environ
+    # The reader lands on the Chinese edition's file list (notebooks/zh/).
+    landing = requests.get(f"{url}/?token={TOKEN}", timeout=30, allow_redirects=False)
+    assert landing.status_code == 302
+    assert landing.headers["Location"].split("?")[0].endswith("/lab/tree/zh")
+    listing = _get(f"{url}/api/contents/zh")
+    names = {item["name"] for item in listing["content"]}  # type: ignore[attr-defined]
+    assert {"01-quickstart.ipynb", "app.ipynb", "exercises"} <= names
 
 
 @pytest.mark.parametrize(("env", "chinese"), [({"SMSKIT_LANG": "en"}, False),

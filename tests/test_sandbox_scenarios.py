@@ -86,7 +86,7 @@ def test_rows_are_well_formed_and_ids_unique() -> None:
     ids = [row["id"] for row in raw["scenarios"]]
     assert len(ids) == len(set(ids))
     for row in raw["scenarios"]:
-        assert set(row) == {"id", "code", "title", "assumption", "note", "request"}
+        assert set(row) == {"id", "code", "title", "title_zh", "assumption", "note", "request"}
         assert isinstance(row["assumption"], bool) and row["title"] and row["note"]
     assert [item.id for item in SCENARIOS] == ids
 

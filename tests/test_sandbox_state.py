@@ -39,7 +39,7 @@ def test_a_delivery_field_by_field() -> None:
     assert delivery is not None
     assert delivery == Delivery(DOMAIN, CODE, PHONE, 2, delivery.code, START, START + 300_000)
     assert len(delivery.code) == 6 and delivery.code.isdigit()
-    assert delivery.to_json(START) == {
+    assert delivery.as_dict(START) == {
         "userDomain": DOMAIN, "internationalCode": CODE, "phone": PHONE, "codeType": 2,
         "code": delivery.code, "sentAtMs": START, "expiresAtMs": START + 300_000,
         "used": False, "superseded": False, "status": "valid"}
@@ -84,7 +84,7 @@ def test_a_code_is_valid_until_exactly_5_minutes_after_sending() -> None:
     ok = verify(sandbox, delivery.code)
     assert (ok.ok, ok.status, ok.reason) == (True, "ok", "the code is valid and is now used")
     assert ok.delivery is not None and ok.delivery.used is True
-    assert ok.to_json() == {"ok": True, "status": "ok",
+    assert ok.as_dict() == {"ok": True, "status": "ok",
                             "reason": "the code is valid and is now used"}
 
 
@@ -137,7 +137,7 @@ def test_codes_are_kept_per_code_type() -> None:
 def test_a_malformed_code_is_refused_before_anything_is_looked_up(code: object) -> None:
     result = verify(state(FixedClock(START)), code)
     assert result == VerificationResult(False, "code must be 6 digits 0-9", "malformed")
-    assert result.to_json() == {"ok": False, "status": "malformed",
+    assert result.as_dict() == {"ok": False, "status": "malformed",
                                 "reason": "code must be 6 digits 0-9"}
 
 

@@ -66,10 +66,10 @@ def test_sender_gets_each_record_after_it_is_saved(tmp_path: Path) -> None:
     Workbook(progress).check("E1", E1_RIGHT)
     [(record, saved_first)] = sent
     assert saved_first
-    assert record.to_json() == {"exercise": "E1", "passed": True, "attempts": 1,
+    assert record.as_dict() == {"exercise": "E1", "passed": True, "attempts": 1,
                                 "last_verdict": "passed", "mistake": None,
                                 "time": "2026-11-28T12:00:00.000Z"}
-    assert ExerciseRecord.from_json(record.to_json()) == record
+    assert ExerciseRecord.from_dict(record.as_dict()) == record
 
 
 def test_records_hold_no_answer_and_no_secret(tmp_path: Path) -> None:

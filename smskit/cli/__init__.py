@@ -34,8 +34,62 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 
+#: argparse's own words (it marks them for gettext) -> their key, ``cli.argparse.<key>``.
+ARGPARSE_WORDS = {
+    "usage: ": "usage",
+    "positional arguments": "positional",
+    "options": "options",
+    "show this help message and exit": "help",
+    "show program's version number and exit": "version",
+    "argument %(argument_name)s: %(message)s": "argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "invalid %(type)s value: %(value)r": "invalid_value",
+    "the following arguments are required: %s": "required",
+    "unrecognized arguments: %s": "unrecognized",
+    "expected one argument": "expected_one",
+    "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "not allowed with argument %s": "not_allowed_with",
+    "ignored explicit argument %r": "ignored_explicit",
+    "one of the arguments %s is required": "one_required",
+    "unexpected option string: %s": "unexpected_option",
+    "%(prog)s: error: %(message)s\n": "error",
+    "expected %s argument": "expected_n",
+    "expected %s arguments": "expected_n",
+}
+
+
+def _argparse_gettext(message: str) -> str:
+    """argparse's gettext: its words in the kit's language (English as argparse has them)."""
+    key = ARGPARSE_WORDS.get(message)
+    return message if key is None or i18n.language() == "en" else i18n.t(f"cli.argparse.{key}")
+
+
+def _argparse_ngettext(singular: str, plural: str, count: int) -> str:
+    return _argparse_gettext(singular if count == 1 else plural)
+
+
+def install_argparse_translation() -> None:
+    """Bind :func:`_argparse_gettext` as argparse's ``_`` and ``ngettext``, as a gettext
+    catalogue would: argparse looks both up when it builds a parser and when it writes help
+    or an error, so they follow the kit's language then. English is argparse's own text."""
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_ngettext  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line on stderr, exit status 2."""
+    """argparse, but usage errors are one line on stderr, exit status 2; in Chinese its
+    section headings end with a full-width colon (argparse appends ``:`` itself)."""
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        if i18n.language() == "en":
+            return text
+        for key in ("positional", "options"):
+            heading = i18n.t(f"cli.argparse.{key}")
+            text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
+        return text
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_BAD_INPUT, i18n.t("cli.error", prog=self.prog, error=message) + "\n")
@@ -52,13 +106,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     ``only``: configure just that subcommand's options (the others keep their one-line help),
     so ``smskit sandbox`` does not import the modules of the cheat sheet or the snippets: a
-    test suite starting the sandbox waits for less.
+    test suite starting the sandbox waits for less. argparse's own words follow the kit's
+    language too (:func:`install_argparse_translation`).
     """
+    install_argparse_translation()
     parser = _Parser(prog="smskit", description=i18n.t(
                          "cli.description", title="发送手机短信验证码", path=ENDPOINT_PATH),
                      epilog=i18n.t("cli.epilog"),
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"smskit {__version__}")
+    parser.add_argument("--version", action="version", version=f"smskit {__version__}",
+                        help=i18n.t("cli.argparse.version"))  # 3.11 does not translate it
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         help_text = i18n.t(f"cli.command.{name}")
@@ -78,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # option here takes a list, so a list is always that.
     for name, value in vars(args).items():
         if isinstance(value, list):
-            parser.error(f"argument --{name.replace('_', '-')}: expected one value, not '--'")
+            parser.error(i18n.t("cli.dash_value", option=f"--{name.replace('_', '-')}"))
     try:
         status: int = import_module(args._module).run(args)
     except InputError as error:

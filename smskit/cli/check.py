@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
@@ -58,9 +57,9 @@ def _run(args: argparse.Namespace) -> int:
                          ensure_ascii=False, indent=2))
         return EXIT_BAD_INPUT
     if args.json:
-        print(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps(diagnosis.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(_summary(diagnosis, args.lang))
+        print(_summary(diagnosis))
     return EXIT_OK if diagnosis.ok else EXIT_FAILED
 
 
@@ -104,13 +103,11 @@ def _secret() -> str:
     return secret
 
 
-def _summary(diagnosis: Diagnosis, lang: str | None) -> str:
-    """The diagnosis in the chosen language, or in both when none was chosen."""
-    chosen = lang or i18n.chosen_language() or (
-        i18n.environment_language() if os.environ.get(i18n.LANGUAGE_VARIABLE, "").strip()
-        or i18n.environment_language() == "zh" else None)
-    if chosen in i18n.LANGUAGES:
-        return diagnosis.summary("zh" if chosen == "zh" else "en")
+def _summary(diagnosis: Diagnosis) -> str:
+    """The diagnosis in the language the reader chose (``--lang``, ``SMSKIT_LANG``, a Chinese
+    locale); in both, Chinese first, when nothing chose one."""
+    if i18n.language_chosen():
+        return diagnosis.summary(i18n.language())
     return f"{diagnosis.summary('zh')}\n\n{diagnosis.summary('en')}"
 
 

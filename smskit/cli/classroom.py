@@ -29,26 +29,20 @@ DEFAULT_HANDOUT = Path("classroom-handout.html")
 def configure(parser: argparse.ArgumentParser) -> None:
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--trainees", type=int, default=None,
-                     help="how many trainees (trainee01 ...; default 20)")
-    who.add_argument("--names", help="trainee names separated by commas (a-z 0-9 _ -)")
-    parser.add_argument("--roster", type=Path,
-                     help="a roster file: read if it exists (same class after a restart), "
-                     "else generated from --trainees/--names and written (owner-only)")
+                     help=i18n.t("cli.classroom.trainees"))
+    who.add_argument("--names", help=i18n.t("cli.classroom.names"))
+    parser.add_argument("--roster", type=Path, help=i18n.t("cli.classroom.roster"))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (0.0.0.0 for a class on the local network)")
+                        help=i18n.t("cli.option.port", port=DEFAULT_PORT))
+    parser.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.classroom.host"))
     parser.add_argument("--handout", type=Path, default=DEFAULT_HANDOUT,
-                        help=f"where to write the handout (default {DEFAULT_HANDOUT}; a .txt "
-                        "copy goes beside it); both owner-only")
+                        help=i18n.t("cli.classroom.handout", handout=DEFAULT_HANDOUT))
     parser.add_argument("--token-file", type=Path, default=None,
-                        help="where to write the trainer token (default: beside the handout, "
-                        "classroom-trainer-token)")
-    parser.add_argument("--base-url", default=None,
-                        help="the URL trainees use, if not the one this machine reports")
+                        help=i18n.t("cli.classroom.token_file"))
+    parser.add_argument("--base-url", default=None, help=i18n.t("cli.classroom.base_url"))
     parser.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true",
-                        help="do not log requests and delivered codes to stderr")
+                        help=i18n.t("cli.classroom.quiet"))
     add_language_option(parser)
 
 

@@ -1,6 +1,7 @@
 """``smskit codes [CODE]``: the error-code catalogue, or everything about one code.
 
-The list shows both messages whatever the language; one code's explanation (category,
+The list shows both messages whatever the language, the category in the kit's language
+(its key in English, for ``--category``); one code's explanation (category,
 cause, remedy) is in the kit's language (``--lang``, ``SMSKIT_LANG``, the locale).
 """
 
@@ -18,11 +19,11 @@ _MAX_DIGITS = 9
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", nargs="?", help="one code to explain, e.g. 5058")
+    parser.add_argument("code", nargs="?", help=i18n.t("cli.codes.code"))
     parser.add_argument("--category", choices=sorted(catalogue.categories()),
-                        help="only codes of this category")
-    parser.add_argument("--search", metavar="TEXT", help="match Chinese or English text")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+                        help=i18n.t("cli.codes.category"))
+    parser.add_argument("--search", metavar="TEXT", help=i18n.t("cli.codes.search"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.codes.json"))
     add_language_option(parser)
 
 
@@ -41,8 +42,18 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(entry) for entry in entries], ensure_ascii=False, indent=2))
         return 0
     for entry in entries:
-        print(f"{entry.code:>5}  {entry.category:<26}  {entry.zh}  ({entry.en})")
+        print(i18n.t("codes.row", code=f"{entry.code:>5}", category=_category(entry.category),
+                     zh=entry.zh, en=entry.en))
     return 0
+
+
+def _category(key: str) -> str:
+    """The category column: its key in English (what ``--category`` takes), its name in
+    Chinese, padded to the same width on screen (a Chinese character takes two columns)."""
+    if i18n.language() == "en":
+        return f"{key:<26}"
+    name = catalogue.categories()[key].name_in()
+    return name + " " * max(0, 18 - 2 * len(name))
 
 
 def _explain(code_text: str, *, as_json: bool) -> int:

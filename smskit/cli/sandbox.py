@@ -48,11 +48,9 @@ DEFAULT_PORT = 8765
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"TCP port (default {DEFAULT_PORT}; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1: this machine only)")
-    parser.add_argument("--quiet", action="store_true",
-                        help="do not print requests (stdout) and delivered codes (stderr)")
+                        help=i18n.t("cli.option.port", port=DEFAULT_PORT))
+    parser.add_argument("--host", default="127.0.0.1", help=i18n.t("cli.sandbox.host"))
+    parser.add_argument("--quiet", action="store_true", help=i18n.t("cli.sandbox.quiet"))
     parser.add_argument("--ready-file", type=Path, metavar="PATH",
                         help=i18n.t("cli.sandbox.ready_file"))
     parser.add_argument("--log-format", choices=("text", "json"), default="text",
@@ -65,8 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     clock.add_argument("--clock-offset", type=int, metavar="MS",
                        help=i18n.t("cli.sandbox.clock_offset"))
     add_language_option(parser)
-    parser.epilog = ("Sandbox secrets are sandbox-only and never printed; "
-                     "smskit/data/sandbox_domains.json holds them.")
+    parser.epilog = i18n.t("cli.sandbox.epilog")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,7 +25,10 @@ from smskit.responses import TEMPLATE_NOTE
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--phone", required=True, help=i18n.t("cli.option.phone"))
     parser.add_argument("--code-type", required=True,
-                        help="; ".join(member.label for member in CodeType))
+                        help=i18n.t("errors.separator").join(
+                            i18n.t("cli.send.code_type", value=member.value, name=i18n.pick(
+                                en=f"{member.en} ({member.zh})", zh=member.zh))
+                            for member in CodeType))
     parser.add_argument("--international-code", default="86",
                         help=i18n.t("cli.send.international_code"))
     parser.add_argument("--allow-unverified-phone", action="store_true",

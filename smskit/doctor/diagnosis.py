@@ -129,7 +129,7 @@ class Diagnosis:
             lines += [f"  - {check.text(lang)}" for check in self.checks]
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The diagnosis as JSON-ready data, both languages keyed by ``zh``/``en``."""
         data: dict[str, Any] = {"ok": self.ok, "verdict": self.verdict, "answer": self.answer,
                                 "signatureOk": self.signature_ok,

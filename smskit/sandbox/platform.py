@@ -305,9 +305,10 @@ class Platform:
             return Answer(PlatformCode.SEND_FAILED, "provider_failure",
                           i18n.t("sandbox.provider_failed", self.lang))
         delivery = outcome.delivery
-        log.info("delivered code %s to +%s %s (codeType %d, userDomain %r)", delivery.code,
-                 delivery.international_code, delivery.phone, delivery.code_type,
-                 delivery.user_domain)
+        log.info("%s", i18n.t("sandbox.log.delivered", self.lang, code=delivery.code,
+                              international_code=delivery.international_code,
+                              phone=delivery.phone, code_type=delivery.code_type,
+                              user_domain=repr(delivery.user_domain)))
         return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 

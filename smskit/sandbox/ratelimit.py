@@ -62,16 +62,19 @@ class RatePolicy:
         """A policy that never answers 5058."""
         return cls(per_code_type_max=None, per_phone_max=None)
 
-    def describe(self) -> str:
-        """``"at most 1 per phone and codeType per 60 s; at most 5 per phone per 3600 s"``."""
+    def describe(self, lang: str | None = None) -> str:
+        """``"at most 1 per phone and codeType per 60 s; at most 5 per phone per 3600 s"``,
+        in ``lang`` (default: :func:`smskit.i18n.language`)."""
         parts = []
         if self.per_code_type_max is not None:
-            parts.append(f"at most {self.per_code_type_max} per phone and codeType per "
-                         f"{seconds_text(self.per_code_type_window_ms)}")
+            parts.append(i18n.t("sandbox.policy.per_code_type", lang,
+                                most=self.per_code_type_max,
+                                window=_window(self.per_code_type_window_ms)))
         if self.per_phone_max is not None:
-            parts.append(f"at most {self.per_phone_max} per phone per "
-                         f"{seconds_text(self.per_phone_window_ms)}")
-        return "; ".join(parts) or "no limit"
+            parts.append(i18n.t("sandbox.policy.per_phone", lang, most=self.per_phone_max,
+                                window=_window(self.per_phone_window_ms)))
+        return i18n.t("errors.separator", lang).join(parts) or i18n.t("sandbox.policy.none",
+                                                                       lang)
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,15 @@ class RateRefusal:
         scope = (i18n.t("sandbox.rate_scope_code_type", lang) if self.window == "per_code_type"
                  else i18n.t("sandbox.rate_scope_phone", lang))
         return i18n.t("sandbox.rate_refusal", lang, max_sends=self.max_sends, scope=scope,
-                      window=seconds_text(self.window_ms),
-                      retry=f"{math.ceil(self.retry_after_ms / 100) / 10:.1f}")
+                      window=_window(self.window_ms),
+                      retry=i18n.Duration(self.retry_after_ms,
+                                          f"{math.ceil(self.retry_after_ms / 100) / 10:.1f} s",
+                                          round_up=True))
+
+
+def _window(ms: int) -> i18n.Duration:
+    """A policy's window: ``"60 s"`` in English, ``"1 分钟"`` in Chinese."""
+    return i18n.Duration(ms, seconds_text(ms))
 
 
 class RateLimiter:

@@ -167,7 +167,7 @@ class Router:
             "demoDomain": self.domains.demo_domain,
             "domains": [{"name": d.name, "status": d.status, "description": d.description}
                         for d in self.domains],
-            "ratePolicy": self.state.policy.describe(),
+            "ratePolicy": self.state.policy.describe(self.platform.lang),
             "pendingFailures": self.state.pending_failures(),
         })
 
@@ -178,7 +178,7 @@ class Router:
             raise HttpProblem(400, f"unknown outbox filter(s) {sorted(unknown)}; use phone, "
                               "internationalCode, userDomain")
         now = self.clock.now_ms()
-        rows = [delivery.to_json(now) for delivery in self.state.outbox()]
+        rows = [delivery.as_dict(now) for delivery in self.state.outbox()]
         rows = [row for row in rows if all(row[key] == value for key, value in filters.items())]
         return Response(200, {"nowMs": now, "deliveries": rows})
 
@@ -195,7 +195,7 @@ class Router:
             user_domain=text_field(body, "userDomain") or self.domains.demo_domain,
             international_code=text_field(body, "internationalCode") or "86",
             phone=phone or "", code_type=code_type, code=code)
-        return Response(200, result.to_json())
+        return Response(200, result.as_dict(self.platform.lang))
 
     def faults(self, request: Request) -> Response:
         body = json_object(request.body)

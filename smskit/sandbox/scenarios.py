@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from smskit import i18n
 from smskit._data import load_json
 from smskit.catalogue import lookup
 from smskit.errors import SendError, SmskitError
@@ -50,22 +51,27 @@ class Recipe:
     inject_failures: int
     prior_sends: int
 
-    def describe(self) -> str:
-        """One line for a table: what differs from a correct request."""
+    def describe(self, lang: str | None = None) -> str:
+        """One line for a table: what differs from a correct request, in ``lang`` (default:
+        the kit's language)."""
+        def part(key: str, **values: object) -> str:
+            return i18n.t(f"scenarios.recipe.{key}", lang, **values)
+
         parts = [f"userDomain={self.user_domain}"]
         if self.sign_with != "domain":
-            parts.append("signed with another secret")
+            parts.append(part("other_secret"))
         parts += [f"{name}={value}" for name, value in self.before_signing.items()]
-        parts += [f"then {name}={value}" for name, value in self.set_after_signing.items()]
-        parts += [f"then drop {name}" for name in self.drop]
-        parts += [f"then uppercase {name}" for name in self.uppercase]
+        parts += [part("then_set", name=name, value=value)
+                  for name, value in self.set_after_signing.items()]
+        parts += [part("then_drop", name=name) for name in self.drop]
+        parts += [part("then_uppercase", name=name) for name in self.uppercase]
         if self.clock_offset_ms:
-            parts.append(f"ts = server time {self.clock_offset_ms:+d} ms")
+            parts.append(part("clock_offset", offset=f"{self.clock_offset_ms:+d}"))
         if self.inject_failures:
-            parts.append(f"{self.inject_failures} injected failure(s)")
+            parts.append(part("failures", count=self.inject_failures))
         if self.prior_sends:
-            parts.append(f"after {self.prior_sends} accepted send(s)")
-        return "; ".join(parts)
+            parts.append(part("prior_sends", count=self.prior_sends))
+        return i18n.t("errors.separator", lang).join(parts)
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,17 @@ class Scenario:
 
     id: str
     code: int
+    #: The English title (:meth:`title_in` gives either edition).
     title: str
     assumption: bool
     note: str
     request: Recipe
+    #: The title in Chinese.
+    title_zh: str = ""
+
+    def title_in(self, lang: str | None = None) -> str:
+        """The title in ``lang`` (default: the kit's language)."""
+        return i18n.pick(en=self.title, zh=self.title_zh or self.title, lang=lang)
 
     @property
     def msg_zh(self) -> str:
@@ -188,4 +201,5 @@ def _scenario(row: Mapping[str, Any], default_domain: str) -> Scenario:
         prior_sends=int(request.get("prior_sends", 0)),
     )
     return Scenario(id=row["id"], code=int(row["code"]), title=row["title"],
-                    assumption=bool(row["assumption"]), note=row["note"], request=recipe)
+                    assumption=bool(row["assumption"]), note=row["note"], request=recipe,
+                    title_zh=row["title_zh"])

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from smskit import i18n
 from smskit.clock import Clock
 from smskit.i18n import seconds_text
 from smskit.sandbox.policy import policy_value
@@ -54,7 +55,7 @@ class Delivery:
             return "superseded"
         return "expired" if now_ms >= self.expires_at_ms else "valid"
 
-    def to_json(self, now_ms: int) -> dict[str, Any]:
+    def as_dict(self, now_ms: int) -> dict[str, Any]:
         """The delivery with the API's camelCase names, as ``/_sandbox/outbox`` shows it."""
         return {
             "userDomain": self.user_domain,
@@ -72,18 +73,26 @@ class Delivery:
 
 @dataclass(frozen=True)
 class VerificationResult:
-    """The answer of :meth:`SandboxState.verify`: did the code verify, and why (English)."""
+    """The answer of :meth:`SandboxState.verify`: did the code verify, and why (in the kit's
+    language when read)."""
 
     ok: bool
-    reason: str
+    #: Why, as a keyed text (:attr:`reason` writes it).
+    wording: i18n.Message
     #: ``"ok"``, ``"malformed"``, ``"no_code"``, ``"mismatch"``, ``"superseded"``,
     #: ``"used"`` or ``"expired"``.
     status: str
     #: The delivery the code was judged against, when there was one.
     delivery: Delivery | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "status": self.status, "reason": self.reason}
+    @property
+    def reason(self) -> str:
+        """Why, in the kit's language (:func:`smskit.set_language`)."""
+        return i18n.render(self.wording)
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """``{"ok", "status", "reason"}``, the reason in ``lang`` (default: the kit's)."""
+        return {"ok": self.ok, "status": self.status, "reason": i18n.render(self.wording, lang)}
 
 
 @dataclass(frozen=True)
@@ -231,38 +240,37 @@ class SandboxState:
         digits = self.code_digits
         if not (isinstance(code, str) and len(code) == digits and code.isascii()
                 and code.isdigit()):
-            return VerificationResult(False, f"code must be {digits} digits 0-9", "malformed")
+            return VerificationResult(False, i18n.text("sandbox.verify.malformed", digits=digits),
+                                      "malformed")
         key: CodeKey = (user_domain, international_code, phone, code_type)
         with self._lock:
             now = self.clock.now_ms()
             records = self._by_key.get(key)
             if not records:
-                return VerificationResult(
-                    False, "no code was sent to this phone for this codeType and user domain",
-                    "no_code")
+                return VerificationResult(False, i18n.text("sandbox.verify.no_code"), "no_code")
             latest = records[-1]
             if hmac.compare_digest(latest.code, code):
                 return self._judge_latest(latest, now)
             older_ones = islice(records, len(records) - 1)
             if any(hmac.compare_digest(older.code, code) for older in older_ones):
-                return VerificationResult(
-                    False, "a newer code was sent after this one: only the most recently sent "
-                    "code is valid", "superseded", latest.snapshot())
-            return VerificationResult(False, "the code does not match the most recently sent "
-                                      "code", "mismatch", latest.snapshot())
+                return VerificationResult(False, i18n.text("sandbox.verify.superseded"),
+                                          "superseded", latest.snapshot())
+            return VerificationResult(False, i18n.text("sandbox.verify.mismatch"), "mismatch",
+                                      latest.snapshot())
 
     def _judge_latest(self, latest: _Record, now_ms: int) -> VerificationResult:
         if latest.used:
-            return VerificationResult(False, "this code was already used: each code verifies "
-                                      "once", "used", latest.snapshot())
+            return VerificationResult(False, i18n.text("sandbox.verify.used"), "used",
+                                      latest.snapshot())
         if now_ms >= latest.expires_at_ms:
-            age = (now_ms - latest.sent_at_ms) / 1000
-            return VerificationResult(
-                False, f"this code expired: it was sent {age:.1f} s ago and is valid for "
-                f"{seconds_text(self.code_valid_ms)}", "expired", latest.snapshot())
+            age = now_ms - latest.sent_at_ms
+            wording = i18n.text("sandbox.verify.expired",
+                                age=i18n.Duration(age, f"{age / 1000:.1f} s"),
+                                valid=i18n.Duration(self.code_valid_ms,
+                                                    seconds_text(self.code_valid_ms)))
+            return VerificationResult(False, wording, "expired", latest.snapshot())
         latest.used = True
-        return VerificationResult(True, "the code is valid and is now used", "ok",
-                                  latest.snapshot())
+        return VerificationResult(True, i18n.text("sandbox.verify.ok"), "ok", latest.snapshot())
 
     # -- housekeeping ----------------------------------------------------------------------
 

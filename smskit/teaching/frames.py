@@ -66,7 +66,8 @@ def catalogue_frame() -> pd.DataFrame:
 
     other = i18n.other_language()
     labels = {key: f"{c.name_in()} ({c.name_in(other)})" for key, c in categories().items()}
-    rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category), e.source,
+    rows = [(e.code, e.zh, e.en, labels.get(e.category, e.category),
+             i18n.t(f"frames.source.{e.source}"),
              _yes_no(e.retry_safe)) for e in all_codes()]
     frame = pd.DataFrame(rows, columns=["code", *_CATALOGUE_COLUMNS])
     return frame.set_index("code")
@@ -107,6 +108,7 @@ KEYED_COLUMNS = frozenset({
     "scenario", "code", "title", "request", "sandbox assumption", "documented code",
     "observed code", "documented msg", "observed msg", "English", "observed extMsg", "match",
     "rule", "statement", "source", "region", "data centre", "base URL", "check", "why", "how",
+    "sent", "expires", "status",
 })
 
 
@@ -117,9 +119,19 @@ def header(name: str) -> str:
     return name
 
 
+def row_label(name: object) -> object:
+    """A row's label as shown: a rule's key (:attr:`smskit.lifecycle.Rule.key`) in the kit's
+    language, anything else as it is."""
+    from smskit.teaching.lifecycle import rule_name
+
+    return (rule_name(name) or name) if isinstance(name, str) else name
+
+
 def headed(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` for display, its column and index names in the kit's language."""
-    shown = frame.rename(columns=lambda name: header(name) if isinstance(name, str) else name)
+    """A copy of ``frame`` for display, its column and index names and its rules' row
+    labels in the kit's language."""
+    shown = frame.rename(columns=lambda name: header(name) if isinstance(name, str) else name,
+                         index=row_label)
     index = frame.index.name
     return shown.rename_axis(index=header(index)) if isinstance(index, str) else shown
 
@@ -171,7 +183,7 @@ def scenario_frame() -> pd.DataFrame:
 
     from smskit.sandbox import load_scenarios
 
-    rows = [(s.id, s.code, s.title, s.request.describe(), _yes_no(s.assumption))
+    rows = [(s.id, s.code, s.title_in(), s.request.describe(), _yes_no(s.assumption))
             for s in load_scenarios()]
     frame = pd.DataFrame(rows, columns=["scenario", "code", "title", "request",
                                         "sandbox assumption"])
@@ -227,9 +239,9 @@ def comparison_frame(results: Iterable[Replay]) -> pd.DataFrame:
 def match_summary(frame: pd.DataFrame) -> str:
     """``"30 of 30 match"``, naming the scenarios that do not when some do not."""
     matched = frame["match"]
-    text = f"{int(matched.sum())} of {len(matched)} match"
+    text = i18n.t("frames.match", matched=int(matched.sum()), total=len(matched))
     misses = [str(name) for name, ok in matched.items() if not ok]
-    return f"{text}; not matching: {', '.join(misses)}" if misses else text
+    return text + i18n.t("frames.not_matching", names=", ".join(misses)) if misses else text
 
 
 def code_coverage(frame: pd.DataFrame) -> str:
@@ -238,21 +250,27 @@ def code_coverage(frame: pd.DataFrame) -> str:
     observed = set(frame["observed code"])
     known = [entry.code for entry in all_codes()]
     seen = [code for code in known if code in observed]
-    text = f"{len(seen)} of {len(known)} catalogued codes observed"
+    text = i18n.t("frames.coverage", seen=len(seen), total=len(known))
     unseen = [str(code) for code in known if code not in observed]
-    return f"{text}; never observed: {', '.join(unseen)}" if unseen else text
+    return text + i18n.t("frames.never_observed", codes=", ".join(unseen)) if unseen else text
 
 
 def outbox_frame(sandbox: Sandbox) -> pd.DataFrame:
-    """The sandbox's deliveries, oldest first, with each code's status at the sandbox's now."""
+    """The sandbox's deliveries, oldest first, with each code's status at the sandbox's now
+    (in Chinese, shown as it is: headers and statuses in Chinese)."""
     import pandas as pd
 
     now = sandbox.clock.now_ms()
     rows = [(utc_text(d.sent_at_ms), utc_text(d.expires_at_ms), d.user_domain,
              d.international_code, d.phone, d.code_type, d.code, d.status_at(now))
             for d in sandbox.outbox()]
-    return pd.DataFrame(rows, columns=["sent", "expires", "userDomain", "internationalCode",
-                                       "phone", "codeType", "code", "status"])
+    frame = pd.DataFrame(rows, columns=["sent", "expires", "userDomain", "internationalCode",
+                                        "phone", "codeType", "code", "status"])
+    if i18n.language() == "en":
+        return frame
+    # In Chinese the notebook shows this frame as it is: headers and statuses in Chinese.
+    frame["status"] = [i18n.t(f"frames.status.{status}") for status in frame["status"]]
+    return headed(frame.rename(columns={"code": i18n.t("frames.outbox.code")}))
 
 
 REQUEST_COLUMNS = ("time", "method", "path", "userDomain", "phone", "status", "code", "check",
@@ -276,11 +294,9 @@ def rules_frame(sandbox: Sandbox) -> pd.DataFrame:
     """:func:`smskit.teaching.lifecycle.rules` of ``sandbox`` as a table."""
     import pandas as pd
 
-    from smskit.teaching.lifecycle import PAGE, rules
+    from smskit.teaching.lifecycle import rules
 
-    rows = [(rule.key, rule.statement, i18n.t(
-        "lifecycle.source.page" if rule.source == PAGE else "lifecycle.source.assumption"))
-            for rule in rules(sandbox)]
+    rows = [(rule.key, rule.statement, rule.source_text) for rule in rules(sandbox)]
     return pd.DataFrame(rows, columns=["rule", "statement", "source"]).set_index("rule")
 
 

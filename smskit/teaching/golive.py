@@ -30,7 +30,7 @@ class Setting:
     shown: str
 
     def describe(self) -> str:
-        return f"{self.name}: {self.shown}"
+        return i18n.t("golive.setting", name=self.name, shown=self.shown)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Credentials:
         """One line per variable, then what that means for the live calls."""
         found = [setting.describe() for setting in self.settings]
         if self.ready:
-            found.append("All credentials are present: the live calls below will run.")
+            found.append(i18n.t("golive.ready"))
         else:
             found.append(self.skip_message())
         return found
@@ -60,10 +60,8 @@ class Credentials:
     def skip_message(self) -> str:
         """The sentence a notebook prints instead of calling the platform."""
         if not any(setting.is_set for setting in self.settings):
-            return ("No SMSKIT_* credentials in this environment: the live call below is "
-                    "skipped.")
-        return (f"Credentials incomplete ({', '.join(self.missing)} not set): the live call "
-                "below is skipped.")
+            return i18n.t("golive.skip.none")
+        return i18n.t("golive.skip.incomplete", missing=", ".join(self.missing))
 
 
 def credentials(environ: Mapping[str, str] | None = None) -> Credentials:
@@ -73,9 +71,9 @@ def credentials(environ: Mapping[str, str] | None = None) -> Credentials:
                         _describe_base_url(base_url))]
     for name in (environment.USER_DOMAIN_VAR, environment.SECRET_VAR):
         value = environment.read(name, environ)
-        hidden = " (value hidden)" if name == environment.SECRET_VAR else ""
+        shown = i18n.t("golive.set_hidden" if name == environment.SECRET_VAR else "golive.set")
         settings.append(Setting(name, value is not None,
-                                f"set{hidden}" if value is not None else "not set"))
+                                shown if value is not None else i18n.t("golive.not_set")))
     return Credentials(tuple(settings))
 
 
@@ -86,13 +84,13 @@ def opted_in_phone(environ: Mapping[str, str] | None = None) -> str | None:
 
 def _describe_base_url(value: str | None) -> str:
     if value is None:
-        return "not set"
+        return i18n.t("golive.not_set")
     if "://" in value:
-        return f"set ({value})"
+        return i18n.t("golive.set_url", url=value)
     region = regions.regions().get(value.strip().casefold())
     if region is None:
-        return f"set to {value!r}, which is neither a URL nor a region name"
-    return f"set (region {region.name}: {region.base_url})"
+        return i18n.t("golive.set_unknown", value=repr(value))
+    return i18n.t("golive.set_region", region=region.name, url=region.base_url)
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,7 @@ class ChecklistItem:
         return self._text("how")
 
     def describe(self) -> str:
-        return f"{self.title}\n    why: {self.why}\n    how: {self.how}"
+        return i18n.t("golive.checklist.describe", title=self.title, why=self.why, how=self.how)
 
 
 def platform_msg(code: Code) -> str:

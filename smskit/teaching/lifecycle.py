@@ -9,6 +9,7 @@ refused, so a timeline of sends reads as plain data instead of a chain of ``try`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,6 +20,11 @@ from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
 from smskit.responses import SendResult
 
+
+def _duration(ms: int) -> i18n.Duration:
+    """``"5 min"`` in English, ``"5 分钟"`` in Chinese."""
+    return i18n.Duration(ms, duration_text(ms))
+
 if TYPE_CHECKING:
     from smskit.client import SmsClient
     from smskit.sandbox import Sandbox
@@ -26,6 +32,15 @@ if TYPE_CHECKING:
 Source = Literal["page", "sandbox assumption"]
 PAGE: Source = "page"
 ASSUMPTION: Source = "sandbox assumption"
+
+
+def rule_name(key: str) -> str | None:
+    """A rule's :attr:`Rule.key` in the kit's language (``"one-time use"`` -> ``"一次性使用"``),
+    or ``None`` if ``key`` names no rule."""
+    slug = "_".join(re.findall(r"[a-z]+", key.lower()))
+    if f"lifecycle.name.{slug}" not in i18n.messages():
+        return None
+    return i18n.t(f"lifecycle.name.{slug}")
 
 
 @dataclass(frozen=True)
@@ -46,9 +61,20 @@ class Rule:
         """The rule in the kit's language (:func:`smskit.set_language`)."""
         return self.wording.render()
 
+    @property
+    def name(self) -> str:
+        """:attr:`key` in the kit's language (``"validity"``, ``"有效期"``)."""
+        return rule_name(self.key) or self.key
+
+    @property
+    def source_text(self) -> str:
+        """:attr:`source` in the kit's language."""
+        return i18n.t("lifecycle.source.page" if self.source == PAGE
+                      else "lifecycle.source.assumption")
+
     def describe(self) -> str:
-        """``"[page] A code is valid for 5 min after it is sent."``."""
-        return f"[{self.source}] {self.statement}"
+        """``"[page] A code is valid for 5 min after it is sent."``, in the kit's language."""
+        return i18n.t("lifecycle.describe", source=self.source_text, statement=self.statement)
 
 
 def rules(sandbox: Sandbox) -> list[Rule]:
@@ -62,7 +88,7 @@ def rules(sandbox: Sandbox) -> list[Rule]:
     policy = sandbox.policy
     rate_source = ASSUMPTION if rate["assumption"] else PAGE
     found: list[Rule] = [
-        Rule("validity", i18n.text("lifecycle.rule.validity", valid=duration_text(valid_ms)),
+        Rule("validity", i18n.text("lifecycle.rule.validity", valid=_duration(valid_ms)),
              ASSUMPTION if codes["valid_assumption"] else PAGE, codes["valid_why"]),
         Rule("last code", i18n.text("lifecycle.rule.last_code"), PAGE, codes["scope"]),
         Rule("one-time use", i18n.text("lifecycle.rule.one_time"), PAGE,
@@ -72,14 +98,14 @@ def rules(sandbox: Sandbox) -> list[Rule]:
         found.append(Rule(
             "rate limit per phone and codeType",
             i18n.text("lifecycle.rule.per_code_type", most=policy.per_code_type_max,
-                      window=duration_text(policy.per_code_type_window_ms),
+                      window=_duration(policy.per_code_type_window_ms),
                       code=int(PlatformCode.RATE_LIMITED)),
             rate_source, rate["why"]))
     if policy.per_phone_max is not None:
         found.append(Rule(
             "rate limit per phone",
             i18n.text("lifecycle.rule.per_phone", most=policy.per_phone_max,
-                      window=duration_text(policy.per_phone_window_ms),
+                      window=_duration(policy.per_phone_window_ms),
                       code=int(PlatformCode.RATE_LIMITED)),
             rate_source, rate["why"]))
     found.append(Rule("digits", i18n.text("lifecycle.rule.digits", digits=digits),
@@ -135,17 +161,33 @@ class Attempt:
         return None if isinstance(self.answer, SendResult) else self.answer.retry_safe
 
     def describe(self) -> str:
-        """One line: time, what was sent, and the answer with its English and extMsg."""
-        head = (f"{utc_text(self.at_ms)}  phone {self.request.phone} "
-                f"codeType {self.request.code_type} -> ")
+        """One line: time, what was sent, and the answer with its English (in Chinese: the
+        platform's msg) and extMsg, in the kit's language."""
+        values: dict[str, Any] = {
+            "time": utc_text(self.at_ms), "phone": self.request.phone,
+            "code_type": self.request.code_type, "code": self.code, "msg": self.msg,
+            "message": _explained(self.code, self.message_en, self.accepted)}
         if isinstance(self.answer, SendResult):
-            return head + f"{self.code} accepted ({self.message_en})"
-        text = head + f"{self.code} {self.msg} ({self.message_en})"
-        return text + f": {self.ext_msg}" if self.ext_msg else text
+            return i18n.t("lifecycle.attempt.accepted", **values)
+        text = i18n.t("lifecycle.attempt.refused", **values)
+        return text + i18n.t("lifecycle.attempt.ext_msg", ext_msg=self.ext_msg) if self.ext_msg \
+            else text
 
     def as_dict(self) -> dict[str, Any]:
         """``at_ms`` (the request's ``ts``), then the answer's ``as_dict()``."""
         return {"at_ms": self.at_ms, **self.answer.as_dict()}
+
+
+def _explained(code: int, message_en: str | None, accepted: bool) -> str | None:
+    """What explains ``code`` to the reader: the catalogue's English in English; in Chinese
+    the platform's msg for a success, the category (what to do next) for a refusal."""
+    from smskit.catalogue import categories, lookup
+
+    entry = lookup(code)
+    if i18n.language() == "en" or entry is None:
+        return message_en
+    category = categories().get(entry.category)
+    return entry.zh if accepted or category is None else category.name_in()
 
 
 def try_send(client: SmsClient, phone: str, code_type: Any,

@@ -98,7 +98,7 @@ class ClassroomSender:
 
         from smskit.transport import no_retry_session
 
-        body = json.dumps(record.to_json()).encode("utf-8")
+        body = json.dumps(record.as_dict()).encode("utf-8")
         headers = {"Content-Type": "application/json",
                    "Authorization": self.credentials.authorization("POST", PROGRESS_PATH, body,
                                                                    self.clock)}

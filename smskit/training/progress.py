@@ -55,11 +55,11 @@ class ExerciseRecord:
     #: When the latest attempt was checked, UTC, ISO 8601 with milliseconds.
     time: str
 
-    def to_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> ExerciseRecord:
+    def from_dict(cls, raw: Mapping[str, Any]) -> ExerciseRecord:
         return cls(exercise=str(raw["exercise"]), passed=bool(raw["passed"]),
                    attempts=int(raw["attempts"]), last_verdict=str(raw["last_verdict"]),
                    mistake=raw.get("mistake"), time=str(raw["time"]))
@@ -82,7 +82,7 @@ class Progress:
         """
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            return {key: ExerciseRecord.from_json(value)
+            return {key: ExerciseRecord.from_dict(value)
                     for key, value in raw["exercises"].items()}
         except FileNotFoundError:
             return {}
@@ -122,7 +122,7 @@ class Progress:
     def _save(self, records: Mapping[str, ExerciseRecord]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         document = {"format": PROGRESS_FORMAT,
-                    "exercises": {key: records[key].to_json() for key in sorted(records)}}
+                    "exercises": {key: records[key].as_dict() for key in sorted(records)}}
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n",
                            encoding="utf-8")

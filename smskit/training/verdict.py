@@ -66,6 +66,11 @@ def display_language() -> str:
     return chosen if chosen in ("zh", "en") else "both"
 
 
+def _colon(language: str | None) -> str:
+    """The colon after a label: full-width after Chinese (``提示 1/3：``)."""
+    return "：" if language == "zh" else ": "
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A check's answer to one attempt at one exercise."""
@@ -116,7 +121,7 @@ class Verdict:
         if self.hint is not None:
             label = f"{self.hint_label.short(language)} {self.hint_level}/{self.hint_levels}"
             first, *rest = self.hint.lines(language)
-            lines += [f"  {label}: {first}", *(f"    {line}" for line in rest)]
+            lines += [f"  {label}{_colon(language)}{first}", *(f"    {line}" for line in rest)]
         if self.stuck:
             first, *rest = self.stuck_text.lines(language)
             lines += [f"  ⚑ {first}", *(f"    {line}" for line in rest)]
@@ -148,7 +153,8 @@ class Verdict:
         if self.hint is not None:
             label = html.escape(f"{self.hint_label.short(language)} "
                                 f"{self.hint_level}/{self.hint_levels}")
-            parts.append(f"<div><b>{label}:</b> {_html_lines(self.hint, language)}</div>")
+            parts.append(f"<div><b>{label}{_colon(language).rstrip()}</b> "
+                         f"{_html_lines(self.hint, language)}</div>")
         if self.stuck:
             parts.append(f"<div>⚑ {_html_lines(self.stuck_text, language)}</div>")
         parts.append("</div>")

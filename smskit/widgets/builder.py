@@ -369,5 +369,4 @@ class RequestBuilder(BilingualView):
 
 def _code_type_options() -> list[tuple[str, int]]:
     """The five code types, labelled in the current language (API value first)."""
-    return [(i18n.pick(en=member.label, zh=f"{member.value} - {member.zh} ({member.en})"),
-             member.value) for member in CodeType]
+    return [(member.label, member.value) for member in CodeType]

@@ -21,7 +21,7 @@ from typing import Any
 from smskit import i18n
 from smskit._data import load_json
 
-#: One exercise record as a trainee's ``Progress`` sends it (``ExerciseRecord.to_json()``).
+#: One exercise record as a trainee's ``Progress`` sends it (``ExerciseRecord.as_dict()``).
 ProgressRecord = dict[str, Any]
 SELF, SANDBOX = "self", "sandbox"
 _FIELDS: dict[str, type] = {"exercise": str, "passed": bool, "attempts": int,

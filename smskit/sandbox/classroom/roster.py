@@ -150,7 +150,7 @@ class Roster:
 
     # -- the roster file -------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """Everything, secrets included: for the owner-only roster file alone."""
         return {"format": ROSTER_FORMAT, "trainerToken": self.trainer_token,
                 "trainees": [{"name": t.name, "userDomain": t.user_domain, "secret": t.secret}
@@ -158,7 +158,7 @@ class Roster:
 
     def save(self, path: Path) -> None:
         """Write the roster file, readable and writable by its owner only (0600)."""
-        write_private(path, json.dumps(self.to_json(), indent=1) + "\n")
+        write_private(path, json.dumps(self.as_dict(), indent=1) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> Roster:

@@ -139,7 +139,7 @@ class ClassroomRoutes:
     def my_outbox(self, request: Request) -> Response:
         trainee = self._trainee(request)
         now = self._now()
-        rows = [d.to_json(now) for d in self.parts.state.outbox()
+        rows = [d.as_dict(now) for d in self.parts.state.outbox()
                 if d.user_domain == trainee.user_domain]
         return Response(200, {"nowMs": now, "deliveries": rows})
 
@@ -167,7 +167,7 @@ class ClassroomRoutes:
                                          international_code=international, phone=phone,
                                          code_type=code_type, code=code)
         self._judge_verify(trainee, (international, phone, code_type, code), result.status)
-        return Response(200, result.to_json())
+        return Response(200, result.as_dict(self.parts.lang))
 
     def _judge_verify(self, trainee: Trainee, key: tuple[str, str, int, str],
                       status: str) -> None:
