@@ -92,6 +92,8 @@ def test_in_a_class_it_is_the_class_sandbox_as_the_trainee(
     second = mine.verify_code(phone=PHONE, code_type=2, code=delivery.code)
     assert isinstance(first, VerificationResult) and first.ok and first.status == "ok"
     assert (second.ok, second.status) == (False, "used")
+    assert second.reason == "this code was already used: each code verifies once"
+    assert second.as_dict("zh")["reason"] == "这条验证码已经用过，每条验证码只能验证一次"
     verdict = Workbook(Progress(tmp_path / "progress.json")).check(
         "E5", {"first": first, "second": second, "why": "B"})
     assert verdict.passed, verdict.text()

@@ -332,7 +332,7 @@ def test_e5_rerun_whose_code_an_earlier_run_used(book: Workbook, sandbox: Sandbo
     wrong(verdict, "first_used", "verifies once")
     assert verdict.wrong[0].en == ("The first verification was refused: the code had been "
                                    "verified before this run (used).")
-    assert verdict.wrong[0].zh == "第一次校验被拒绝：这个验证码在这次运行之前已经校验过了（used）。"
+    assert verdict.wrong[0].zh == "第一次验证被拒绝：这个验证码在这次运行之前已经验证过了（used）。"
     assert len(verdict.right) == 2  # the second refusal and the reason stay right
 
 

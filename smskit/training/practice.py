@@ -29,6 +29,7 @@ from smskit.i18n import pick
 
 if TYPE_CHECKING:
     from smskit.errors import RateLimited
+    from smskit.i18n import Message
     from smskit.responses import SendResult
     from smskit.sandbox import Delivery, Sandbox, VerificationResult
     from smskit.training.classroom import TraineeClient, TraineeCredentials
@@ -203,11 +204,26 @@ class ClassSandbox(ExerciseSandbox):
 
         answer = self.client.verify(phone=phone, code_type=parse_code_type(code_type),
                                     code=code)
-        return VerificationResult(ok=bool(answer["ok"]), reason=str(answer["reason"]),
-                                  status=str(answer["status"]))
+        status = str(answer["status"])
+        return VerificationResult(ok=bool(answer["ok"]), wording=_verify_wording(status, answer),
+                                  status=status)
 
     def stop(self) -> None:
         """Nothing to stop: the class sandbox serves everyone until the trainer stops it."""
+
+
+#: Verification statuses whose reason is one fixed message: written in the trainee's language.
+_FIXED_REASONS = frozenset({"ok", "no_code", "mismatch", "superseded", "used"})
+
+
+def _verify_wording(status: str, answer: Mapping[str, Any]) -> Message:
+    """The reason of a class verification: the kit's own keyed text when it has no values (so
+    it follows the trainee's language), else the class sandbox's words."""
+    from smskit import i18n
+
+    if status in _FIXED_REASONS:
+        return i18n.text(f"sandbox.verify.{status}")
+    return str(answer["reason"])
 
 
 def exercise_sandbox(environ: Mapping[str, str] | None = None) -> ExerciseSandbox:
