@@ -321,6 +321,21 @@ def test_e5_first_with_a_wrong_code(book: Workbook, sandbox: Sandbox) -> None:
     assert verdict.wrong[0].en.startswith("The first verification failed: ")
 
 
+def test_e5_rerun_whose_code_an_earlier_run_used(book: Workbook, sandbox: Sandbox) -> None:
+    """A class re-run within a minute sends nothing (5058): the phone's code is already used."""
+    post(sandbox, e4_query(sandbox))
+    earlier = e5_answer(sandbox, "B")
+    assert earlier["first"].ok
+    again = e5_answer(sandbox, "B")  # no new send in between: the same, used code
+    assert (again["first"].status, again["second"].status) == ("used", "used")
+    verdict = book.check("E5", again)
+    wrong(verdict, "first_used", "verifies once")
+    assert verdict.wrong[0].en == ("The first verification was refused: the code had been "
+                                   "verified before this run (used).")
+    assert verdict.wrong[0].zh == "第一次验证被拒绝：这个验证码在这次运行之前已经验证过了（used）。"
+    assert len(verdict.right) == 2  # the second refusal and the reason stay right
+
+
 def test_e5_without_a_send_first(book: Workbook, sandbox: Sandbox) -> None:
     nothing = sandbox.verify_code(phone="13912345678", code_type=2, code="123456")
     verdict = book.check("E5", {"first": nothing, "second": nothing, "why": "B"})

@@ -95,7 +95,8 @@ def not_an_envelope(sb: Sandbox) -> requests.Response:
 
 
 def e5(sb: Sandbox, *, why: Any = "B", first_code: str | None = None,
-       second_code: str | None = None, resend: bool = False) -> dict[str, Any]:
+       second_code: str | None = None, resend: bool = False,
+       used_before: bool = False) -> dict[str, Any]:
     phone = "13912345670"
 
     def delivered() -> str:
@@ -104,6 +105,8 @@ def e5(sb: Sandbox, *, why: Any = "B", first_code: str | None = None,
         return sb.last_delivery(phone, code_type=2).code  # type: ignore[union-attr]
 
     code = delivered()
+    if used_before:  # an earlier run verified it; this run sent nothing new
+        sb.verify_code(phone=phone, code_type=2, code=code)
     first = sb.verify_code(phone=phone, code_type=2, code=first_code or code)
     if resend:
         code = delivered()
@@ -167,6 +170,7 @@ MISTAKES: list[tuple[str, str, Answer]] = [
     ("E5", "not_result", lambda sb: {**e5(sb), "first": True}),
     ("E5", "untouched", lambda sb: {**e5(sb), "why": ...}),
     ("E5", "first_failed", lambda sb: e5(sb, first_code="000000")),
+    ("E5", "first_used", lambda sb: e5(sb, used_before=True)),
     ("E5", "why_unknown", lambda sb: e5(sb, why="Z")),
     ("E5", "why_wrong", lambda sb: e5(sb, why="A")),
     ("E5", "second_passed", lambda sb: e5(sb, resend=True)),

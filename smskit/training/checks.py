@@ -319,6 +319,8 @@ def judge_e5(answer: Any) -> Judgement:
     if isinstance(first, VerificationResult):
         if first.ok:
             judgement.right.append(item.right("first"))
+        elif first.status == "used":  # a re-run that sent no fresh code (a 5058 in a class)
+            judgement.add(item.mistake("first_used"))
         else:
             judgement.add(item.mistake("first_failed").fill(reason=first.reason))
     if isinstance(second, VerificationResult):

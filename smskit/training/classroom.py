@@ -182,8 +182,29 @@ class TraineeClient:
         exercises: list[dict[str, Any]] = self._call("GET", PROGRESS_PATH)["exercises"]
         return exercises
 
+    def is_a_classroom(self) -> bool:
+        """Whether the sandbox at the base URL serves a class: ``True`` when it knows you,
+        ``False`` when it has no trainee views (a plain sandbox answers 404); otherwise
+        :class:`ClassroomUnavailable` (a refused secret, no answer)."""
+        status, _ = self._request("GET", ME_PATH)
+        if status == 404:
+            return False
+        self.me()  # 200, or the refusal said as every helper says it
+        return True
+
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None
               ) -> dict[str, Any]:
+        status, payload = self._request(method, path, body)
+        if status != 200 or not isinstance(payload, dict):
+            detail = payload.get("extMsg") if isinstance(payload, dict) else ""
+            raise ClassroomUnavailable(pick(
+                en=f"the classroom sandbox answered {status}: {detail}",
+                zh=f"课堂沙箱答复 {status}：{detail}"))
+        return payload
+
+    def _request(self, method: str, path: str, body: Mapping[str, Any] | None = None
+                 ) -> tuple[int, Any]:
+        """One signed request, never retried: the status and the decoded JSON."""
         import requests
 
         from smskit.transport import no_retry_session
@@ -205,12 +226,7 @@ class TraineeClient:
                    f"({type(error).__name__})",
                 zh=f"课堂沙箱 {self.credentials.base_url} 没有应答（{type(error).__name__}）"
             )) from None
-        if answer.status_code != 200 or not isinstance(payload, dict):
-            detail = payload.get("extMsg") if isinstance(payload, dict) else ""
-            raise ClassroomUnavailable(pick(
-                en=f"the classroom sandbox answered {answer.status_code}: {detail}",
-                zh=f"课堂沙箱答复 {answer.status_code}：{detail}"))
-        return payload
+        return answer.status_code, payload
 
     def __repr__(self) -> str:
         return f"TraineeClient({self.credentials!r})"
