@@ -114,7 +114,7 @@ TEXT: dict[str, dict[str, str]] = {
                        "（`smskit/data/error_codes.json`）。"
                        "每个错误码都有自己的锚点：`error-codes.html#5420` 即 5420。"
                        "平台消息原样照录；"
-                       "英文是本工具包的译文。下面每条原始应答都是在构建本站时通过真实 HTTP "
+                       "英文是本工具包的译文。下面每条原始响应都是在构建本站时通过真实 HTTP "
                        "向沙箱重放得到的。",
         "codes.table": "全部错误码",
         "col.code": "错误码", "col.msg": "平台消息（原文）",
@@ -128,7 +128,7 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "出处", "source.page": "本接口的文档页",
         "source.platform": "平台更完整的错误码列表",
         "scenario": "沙箱场景", "scenario.id": "场景",
-        "scenario.request": "请求", "scenario.answer": "原始 JSON 应答（HTTP {status}）",
+        "scenario.request": "请求", "scenario.answer": "原始 JSON 响应（HTTP {status}）",
         "scenario.assumption": "沙箱的假设，平台未说明",
         "snippets.title": "六种语言的签名与发送",
         "snippets.rule": "规则（本接口的文档页）：`signature = "

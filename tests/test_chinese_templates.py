@@ -44,6 +44,9 @@ BRACKETS_AROUND_CHINESE = re.compile(
 ENGLISH_UNIT = re.compile(r"((?<![\w.])\d+(\.\d+)?|\})\s?(s|sec|min|ms)\b")  # not BLAKE2s
 POINT_ZERO = re.compile(r"\d\.0 ?(秒|分钟|毫秒)|\{[a-z_]+:\.\df\} ?(秒|分钟)")
 CLAUSE_END = re.compile(r"[。；\n]")
+#: One space before full-width punctuation, a template seam (``本机时钟 （沙箱假设…）``); a run of
+#: spaces lines up columns (the banner) and is allowed.
+SPACE_BEFORE_FULL_WIDTH = re.compile("(?<![ \t])[ \t][（），。；：、]")
 
 
 def strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -86,7 +89,8 @@ def faults(text: str) -> list[str]:
                           ("ASCII colon before Chinese", COLON_BEFORE_CHINESE),
                           ("ASCII bracket against Chinese", BRACKET_AGAINST_CHINESE),
                           ("ASCII brackets around Chinese", BRACKETS_AROUND_CHINESE),
-                          ("English unit", ENGLISH_UNIT), ("a whole unit with .0", POINT_ZERO)):
+                          ("English unit", ENGLISH_UNIT), ("a whole unit with .0", POINT_ZERO),
+                          ("a space before full-width punctuation", SPACE_BEFORE_FULL_WIDTH)):
         match = pattern.search(text)
         if match:
             found.append(f"{name}: {match.group(0)!r}")
@@ -100,7 +104,7 @@ def test_the_lint_catches_what_the_review_found() -> None:
     """The reviewer's examples fail the lint; their corrected forms pass."""
     for bad in ("ts: 必须是毫秒时间戳 [5145 时间戳格式不正确]", "每 60 s 最多 1 次",
                 "{window} min 内", "60.0 秒", "共 3 个问题：ts：必须是毫秒时间戳", "错误(5420)",
-                "提示:重试"):
+                "提示:重试", "并检查本机时钟 （沙箱假设）"):
         assert faults(bad), bad
     for good in ("ts 必须是毫秒时间戳（5145 时间戳格式不正确）", "每 1 分钟最多 1 次",
                  "由两个这样的数组成的 (connect, read)",

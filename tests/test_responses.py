@@ -463,7 +463,7 @@ def test_the_clock_advice_is_in_both_editions() -> None:
     error = error_for(Envelope(5420, "签名验证失败", None, None), clock_skew_ms=600_001)
     assert error.entry is not None
     assert error.entry.cause_zh == (
-        "本机时钟比服务器时间快 10.0 分钟（由服务器应答的 Date 头测得），超出了 ts 允许的 10 分钟"
+        "本机时钟比服务器时间快 10.0 分钟（由服务器响应的 Date 头测得），超出了 ts 允许的 10 分钟"
         "范围。错误码目录中 5420 的原因：签名与平台计算的 SHA256(phone + codeType + random + ts + "
         "userDomainSecret) 不一致。")
     assert error.entry.remedy_zh == (

@@ -84,8 +84,8 @@ def test_the_clock_window_answer_in_chinese() -> None:
     found = platform("zh").send_phone_sms_code(query(ts=str(START_MS + 600_001)))
     assert found.ext_msg == (
         "ts：毫秒时间戳 1744774494370 快于服务器时钟（1744773894369）600001 毫秒（10.00 分钟）；"
-        "两者相差必须在 600000 毫秒（10 分钟，含边界）以内。请使用当前的毫秒时间戳，并检查本机时钟 "
-        "[沙箱假设：文档页没有为这条规则给出错误码]")
+        "两者相差必须在 600000 毫秒（10 分钟，含边界）以内。请使用当前的毫秒时间戳，并检查本机时钟"
+        "（沙箱假设，文档页没有为这条规则给出错误码）")
 
 
 @pytest.mark.parametrize(("params", "expected"), [

@@ -284,7 +284,7 @@ def test_a_refusal_in_both_languages() -> None:
     assert refusal.describe("en") == ("at most 5 send(s) per phone per 3600 s (sandbox policy); "
                                       "the next send is possible in 1.0 s")
     assert refusal.describe("zh") == (
-        "每个手机号码每 3600 s 最多发送 5 次（沙箱策略）；1.0 秒后才能再次发送")
+        "同一手机号码每 1 小时最多发送 5 次（沙箱策略）；1 秒后才能再次发送")
 
 
 @pytest.mark.parametrize("value", [0, -1, True, 1.0])

@@ -77,9 +77,10 @@ def test_a_code_is_valid_until_exactly_5_minutes_after_sending() -> None:
     assert delivery.status_at(START + 300_000) == "expired"
     clock.set(START + 300_000)
     expired = verify(sandbox, delivery.code)
-    assert expired == VerificationResult(
-        False, "this code expired: it was sent 300.0 s ago and is valid for 300 s", "expired",
-        delivery)
+    assert (expired.ok, expired.status, expired.delivery) == (False, "expired", delivery)
+    assert expired.as_dict("en")["reason"] == (
+        "this code expired: it was sent 300.0 s ago and is valid for 300 s")
+    assert expired.as_dict("zh")["reason"] == "这条验证码已过期，它在 5 分钟前发送，有效期为 5 分钟"
     clock.set(START + 299_999)
     ok = verify(sandbox, delivery.code)
     assert (ok.ok, ok.status, ok.reason) == (True, "ok", "the code is valid and is now used")
@@ -136,14 +137,18 @@ def test_codes_are_kept_per_code_type() -> None:
 @pytest.mark.parametrize("code", ["12345", "1234567", "12345a", "１２３４５６", 123456, None])
 def test_a_malformed_code_is_refused_before_anything_is_looked_up(code: object) -> None:
     result = verify(state(FixedClock(START)), code)
-    assert result == VerificationResult(False, "code must be 6 digits 0-9", "malformed")
-    assert result.as_dict() == {"ok": False, "status": "malformed",
-                                "reason": "code must be 6 digits 0-9"}
+    assert (result.ok, result.status, result.delivery) == (False, "malformed", None)
+    assert result.as_dict("en") == {"ok": False, "status": "malformed",
+                                    "reason": "code must be 6 digits 0-9"}
+    assert result.as_dict("zh")["reason"] == "验证码必须是 6 位数字（0-9）"
 
 
 def test_no_code_sent_is_said_so() -> None:
-    assert verify(state(FixedClock(START)), "123456") == VerificationResult(
-        False, "no code was sent to this phone for this codeType and user domain", "no_code")
+    result = verify(state(FixedClock(START)), "123456")
+    assert (result.ok, result.status, result.delivery) == (False, "no_code", None)
+    assert result.as_dict("en")["reason"] == (
+        "no code was sent to this phone for this codeType and user domain")
+    assert result.as_dict("zh")["reason"] == "这个用户域没有向该手机号码发送过这个短信类型的验证码"
 
 
 def test_a_rate_refusal_delivers_nothing() -> None:

@@ -165,9 +165,9 @@ class Platform:
             return window
         form = problems.get("codeType") or sent_code_type_problem(params["codeType"])
         if form is not None:
-            return Answer(PlatformCode.SERVICE_ERROR, "code_type",
-                          f"{wire_text(form, self.lang)} "
-                          f"{i18n.t('sandbox.assumption', self.lang)}")
+            return Answer(PlatformCode.SERVICE_ERROR, "code_type", i18n.t(
+                "sandbox.with_assumption", self.lang, text=wire_text(form, self.lang),
+                assumption=i18n.t("sandbox.assumption", self.lang)))
         shape = self._random_and_signature_shape(params.get("random"), params.get("signature"))
         if shape is not None:
             return self._diagnosed_shape(shape, params)

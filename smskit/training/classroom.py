@@ -224,7 +224,7 @@ class TraineeClient:
             raise ClassroomUnavailable(pick(
                 en=f"the classroom sandbox at {self.credentials.base_url} did not answer "
                    f"({type(error).__name__})",
-                zh=f"课堂沙箱 {self.credentials.base_url} 没有应答（{type(error).__name__}）"
+                zh=f"课堂沙箱 {self.credentials.base_url} 没有响应（{type(error).__name__}）"
             )) from None
         return answer.status_code, payload
 
