@@ -119,7 +119,7 @@ def test_wrong_credentials_for_the_trainer_are_403(guard: Guard, value: str) -> 
 def test_a_refusal_reads_in_chinese_too(guard: Guard) -> None:
     with pytest.raises(Refused) as caught:
         guard.require_trainer("Bearer nope")
-    assert caught.value.detail.render("zh") == "这是培训讲师的课堂视图；这些凭据不是讲师令牌"
+    assert caught.value.detail.render("zh") == "这是讲师的课堂视图；这些凭据不是讲师令牌"
 
 
 def test_text_without_a_utf8_form_is_refused_not_crashed_on(guard: Guard) -> None:
