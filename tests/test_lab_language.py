@@ -61,6 +61,7 @@ def chinese_lab(tmp_path: Path) -> Iterator[tuple[str, int]]:
             assert lab.poll() is None, log.read_text(errors="replace")[-2000:]
             assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
             time.sleep(0.2)  # polling interval for the server's start line
+        _wait_until_it_answers(url, lab, log, deadline)
         yield url, lab.pid
     finally:
         os.killpg(lab.pid, signal.SIGTERM)
@@ -69,6 +70,22 @@ def chinese_lab(tmp_path: Path) -> Iterator[tuple[str, int]]:
         except subprocess.TimeoutExpired:
             os.killpg(lab.pid, signal.SIGKILL)
             lab.wait()
+
+
+def _wait_until_it_answers(url: str, lab: subprocess.Popen[bytes], log: Path,
+                           deadline: float) -> None:
+    """The start line is printed before the server takes connections on a busy machine: ask
+    ``/api/status`` until it answers (a server that died or never answers still fails)."""
+    while True:
+        assert lab.poll() is None, log.read_text(errors="replace")[-2000:]
+        try:
+            if requests.get(f"{url}/api/status", headers={"Authorization": f"token {TOKEN}"},
+                            timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, log.read_text(errors="replace")[-2000:]
+        time.sleep(0.2)  # polling interval for the server's first answer
 
 
 def _get(url: str) -> dict[str, object]:
