@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from smskit import i18n
 from smskit.errors import InputError, Problem
+from tests.test_glossary import strings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "smskit" / "data"
@@ -49,15 +48,6 @@ CLAUSE_END = re.compile(r"[。；\n]")
 SPACE_BEFORE_FULL_WIDTH = re.compile("(?<![ \t])[ \t][（），。；：、]")
 
 
-def strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield where, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from strings(item, f"{where}[{index}]")
 
 
 def is_chinese(where: str, text: str) -> bool:

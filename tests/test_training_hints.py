@@ -24,6 +24,7 @@ from smskit import FixedClock
 from smskit._data import load_json
 from smskit.sandbox import RatePolicy, Sandbox
 from smskit.training import Progress, Workbook, broken_requests, exercise
+from tests.test_training_checks import sha, training_secret
 
 E1_TEXT = ("13800138000" "3" "76a6L647F02CAoN9" "1744773894369"
            "57Fk69oYgbs2aWWN362NtZwYB2RqKNqQ7yZESnF5VM33")
@@ -33,18 +34,10 @@ CLOCK_MS = E2_TS
 E4_NONCE = "Ab3dEf6hIj9kLm2n"
 
 
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def secret_of(exercise_id: str) -> str:
-    row = next(r for r in load_json("exercises.json")["exercises"] if r["id"] == exercise_id)
-    inputs = row["inputs"]
-    return str(inputs["secret"] if "secret" in inputs else inputs["base"]["secret"])
 
 
 def e2_text(*, code_type: int = 2, ts: int = E2_TS) -> str:
-    return f"13912345678{code_type}Q7wErT9yUi0PaS2d{ts}{secret_of('E2')}"
+    return f"13912345678{code_type}Q7wErT9yUi0PaS2d{ts}{training_secret('E2')}"
 
 
 #: What a right answer holds, written here; none of it may show in a hint.
@@ -63,7 +56,7 @@ def e3_fixed(**changes: Any) -> list[dict[str, Any]]:
     broken = broken_requests()
     fixed = [{**broken[0], "phone": "13912345678"}, {**broken[1], "ts": E3_TS},
              {**broken[2], "random": "Zx8Kp2Lm9Qw4Er7T"}, {**broken[3], "code_type": 3},
-             {**broken[4], "secret": secret_of("E3")}]
+             {**broken[4], "secret": training_secret("E3")}]
     for index, change in changes.items():
         fixed[int(index[1:])] = {**fixed[int(index[1:])], **change}
     return fixed
