@@ -165,6 +165,7 @@ def kernel_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", sorted(EDITIONS))
 @pytest.mark.parametrize("name", sorted(set(NOTEBOOK_OF.values())))
 def test_one_right_answer_passes_that_exercise_only(kernel_env: Path, language: str,

@@ -81,6 +81,7 @@ def test_the_going_live_notebook_is_among_them() -> None:
     assert GOING_LIVE in [path.name for path in NOTEBOOKS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_secret_in_the_executed_notebook(path: Path, live_sandbox: Sandbox) -> None:
     before = len(live_sandbox.outbox())

@@ -36,7 +36,7 @@ from tests.browser.trainee import error_codes, expected_matches
 sys.path.insert(0, str(ROOT / "scripts"))
 from lab_language import LAB_LOCALES, SETTING
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MESSAGES = json.loads((ROOT / "smskit/data/messages.json").read_text(encoding="utf-8"))["messages"]
 MENUS_ZH = ["文件", "编辑", "查看", "运行", "内核", "标签页", "设置", "帮助"]

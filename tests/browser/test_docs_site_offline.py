@@ -26,7 +26,7 @@ from playwright.sync_api import Page, Route, expect
 from tests.browser.servers import ARTIFACTS
 from tests.fixtures.docs_site import worked_example_signature
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTHS = (1280, 390)

@@ -9,7 +9,7 @@ import pytest
 from tests.browser.lab import LabNotebook
 from tests.browser.servers import SCREENSHOTS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("name", ["01-quickstart.ipynb", "05-code-lifecycle.ipynb",
