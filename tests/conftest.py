@@ -19,6 +19,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.docs_site",
     "tests.fixtures.faults",
     "tests.fixtures.sandbox",
+    "tests.fixtures.wheel",
 ]
 
 #: Files holding an item with one of these marks start first, in this order.

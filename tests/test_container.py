@@ -42,14 +42,11 @@ def tree_bytes(folder: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def lean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def lean(tmp_path_factory: pytest.TempPathFactory, smskit_wheel: Path) -> Path:
     """A virtual environment with the wheel and its dependencies only, bytecode compiled."""
-    out = tmp_path_factory.mktemp("lean")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", str(ROOT), "-w", str(out / "wheel")],
-                   check=True, capture_output=True, timeout=300)
-    [wheel] = (out / "wheel").glob("smskit-0.2.0-*.whl")
-    venv = out / "venv"
+    assert smskit_wheel.name.startswith("smskit-0.2.0-")
+    wheel = smskit_wheel
+    venv = tmp_path_factory.mktemp("lean") / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     subprocess.run([find_uv(), "pip", "install", "--quiet", "--offline", "--compile-bytecode",
                     "--python", str(venv / "bin" / "python"), str(wheel)], check=True,

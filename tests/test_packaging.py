@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,13 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", str(ROOT), "-w", str(out)],
-                   check=True, capture_output=True, timeout=300)
-    [path] = out.glob("smskit-*.whl")
-    return zipfile.ZipFile(path)
+def wheel(smskit_wheel: Path) -> zipfile.ZipFile:
+    return zipfile.ZipFile(smskit_wheel)
 
 
 def test_wheel_has_every_data_file_and_the_type_marker(wheel: zipfile.ZipFile) -> None:
