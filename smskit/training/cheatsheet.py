@@ -105,7 +105,7 @@ def _codes(language: str) -> str:
         if not entries:
             continue
         title = category.zh if language == "zh" else category.en
-        step = f"<p>{html.escape(category.next_step if language == 'en' else steps_zh[key])}</p>"
+        step = f"<p>{html.escape(category.next_step.en if language == 'en' else steps_zh[key])}</p>"
         items = "".join(
             f"<li><b>{entry.code}</b> {html.escape(entry.zh)}"
             + (f" · {html.escape(entry.en)}" if language == "en" else "") + "</li>"

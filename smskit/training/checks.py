@@ -286,8 +286,7 @@ def _api_error(item: Exercise, code: int, msg: str, ext_msg: str | None) -> Exer
     """The sandbox's answer in the catalogue's words (its own ``msg`` for an unknown code)."""
     entry = lookup(code)
     category = categories().get(entry.category) if entry else None
-    next_step = (Editions(en=category.next_step, zh=category.zh) if category
-                 else Editions(en="", zh=""))
+    next_step = category.next_step if category else Editions(en="", zh="")
     mistake = item.mistake("api_error").fill(
         code=code, msg_zh=entry.zh if entry else msg, msg_en=entry.en if entry else msg,
         ext_msg=ext_msg or "", next_step=next_step)

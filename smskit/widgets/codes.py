@@ -215,11 +215,11 @@ class ErrorCodeBrowser(BilingualView):
             ({"data-row": "en"}, [esc(i18n.t("outcome.row.en")), esc(entry.en)]),
             ({"data-row": "category"}, [esc(i18n.t("outcome.row.category")), esc(
                 i18n.t("codes_widget.category", name=category.name_in(),
-                       other=category.name_in(other), next_step=category.next_step_in())
+                       other=category.name_in(other), next_step=category.next_step.render())
                 if category else entry.category)]),
-            ({"data-row": "cause"}, [esc(i18n.t("outcome.row.cause")), esc(entry.cause_in())]),
+            ({"data-row": "cause"}, [esc(i18n.t("outcome.row.cause")), esc(entry.cause.render())]),
             ({"data-row": "remedy"}, [esc(i18n.t("outcome.row.remedy")),
-                                      esc(entry.remedy_in())]),
+                                      esc(entry.remedy.render())]),
             ({"data-row": "retry"}, [esc(i18n.t("codes_widget.column.retry_safe")), esc(retry)]),
             ({"data-row": "source"}, [esc(i18n.t("codes_widget.source")),
                                       esc(i18n.t(f"codes_widget.source.{entry.source}"))]),
