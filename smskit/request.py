@@ -12,11 +12,13 @@ parameter in the query string, an empty body, ``accept: */*`` and no ``Content-T
 from __future__ import annotations
 
 import random as _random
+import re
 import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
+from smskit import i18n
 from smskit.clock import Clock
 from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
@@ -32,6 +34,9 @@ HTTP_METHOD = "POST"
 REQUEST_HEADERS = {"accept": "*/*"}
 #: Query parameters in the page's order.
 QUERY_ORDER = ("codeType", "internationalCode", "phone", "random", "signature", "ts", "userDomain")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Characters of a bad name or escape quoted back in a problem.
+_SHOWN = 60
 
 
 @dataclass(frozen=True)
@@ -174,3 +179,56 @@ def assess_request(
         ts=ts_number,
         user_domain=user_domain,
     ), []
+
+
+def decode_query(query: str) -> list[tuple[str, str]]:
+    """The name-value pairs of a query string as a server reads them, in order, repeats kept.
+
+    ``&`` separates pairs (empty ones are skipped), a name without ``=`` has the empty value,
+    ``+`` is a space (as in HTML forms and the platform's servlet container), and each
+    ``%XX`` is a byte of UTF-8 text. A broken escape or bytes that are not UTF-8 raise
+    :class:`InputError` naming the parameter (``"query"`` when the name itself is bad).
+    Linear in the query's length; what a problem quotes back is cut at 60 characters.
+    Whether a name may repeat or be empty is the caller's rule.
+    """
+    pairs: list[tuple[str, str]] = []
+    for part in query.split("&") if query else ():
+        if part:
+            raw_name, _, raw_value = part.partition("=")
+            name = _decode_part(raw_name, None)
+            pairs.append((name, _decode_part(raw_value, name)))
+    return pairs
+
+
+def _decode_part(raw: str, name: str | None) -> str:
+    """A name (``name`` is ``None``) or the value of parameter ``name``, decoded."""
+    if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
+        return raw
+    bad = _BAD_ESCAPE.search(raw)
+    if bad:
+        escape = raw[bad.start():bad.start() + 3]
+        raise _query_problem(name, i18n.text("query.broken_escape", what=_what(name),
+                                             escape=repr(escape)))
+    data = unquote_to_bytes(raw.replace("+", " "))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _query_problem(name, i18n.text(
+            "query.not_unicode", what=_what(name), byte=f"0x{data[error.start]:02x}",
+            position=error.start)) from None
+
+
+def _what(name: str | None) -> i18n.Text:
+    """What a query problem is about: a name (``None``) or the value of parameter ``name``."""
+    if name is None:
+        return i18n.text("query.what.name")
+    return i18n.text("query.what.param", name=_shown(name))
+
+
+def _query_problem(name: str | None, rule: i18n.Text) -> InputError:
+    return InputError([Problem(name if name in QUERY_ORDER else "query", rule)])
+
+
+def _shown(value: str) -> str:
+    """``value`` quoted for a problem, cut at 60 characters."""
+    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "...")

@@ -278,6 +278,20 @@ def test_e4_first_hint_is_the_catalogues_next_step_in_both_editions(
                                "检查用户域、用户域密钥、签名拼接顺序和本机时钟。")
 
 
+def test_e4_an_undecodable_query_is_judged_by_the_sandboxs_answer(
+        book: Workbook, sandbox: Sandbox) -> None:
+    query = urlencode(e4_query(sandbox)) + "&phone=%FF"  # bytes that are not UTF-8
+    sent = requests.post(f"{sandbox.base_url}/v2/sms/enduserapi/v2/sendPhoneSmsCode?{query}",
+                         headers={"accept": "*/*"}, timeout=10)
+    assert sent.status_code == 400
+    verdict = book.check("E4", sent)
+    assert verdict.mistake == "api_error"
+    assert [text.en for text in verdict.right] == ["POST to the endpoint path."]
+    assert verdict.wrong[0].en == (
+        "The sandbox answered 400 Bad Request: query parameter 'phone' is not UTF-8 after "
+        "percent-decoding (byte 0xff at position 0); percent-encode text as UTF-8")
+
+
 def test_e4_third_hint_is_the_codes_own(book: Workbook, sandbox: Sandbox) -> None:
     response = post(sandbox, e4_query(sandbox, signature=sha("not the signed text")))
     book.check("E4", response)
