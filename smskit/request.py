@@ -34,9 +34,6 @@ HTTP_METHOD = "POST"
 REQUEST_HEADERS = {"accept": "*/*"}
 #: Query parameters in the page's order.
 QUERY_ORDER = ("codeType", "internationalCode", "phone", "random", "signature", "ts", "userDomain")
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-#: Characters of a bad name or escape quoted back in a problem.
-_SHOWN = 60
 
 
 @dataclass(frozen=True)
@@ -151,34 +148,22 @@ def assess_request(
 ) -> tuple[SmsCodeRequest | None, list[Problem]]:
     """One validation pass: the signed request (``None`` if anything is wrong) and every
     :class:`Problem`, errors and warnings, in the page's parameter order."""
-    random = new_random(random_source) if random is None else random
-    ts = now_ms(clock) if ts is None else ts
-    problems = validate_fields(
-        phone=phone,
-        code_type=code_type,
-        international_code=international_code,
-        random=random,
-        ts=ts,
-        user_domain=user_domain,
-        secret=secret,
-        check_secret=True,
-        clock=clock,
-        allow_unverified_phone=allow_unverified_phone,
-    )
+    fields = {"phone": phone, "code_type": code_type, "international_code": international_code,
+              "random": new_random(random_source) if random is None else random,
+              "ts": now_ms(clock) if ts is None else ts, "user_domain": user_domain}
+    problems = validate_fields(**fields, secret=secret, check_secret=True, clock=clock,
+                               allow_unverified_phone=allow_unverified_phone)
     if problems:
         return None, problems
-    code_number, ts_number = parse_code_type(code_type), parse_timestamp_ms(ts)
-    signature = sign(phone=phone, code_type=code_number, random=random, ts=ts_number,
-                     secret=secret)
-    return SmsCodeRequest(
-        code_type=code_number,
-        international_code=international_code,
-        phone=phone,
-        random=random,
-        signature=signature,
-        ts=ts_number,
-        user_domain=user_domain,
-    ), []
+    fields |= {"code_type": parse_code_type(code_type), "ts": parse_timestamp_ms(fields["ts"])}
+    signature = sign(phone=phone, code_type=fields["code_type"], random=fields["random"],
+                     ts=fields["ts"], secret=secret)
+    return SmsCodeRequest(**fields, signature=signature), []
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Characters of a bad name or escape quoted back in a problem.
+_SHOWN = 60
 
 
 def decode_query(query: str) -> list[tuple[str, str]]:

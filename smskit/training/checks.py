@@ -73,6 +73,13 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def _wrong_kind(item: Exercise, mistake: str, answer: Any) -> Judgement:
+    """The verdict on an answer that is not the kind of value asked for, naming what it is."""
+    judgement = Judgement()
+    judgement.add(item.mistake(mistake).fill(kind=_kind(answer)))
+    return judgement
+
+
 def _untouched_part(item: Exercise, part: Editions) -> ExerciseMistake:
     return item.mistake("untouched").fill(part=part)
 
@@ -119,8 +126,7 @@ def _judge_signature(item: Exercise, answer: Any, inputs: Mapping[str, Any]) -> 
         judgement.add(item.mistake("bytes"))
         return judgement
     if not isinstance(answer, str):
-        judgement.add(item.mistake("not_text").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_text", answer)
     if answer == expected:
         judgement.right += [item.right("shape"), item.right("matches")]
         return judgement
@@ -195,11 +201,10 @@ def _with_field_hint(mistake: ExerciseMistake, item: Exercise,
 def judge_e3(answer: Any) -> Judgement:
     """E3: every broken request fixed in form, none changed in meaning."""
     item = exercise("E3")
-    judgement = Judgement()
     broken = broken_requests()
     if not isinstance(answer, (list, tuple)) or len(answer) != len(broken):
-        judgement.add(item.mistake("not_five").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_five", answer)
+    judgement = Judgement()
     base = item.data["inputs"]["base"]
     for number, fixed in enumerate(answer, start=1):
         which = label("request_n").fill(n=number)
@@ -247,10 +252,9 @@ def judge_e4(answer: Any) -> Judgement:
     from smskit.responses import RawResponse, parse_envelope
 
     item = exercise("E4")
-    judgement = Judgement()
     if not isinstance(answer, requests.Response) or answer.request is None:
-        judgement.add(item.mistake("not_response").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_response", answer)
+    judgement = Judgement()
     sent = answer.request
     parts = urlsplit(sent.url or "")
     try:
@@ -309,10 +313,9 @@ def judge_e5(answer: Any) -> Judgement:
     from smskit.sandbox import VerificationResult
 
     item = exercise("E5")
-    judgement = Judgement()
     if not isinstance(answer, Mapping):
-        judgement.add(item.mistake("not_mapping").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_mapping", answer)
+    judgement = Judgement()
     first, second, why = answer.get("first"), answer.get("second"), answer.get("why")
     for name, result in (("first", first), ("second", second)):
         if result is Ellipsis:
@@ -354,10 +357,9 @@ def judge_e5(answer: Any) -> Judgement:
 def judge_e6(answer: Any) -> Judgement:
     """E6: every error code in the catalogue's category for it."""
     item = exercise("E6")
-    judgement = Judgement()
     if not isinstance(answer, Mapping):
-        judgement.add(item.mistake("not_mapping").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_mapping", answer)
+    judgement = Judgement()
     known = categories()
     errors = {entry.code: entry for entry in all_codes() if not entry.is_success}
     placed: dict[int | str, list[str]] = {}
@@ -400,10 +402,9 @@ def judge_e7(answer: Any) -> Judgement:
     from smskit.doctor import diagnose, mistakes
 
     item = exercise("E7")
-    judgement = Judgement()
     if not isinstance(answer, str):
-        judgement.add(item.mistake("not_text").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_text", answer)
+    judgement = Judgement()
     known = {mistake.id for mistake in mistakes()}
     given = answer.strip()
     if given not in known:
