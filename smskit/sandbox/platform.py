@@ -305,10 +305,11 @@ class Platform:
             return Answer(PlatformCode.SEND_FAILED, "provider_failure",
                           i18n.t("sandbox.provider_failed", self.lang))
         delivery = outcome.delivery
-        log.info("%s", i18n.t("sandbox.log.delivered", self.lang, code=delivery.code,
-                              international_code=delivery.international_code,
-                              phone=delivery.phone, code_type=delivery.code_type,
-                              user_domain=repr(delivery.user_domain)))
+        if log.isEnabledFor(logging.INFO):  # written only when shown (not under --quiet)
+            log.info("%s", i18n.t("sandbox.log.delivered", self.lang, code=delivery.code,
+                                  international_code=delivery.international_code,
+                                  phone=delivery.phone, code_type=delivery.code_type,
+                                  user_domain=repr(delivery.user_domain)))
         return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 

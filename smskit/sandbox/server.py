@@ -59,6 +59,8 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 _MAX_FIELDS, _MAX_FIELD_LINE_BYTES = 100, 65536  # http.client's limits
 _LINGER_SECONDS, _LINGER_BYTES = 1.0, 1 << 20
 _WRITE_TIMEOUT_SECONDS = 10.0
+#: Made once: ``json.dumps`` with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -274,7 +276,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, payload: dict[str, Any], *,
                    headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = _ENCODER.encode(payload).encode("utf-8")
         self._send(status, body, headers=headers, close=close)
 
     def _send(self, status: int, body: bytes, *, content_type: str | None = None,

@@ -177,19 +177,22 @@ def parse_query(query: str) -> dict[str, str]:
         if not part:
             continue
         raw_name, _, raw_value = part.partition("=")
-        name = _decode(raw_name, i18n.text("sandbox.wire.what.name"))
+        name = _decode(raw_name, None)
         if not name:
             raise HttpProblem(400, i18n.text("sandbox.wire.query_no_name", part=_show(part)))
-        value = _decode(raw_value, i18n.text("sandbox.wire.what.param", name=repr(name)))
+        value = _decode(raw_value, name)
         if name in params:
             raise HttpProblem(400, i18n.text("sandbox.wire.query_twice", name=repr(name)))
         params[name] = value
     return params
 
 
-def _decode(raw: str, what: i18n.Text) -> str:
+def _decode(raw: str, name: str | None) -> str:
+    """``raw`` unescaped; ``name``: the parameter whose value it is (``None``: a name)."""
     if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
         return raw
+    what = (i18n.text("sandbox.wire.what.name") if name is None
+            else i18n.text("sandbox.wire.what.param", name=repr(name)))
     bad = _BAD_ESCAPE.search(raw)
     if bad:
         escape = raw[bad.start():bad.start() + 3]
