@@ -42,6 +42,7 @@ _WHITESPACE = i18n.text("validation.whitespace")
 _SECRET_WHITESPACE = i18n.text("validation.secret.whitespace")
 _USER_DOMAIN_WHAT = i18n.text("validation.user_domain.what")
 _CODE_TYPE_VALUES = frozenset(member.value for member in CodeType)
+_RANDOM_CHARS = frozenset(RANDOM_ALPHABET)
 
 #: The fields a signature covers, plus ``internationalCode`` (which decides whether the
 #: phone is a valid number): what :func:`signing_problems` reports on.
@@ -250,7 +251,7 @@ def _random_problems(value: Any) -> list[Problem]:
     if len(text) != RANDOM_LENGTH:
         return [Problem("random", i18n.text("validation.random.length", length=RANDOM_LENGTH,
                                             got=len(text)), hint=_NEW_RANDOM)]
-    if any(char not in RANDOM_ALPHABET for char in text):
+    if not _RANDOM_CHARS.issuperset(text):
         return [Problem("random", i18n.text("validation.random.alphabet"), hint=_NEW_RANDOM)]
     return []
 

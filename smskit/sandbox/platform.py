@@ -235,22 +235,21 @@ class Platform:
 
     def _random_and_signature_shape(self, random: str | None,
                                     signature: str | None) -> Answer | None:
-        code, assumption = PlatformCode.SIGNATURE_ERROR, i18n.t("sandbox.assumption", self.lang)
+        values: dict[str, object] = {}
         if not random:
-            return Answer(code, "random_format",
-                          i18n.t("sandbox.random_required", self.lang, assumption=assumption))
-        if len(random) != RANDOM_LENGTH:
-            return Answer(code, "random_format", i18n.t(
-                "sandbox.random_length", self.lang, length=RANDOM_LENGTH, got=len(random),
-                assumption=assumption))
-        if not signature:
-            return Answer(code, "signature_format",
-                          i18n.t("sandbox.signature_required", self.lang, assumption=assumption))
-        if len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
-            return Answer(code, "signature_format", i18n.t(
-                "sandbox.signature_shape", self.lang, length=_SIGNATURE_HEX_LENGTH,
-                got=len(signature), assumption=assumption))
-        return None
+            check, key = "random_format", "sandbox.random_required"
+        elif len(random) != RANDOM_LENGTH:
+            check, key = "random_format", "sandbox.random_length"
+            values = {"length": RANDOM_LENGTH, "got": len(random)}
+        elif not signature:
+            check, key = "signature_format", "sandbox.signature_required"
+        elif len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
+            check, key = "signature_format", "sandbox.signature_shape"
+            values = {"length": _SIGNATURE_HEX_LENGTH, "got": len(signature)}
+        else:
+            return None
+        return Answer(PlatformCode.SIGNATURE_ERROR, check, i18n.t(
+            key, self.lang, assumption=i18n.t("sandbox.assumption", self.lang), **values))
 
     def _field_problems(self, params: Mapping[str, str]) -> dict[str, Problem]:
         """The core's judgement of the fields it knows rules for (first problem per field)."""

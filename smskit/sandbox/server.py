@@ -46,6 +46,7 @@ from smskit.sandbox.wire import (
     Request,
     Response,
     ServerLimits,
+    json_body,
     split_target,
     transport_envelope,
 )
@@ -59,8 +60,6 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 _MAX_FIELDS, _MAX_FIELD_LINE_BYTES = 100, 65536  # http.client's limits
 _LINGER_SECONDS, _LINGER_BYTES = 1.0, 1 << 20
 _WRITE_TIMEOUT_SECONDS = 10.0
-#: Made once: ``json.dumps`` with options builds a new encoder per call.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -234,7 +233,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             self.server.record_internal_error(error)
             response = self.server.answer_internal_error(error)
         if response.text is None:
-            self._send_json(response.status, response.payload, headers=response.headers)
+            self._send(response.status, response.body(), headers=response.headers)
         else:
             self._send(response.status, response.text.encode("utf-8"),
                        content_type=response.content_type, headers=response.headers)
@@ -276,8 +275,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, payload: dict[str, Any], *,
                    headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
-        body = _ENCODER.encode(payload).encode("utf-8")
-        self._send(status, body, headers=headers, close=close)
+        self._send(status, json_body(payload), headers=headers, close=close)
 
     def _send(self, status: int, body: bytes, *, content_type: str | None = None,
               headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
