@@ -84,6 +84,8 @@ def validate_fields(
                               _USER_DOMAIN_WHAT)
     if check_secret:
         problems += secret_problems(secret)
+    if not problems:
+        return problems
     values = {"phone": phone, "codeType": code_type, "internationalCode": international_code,
               "random": random, "ts": ts, "userDomain": user_domain, "signature": signature}
     return [_padding_hint(problem, values.get(problem.field)) for problem in problems]
