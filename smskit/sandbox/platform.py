@@ -49,7 +49,7 @@ from smskit.catalogue import lookup
 from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.doctor import Diagnosis, Mistake, diagnose
 from smskit.errors import InputError, Problem
-from smskit.fields import parse_code_type, parse_timestamp_ms, sent_code_type_problem
+from smskit.fields import sent_code_type_problem
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox.domains import DomainTable, SandboxDomain
@@ -159,7 +159,7 @@ class Platform:
         if "ts" in problems:
             return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format",
                           wire_text(problems["ts"], self.lang))
-        ts = parse_timestamp_ms(params["ts"])
+        ts = int(params["ts"])  # judged above: exactly 13 ASCII digits
         window = self._clock_window(ts)
         if window is not None:
             return window
@@ -177,7 +177,7 @@ class Platform:
         if not domain.enabled:
             return Answer(PlatformCode.DOMAIN_DISABLED, "user_domain_disabled",
                           i18n.t("sandbox.domain_disabled", self.lang, name=repr(domain.name)))
-        code_type = parse_code_type(params["codeType"])
+        code_type = int(params["codeType"])  # judged above: exactly one of 1-5
         signature = params["signature"]
         if not verify(signature, secret=domain.secret, phone=params["phone"],
                       code_type=code_type, random=params["random"], ts=ts):

@@ -156,10 +156,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def _read_head(self, line: bytes) -> None:
         """Request line and header fields, strictly; what ``parse_request`` would do, without
         the e-mail parser it uses for headers (the largest per-request cost it had)."""
-        problem = self._request_line_problem(line)
+        text = line.decode("latin-1").rstrip("\r\n")
+        problem = self._request_line_problem(text)
         if problem is not None:
             raise problem
-        self.requestline = line.decode("latin-1").rstrip("\r\n")
+        self.requestline = text
         self.command, self.path, self.request_version = self.requestline.split(" ")
         if self.path.startswith("//"):  # as http.server does: never a scheme-relative URL
             self.path = "/" + self.path.lstrip("/")
@@ -192,13 +193,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         values = self._fields.get(name)
         return values[0] if values else ""
 
-    def _request_line_problem(self, line: bytes) -> HttpProblem | None:
-        text = line.decode("latin-1").rstrip("\r\n")
+    def _request_line_problem(self, text: str) -> HttpProblem | None:
         words = text.split(" ")
-        shown = repr(text[:80])
         if len(words) != 3 or not all(words):
-            return HttpProblem(400, i18n.text("sandbox.server.bad_request_line", line=shown),
-                               close=True)
+            return HttpProblem(400, i18n.text("sandbox.server.bad_request_line",
+                                              line=repr(text[:80])), close=True)
         method, _target, version = words
         if not _TOKEN.fullmatch(method):
             return HttpProblem(400, i18n.text("sandbox.server.bad_method",

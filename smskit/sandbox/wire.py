@@ -194,14 +194,15 @@ def parse_query(query: str) -> dict[str, str]:
     ``=`` has the empty value. Raises :class:`HttpProblem` (400) naming the parameter.
     """
     params: dict[str, str] = {}
+    plain = "%" not in query and "+" not in query  # nothing escaped: every text as sent
     for part in query.split("&") if query else ():
         if not part:
             continue
         raw_name, _, raw_value = part.partition("=")
-        name = _decode(raw_name, None)
+        name = raw_name if plain else _decode(raw_name, None)
         if not name:
             raise HttpProblem(400, i18n.text("sandbox.wire.query_no_name", part=_show(part)))
-        value = _decode(raw_value, name)
+        value = raw_value if plain else _decode(raw_value, name)
         if name in params:
             raise HttpProblem(400, i18n.text("sandbox.wire.query_twice", name=repr(name)))
         params[name] = value
