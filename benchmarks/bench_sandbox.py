@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 from urllib.parse import urlencode
 
-from benchmarks.figures import MET, MISSED, ROOT, Figure, median, percentile
+from benchmarks.figures import MET, MISSED, ROOT, Figure, cpu_seconds, median, percentile
 
 LEVELS = (1, 4, 16)
 #: The sandbox should answer at least half as many requests as the bare floor server.
@@ -144,7 +144,8 @@ def _merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
     elapsed = sum(run["elapsed"] for run in runs)
     return {"rps": len(samples) / elapsed, "p50": percentile(samples, 0.50),
             "p99": percentile(samples, 0.99), "count": len(samples),
-            "errors": [error for run in runs for error in run["errors"]]}
+            "errors": [error for run in runs for error in run["errors"]],
+            "cpu_per_answer": sum(run["cpu"] for run in runs) / max(1, len(samples))}
 
 
 def _load(server: Server, clients: int, seconds: float,
@@ -177,14 +178,23 @@ def _load(server: Server, clients: int, seconds: float,
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds(server.process.pid)
     time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=30)
     elapsed = time.perf_counter() - started
     samples = [value for own in latencies for value in own]
-    return {"samples": samples, "elapsed": elapsed, "errors": errors}
+    return {"samples": samples, "elapsed": elapsed, "errors": errors,
+            "cpu": cpu_seconds(server.process.pid) - cpu_before}
+
+
+def _cpu_figure(label: str, result: dict[str, Any], floor: dict[str, Any]) -> Figure:
+    """The server process's CPU time per answer (user + system): unlike throughput, hardly
+    moved by other work on the machine, so the steadier comparison with the floor."""
+    mine, theirs = result["cpu_per_answer"] * 1e6, floor["cpu_per_answer"] * 1e6
+    return Figure(f"{label}, server CPU per answer", mine, "us", "-",
+                  f"info (floor {theirs:.0f} us: {theirs / mine:.2f}x)")
 
 
 def _client_overhead(server: Server, *, quick: bool) -> list[Figure]:
@@ -253,6 +263,7 @@ def run(*, quick: bool = False) -> list[Figure]:
                        result["rps"], "req/s", "-", verdict),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), share of the floor",
                        ratio, "x", ">= 0.5", MET if ratio >= RATIO_AIM else MISSED),
+                _cpu_figure(f"sandbox: {clients:>2} keep-alive client(s)", result, floor),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p50",
                        result["p50"] * 1000, "ms"),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p99",
@@ -266,6 +277,7 @@ def run(*, quick: bool = False) -> list[Figure]:
         floor, result = _compared(bare, server, clients, seconds, share)
         ratio = result["rps"] / floor["rps"]
         figures += [
+            _cpu_figure(f"sandbox: {clients:>2} clients, uncached phones", result, floor),
             Figure(f"sandbox: {clients:>2} clients, uncached phones, throughput", result["rps"],
                    "req/s", "-", "info" if not result["errors"] else "ERRORS"),
             Figure(f"sandbox: {clients:>2} clients, uncached phones, share of the floor",
