@@ -1,7 +1,7 @@
 """What the sandbox's success path does once, ahead or only when needed, and that every
 answer stays right: the success answer encoded once, the clock read without a lock, codes
-drawn from random bytes read ahead, the query split without decoding when nothing is
-escaped, the delivered log line written only when it is shown (``./kit bench``: sandbox)."""
+drawn from random bytes read ahead, the delivered log line written only when it is shown
+(``./kit bench``: sandbox)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from smskit.clock import OffsetClock
 from smskit.sandbox import Sandbox
 from smskit.sandbox.ratelimit import RatePolicy
 from smskit.sandbox.state import SandboxState
-from smskit.sandbox.wire import HttpProblem, parse_query
 from tests.fixtures.sandbox import API_PATH, signed_query
 
 SUCCESS = b'{"code":200,"msg":"","data":null,"extMsg":null}'
@@ -143,27 +142,3 @@ def test_a_seeded_sandbox_still_draws_reproducible_codes() -> None:
     assert codes() == codes()
     expected = random.Random(42)
     assert codes() == [f"{expected.randrange(10**6):06d}" for _ in range(3)]
-
-
-@pytest.mark.parametrize(("query", "params"), [
-    ("a=1&b=2", {"a": "1", "b": "2"}),
-    ("a=b+c&d=%41", {"a": "b c", "d": "A"}),
-    ("phone=138+&x", {"phone": "138 ", "x": ""}),
-    ("a%3D=1", {"a=": "1"}),
-    ("", {}),
-])
-def test_a_query_is_decoded_whether_or_not_it_escapes_anything(
-        query: str, params: dict[str, str]) -> None:
-    assert parse_query(query) == params
-
-
-def test_a_broken_escape_still_names_its_parameter() -> None:
-    with pytest.raises(HttpProblem) as raised:
-        parse_query("a=1&phone=13%zz")
-    assert i18n.render(raised.value.detail, "en") == (
-        "query parameter 'phone' has a broken percent-escape '%zz': '%' must be followed by "
-        "two hex digits (send a literal '%' as %25)")
-    with pytest.raises(HttpProblem) as raised:
-        parse_query("ph%zzone=1")
-    assert i18n.render(raised.value.detail, "en").startswith(
-        "a query parameter name has a broken percent-escape '%zz'")
