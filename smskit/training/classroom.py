@@ -211,15 +211,19 @@ class TraineeClient:
         """Whether the sandbox at the base URL serves a class: ``True`` when it knows you,
         ``False`` when it has no trainee views (a plain sandbox answers 404); otherwise
         :class:`ClassroomUnavailable` (a refused secret, no answer)."""
-        status, _ = self._request("GET", ME_PATH)
+        status, payload = self._request("GET", ME_PATH)
         if status == 404:
             return False
-        self.me()  # 200, or the refusal said as every helper says it
+        self._answered(status, payload)  # 200, or the refusal said as every helper says it
         return True
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None
               ) -> dict[str, Any]:
-        status, payload = self._request(method, path, body)
+        return self._answered(*self._request(method, path, body))
+
+    @staticmethod
+    def _answered(status: int, payload: Any) -> dict[str, Any]:
+        """The JSON object of a 200, else :class:`ClassroomUnavailable` saying the refusal."""
         if status != 200 or not isinstance(payload, dict):
             detail = payload.get("extMsg") if isinstance(payload, dict) else ""
             raise ClassroomUnavailable(pick(
