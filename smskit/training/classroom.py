@@ -61,7 +61,9 @@ class TraineeCredentials:
         """From ``SMSKIT_CLASSROOM_URL`` (or an ``http://`` ``SMSKIT_BASE_URL``),
         ``SMSKIT_USER_DOMAIN`` and ``SMSKIT_USER_DOMAIN_SECRET``; ``None`` when not all set.
 
-        An ``https://`` base URL is the real platform, never a classroom: nothing is sent there.
+        Only what the environment says: whether it names a class is :func:`class_credentials`
+        (a plain sandbox's ``http://`` URL is not). An ``https://`` base URL is the real
+        platform, never a classroom: nothing is sent there.
         """
         from smskit.sandbox.classroom.roster import Trainee
 
