@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -247,3 +248,23 @@ def test_a_refused_secret_is_said_not_taken_for_no_class(
                "SMSKIT_USER_DOMAIN_SECRET": "not-the-secret-0123456789"}
     with pytest.raises(SmskitError, match=r"^the classroom sandbox answered 403"):
         class_credentials(environ)
+
+
+def test_the_repositorys_execute_never_stores_a_class_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`scripts/notebooks.py execute` (and so editions.py and exercises.py) runs the kernel
+    without the class variables: a maintainer on the hub still stores the embedded outputs."""
+    tool = _notebook_tool()
+    monkeypatch.setenv("SMSKIT_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("SMSKIT_USER_DOMAIN", "class-trainee01-abc")
+    monkeypatch.setenv("SMSKIT_USER_DOMAIN_SECRET", "s" * 24)
+    path = tmp_path / "probe.ipynb"
+    probe = nbformat.v4.new_notebook()
+    probe.cells = [nbformat.v4.new_code_cell(
+        'import os\nprint([os.environ.get(n) for n in ("SMSKIT_BASE_URL", "SMSKIT_USER_DOMAIN",'
+        ' "SMSKIT_USER_DOMAIN_SECRET", "SMSKIT_CLASSROOM_URL")])')]
+    nbformat.write(probe, path)
+    tool.execute(path)
+    assert "".join(tool.read(path)["cells"][0]["outputs"][0]["text"]) == (
+        "[None, None, None, None]\n")
+    assert os.environ["SMSKIT_BASE_URL"] == "http://127.0.0.1:9"  # put back afterwards
