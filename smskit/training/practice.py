@@ -59,7 +59,7 @@ class PracticeSandbox(ABC):
     @property
     @abstractmethod
     def user_domain(self) -> str:
-        """The user domain (用户域) the exercises send as."""
+        """The user domain (用户域) the notebook sends as."""
 
     @property
     @abstractmethod
