@@ -42,8 +42,8 @@ START_TIMEOUT_S = 120.0
 _API_SERVICE = """\
 c = get_config()  # noqa: F821
 c.JupyterHub.services.append({{"name": "measure", "api_token": {token!r}}})
-c.JupyterHub.load_roles = [{{"name": "measure", "services": ["measure"],
-                            "scopes": ["servers", "read:users"]}}]
+c.JupyterHub.load_roles.append({{"name": "measure", "services": ["measure"],
+                                "scopes": ["servers", "read:users"]}})
 """
 
 

@@ -82,8 +82,16 @@ def test_names_admin_passwords_and_sandbox_come_from_the_environment(
     assert config.Authenticator.allowed_users == {"ana", "bo", "chen"}
     assert config.Authenticator.admin_users == {"lead"}
     assert config.SharedPasswordAuthenticator.user_password == "class-password"
-    (service,) = config.JupyterHub.services
+    service, new_group_service = config.JupyterHub.services
     assert service["name"] == "sandbox" and "url" not in service  # not behind the proxy
+    # ./kit hub --new-group reaches the running hub with this service's token (root's only)
+    token = state / "private" / "hub-api-token"
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert new_group_service == {"name": "new-group",
+                                 "api_token": token.read_text(encoding="ascii").strip()}
+    running = json.loads((state / "private" / "hub.json").read_text(encoding="utf-8"))
+    assert running == {"api": "http://127.0.0.1:8000/hub/api", "admin": "lead",
+                       "trainees": ["ana", "bo", "chen"], "sandbox_port": 9123}
     assert service["command"] == [sys.executable, "-m", "smskit", "sandbox", "--quiet",
                                   "--port", "9123"]
     assert config.Spawner.environment["SMSKIT_BASE_URL"] == "http://127.0.0.1:9123"
@@ -100,7 +108,7 @@ def test_a_sites_own_config_file_is_loaded_after_the_kits(
 
 def test_the_default_sandbox_command_is_the_kits_classroom_with_private_files(
         monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
-    (service,) = load(monkeypatch, state, trainees="ana").JupyterHub.services
+    service, _ = load(monkeypatch, state, trainees="ana").JupyterHub.services
     private = state / "private"
     assert shlex.join(service["command"]) == shlex.join(
         [sys.executable, "-m", "smskit", "classroom", "--roster",
@@ -251,12 +259,12 @@ def test_a_new_group_forgets_the_last_one(monkeypatch: pytest.MonkeyPatch,
         config.SharedPasswordAuthenticator.user_password
 
 
-def test_a_new_group_is_refused_while_the_hub_runs(monkeypatch: pytest.MonkeyPatch,
+def test_the_hub_starting_for_a_new_group_refuses_while_one_runs(monkeypatch: pytest.MonkeyPatch,
                                                    state: Path) -> None:
     load(monkeypatch, state, trainees="ana")
     (state / "private" / "jupyterhub.pid").write_text(str(os.getpid()), encoding="ascii")
     with pytest.raises(SystemExit, match=f"a hub is running with this state \\(pid "
-                                         f"{os.getpid()}\\): stop it first"):
+                                         f"{os.getpid()}\\): ./kit hub --new-group gives"):
         load(monkeypatch, state, trainees="ana", new_group="1")
     assert (state / "private" / "passwords.json").exists()
 
