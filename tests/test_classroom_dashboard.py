@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -174,3 +175,54 @@ def test_widget_switches_to_chinese_and_keeps_the_rows(classroom: tuple[Sandbox,
     assert messages["dashboard.title"]["zh"] in snapshot and roster.trainer_token not in snapshot
     board.language_toggle.value = "en"
     assert "5420 × 3 in a row" in board.table_html.value and "1 stuck" in board.status_html.value
+
+
+#: The hub's attendance sheet as hub/accounts.py attendance_table writes it.
+SHEET = ("trainee,first login,last login,logins\n"
+         "trainee01,2026-03-02 09:00:05,2026-03-02 09:40:00,2\n"
+         "trainee02,,,0\n"
+         "trainee03,2026-03-02 09:01:30,2026-03-02 09:01:30,1\n"
+         "trainee04,,,0\ntrainee05,,,0\ntrainee06,,,0\n")
+
+
+def test_widget_shows_who_logged_in_from_the_hubs_attendance_sheet(
+        classroom: tuple[Sandbox, Roster], tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    sheet = tmp_path / "attendance.csv"
+    board = TrainerDashboard.from_env({"SMSKIT_CLASSROOM_URL": sb.base_url,
+                                       "SMSKIT_TRAINER_TOKEN": roster.trainer_token,
+                                       "SMSKIT_ATTENDANCE_FILE": str(sheet)}, language="en")
+    assert "class: logged in 0/6" in board.summary_html.value  # no sheet yet: nobody
+    sheet.write_text(SHEET, encoding="utf-8")
+    board.refresh()
+    assert "class: logged in 2/6 · E1 0/6" in board.summary_html.value
+    page = BeautifulSoup(board.table_html.value, "html.parser")
+    assert [th.get_text() for th in page.find_all("th")][:3] == [
+        "trainee", "first login", "requests"]
+    cells = {tr["data-trainee"]: [td.get_text() for td in tr.find_all("td")][:2]
+             for tr in page.find_all("tr") if tr.get("data-trainee")}
+    assert cells["trainee01"] == ["trainee01", "09:00:05"]
+    assert cells["trainee02"] == ["trainee02", "—"]
+    assert cells["trainee03"] == ["trainee03", "09:01:30"]
+    assert board.state()["attendance"] == {"trainee01": "09:00:05", "trainee03": "09:01:30"}
+    board.language = "zh"
+    assert "全班: 已登录 2/6" in board.summary_html.value
+    assert "首次登录" in board.table_html.value
+    board.language = "en"
+    board.projector.value = True
+    assert "logged in 2/6" in board.summary_html.value
+    assert "font-size:180%" in board.summary_html.value
+
+
+def test_without_an_attendance_sheet_the_dashboard_says_nothing_of_logins(
+        classroom: tuple[Sandbox, Roster]) -> None:
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token, language="en")
+    assert "logged in" not in board.summary_html.value
+    assert "first login" not in board.table_html.value
