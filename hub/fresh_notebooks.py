@@ -69,6 +69,13 @@ def kernel_language(python: Path) -> dict[str, object] | None:
     return info if isinstance(info, dict) else None
 
 
+def trainees_python(home: Path) -> Path:
+    """The Python a hub home's kernels run: the hub's view of the kit's environment
+    (``<state>/python``, see hub/accounts.py ``trainee_bin``) when it made one, else this one."""
+    view = home.resolve().parent.parent / "python" / "bin" / "python"
+    return view if view.exists() else Path(sys.executable)
+
+
 def fresh_copy(source: Path, target: Path, language_info: dict[str, object] | None = None
                ) -> None:
     """Write ``source`` to ``target`` without outputs or execution counts: a trainee sees
@@ -131,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         copied = provide(args.home, reset=args.reset, reset_all=args.reset_all,
                          lang=args.lang, trainer=args.trainer,
-                         language_info=kernel_language(Path(sys.executable)))
+                         language_info=kernel_language(trainees_python(args.home)))
     except ValueError as error:
         print(f"fresh_notebooks: error: {error}", file=sys.stderr)
         return 2

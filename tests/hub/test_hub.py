@@ -311,6 +311,7 @@ def _dashboard(page: Page, classroom: Classroom, *, present: int, shot: str) -> 
         notebook.open()
         notebook.assert_ran_cleanly(notebook.run_all())
     else:  # the next group: the trainer runs the open dashboard again (Run All Cells)
+        page.set_viewport_size(VIEWPORT)  # as before the first screenshot grew it
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     expect(summary).to_contain_text(f"class: logged in {present}/{TRAINEES}", timeout=60_000)
     rows = {name: page.locator("tr").filter(has_text=name).first for name in NAMES}

@@ -277,3 +277,71 @@ def test_the_attendance_sheet_lists_every_trainee_in_roster_order(tmp_path: Path
         "trainee,first login,last login,logins\n"
         "ana,,,0\n"
         "bo,2026-03-02 09:00:05,2026-03-02 09:10:05,2\n")
+
+
+def test_logins_take_the_groups_passwords_as_they_are_now(monkeypatch: pytest.MonkeyPatch,
+                                                          state: Path) -> None:
+    """./kit hub --new-group renews passwords.json while the hub runs: the next login
+    checks the new ones, and the old ones no longer open anything."""
+    import asyncio
+
+    config = load(monkeypatch, state, trainees="ana")
+    authenticator = config.JupyterHub.authenticator_class(config=config)
+    stored = state / "private" / "passwords.json"
+    old = json.loads(stored.read_text(encoding="utf-8"))
+
+    def log_in(name: str, password: str) -> object:
+        return asyncio.run(authenticator.authenticate(None, {"username": name,
+                                                              "password": password}))
+
+    assert log_in("ana", old["trainees"]) == {"name": "ana", "admin": False, "groups": []}
+    assert log_in("coach", old["admin"]) == {"name": "coach", "admin": True, "groups": []}
+    stored.write_text(json.dumps({"trainees": "new-class-password",
+                                  "admin": "n" * 32}), encoding="utf-8")
+    assert log_in("ana", old["trainees"]) is None
+    assert log_in("coach", old["admin"]) is None
+    assert log_in("ana", "new-class-password") == {"name": "ana", "admin": False, "groups": []}
+    authenticator.delete_user(type("User", (), {"name": "ana"})())  # the new group's clean-up
+    assert authenticator.allowed_users == {"ana"}  # ana is still in the class
+
+
+def test_fresh_copies_carry_the_language_info_the_trainees_kernel_reports(
+        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
+    config = load(monkeypatch, state, trainees="ana")
+    config.Spawner.pre_spawn_hook(_Spawner("ana", config.Spawner.environment))
+    copy = json.loads((state / "homes/ana/01-quickstart.ipynb").read_text(encoding="utf-8"))
+    info = copy["metadata"]["language_info"]
+    # the trainees' kernels run <state>/python/bin/python when the kit's Python is closed to
+    # other accounts (hub/accounts.py trainee_bin), else the kit's own
+    view = state / "python" / "bin" / "python"
+    python = view if view.exists() else Path(sys.executable)
+    version = subprocess.run([str(python), "-c", "import platform; print(platform."
+                              "python_version())"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    assert info["name"] == "python" and info["version"] == version
+    assert info["mimetype"] == "text/x-python" and info["file_extension"] == ".py"
+    assert copy["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_new_group_without_a_running_hub_leaves_it_to_the_hub_start(
+        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
+    from hub import new_group as command
+
+    load(monkeypatch, state, trainees="ana")
+    assert command.run(state) == command.NOT_RUNNING  # ./kit then starts the hub with it
+    assert (state / "private" / "passwords.json").exists()  # nothing forgotten here
+
+
+def test_new_group_on_a_running_hub_keeps_its_trainees(
+        monkeypatch: pytest.MonkeyPatch, state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hub import new_group as command
+
+    load(monkeypatch, state, trainees="ana,bo")
+    (state / "private" / "jupyterhub.pid").write_text(str(os.getpid()), encoding="ascii")
+    monkeypatch.setenv("SMSKIT_HUB_TRAINEES", "ana,bo,chen")
+    assert command.main() == 1
+    assert ("smskit hub: error: the running hub's class is ana, bo; to change the trainees, "
+            "stop the hub (Ctrl-C) and start it with SMSKIT_HUB_TRAINEES=... ./kit hub "
+            "--new-group") in capsys.readouterr().err
+    assert (state / "private" / "passwords.json").exists()  # nothing forgotten
