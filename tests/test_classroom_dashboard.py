@@ -225,3 +225,24 @@ def test_without_an_attendance_sheet_the_dashboard_says_nothing_of_logins(
     board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token, language="en")
     assert "logged in" not in board.summary_html.value
     assert "first login" not in board.table_html.value
+
+
+def test_a_dashboard_from_a_token_file_reads_it_again_at_each_refresh(
+        classroom: tuple[Sandbox, Roster], tmp_path: Path) -> None:
+    """On the hub, ./kit hub --new-group writes the new group's token into the trainer's
+    token file: Refresh shows the new class without re-running the notebook."""
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    token_file = tmp_path / "classroom-trainer-token"
+    token_file.write_text("the-last-groups-token-0123456789\n", encoding="utf-8")
+    board = TrainerDashboard.from_env({"SMSKIT_CLASSROOM_URL": sb.base_url,
+                                       "SMSKIT_TRAINER_TOKEN_FILE": str(token_file)},
+                                      language="en")
+    assert "the classroom answered 403" in board.status_html.value
+    assert board.rows == []
+    token_file.write_text(roster.trainer_token + "\n", encoding="utf-8")
+    board.refresh_button.click()
+    assert "6 trainees, 0 stuck" in board.status_html.value
+    assert len(board.rows) == 6
+    assert roster.trainer_token not in repr(board.state()) + repr(board)

@@ -61,8 +61,11 @@ class TrainerDashboard(BilingualView):
 
     def __init__(self, *, base_url: str, token: str, interval: int = 15,
                  refresh: bool = True, language: str | None = None,
-                 projector: bool = False, attendance: Path | None = None) -> None:
+                 projector: bool = False, attendance: Path | None = None,
+                 token_file: Path | None = None) -> None:
         self._init_language(language)
+        #: Read again at each refresh when given: the hub's ``--new-group`` renews the token.
+        self._token_file = token_file
         #: The hub's attendance sheet (``trainee,first login,last login,logins``), if any.
         self.attendance_file = attendance
         #: Per trainee who logged in: the first login's time, as the sheet says it.
@@ -123,6 +126,7 @@ class TrainerDashboard(BilingualView):
         token_file = env.get(TOKEN_FILE_VAR, "").strip()
         if not token and token_file:
             token = Path(token_file).read_text(encoding="utf-8").strip()
+            options.setdefault("token_file", Path(token_file))
         if not url or not token:
             raise ValueError(f"set {URL_VAR} and {TOKEN_VAR} (or {TOKEN_FILE_VAR}) to open the "
                              "dashboard of a running classroom")
@@ -134,6 +138,7 @@ class TrainerDashboard(BilingualView):
         """Fetch the rows now; a failure is shown in :attr:`status_html`, never raised."""
         import requests
 
+        self._read_token()
         try:
             answer = requests.get(self.base_url + DASHBOARD_PATH, timeout=_TIMEOUT_SECONDS,
                                   headers={"Authorization": f"Bearer {self._token}"})
@@ -154,10 +159,21 @@ class TrainerDashboard(BilingualView):
             self.attendance = read_attendance(self.attendance_file)
         self._render()
 
+    def _read_token(self) -> None:
+        """The token as its file says now (a new group on the hub brings a new one); the
+        last one read when the file cannot be read."""
+        if self._token_file is not None:
+            try:
+                token = self._token_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return
+            self._token = token or self._token
+
     def csv(self) -> str:
         """The class's progress as CSV, fetched now (``GET /_sandbox/class/dashboard.csv``)."""
         import requests
 
+        self._read_token()
         answer = requests.get(self.base_url + CSV_PATH, timeout=_TIMEOUT_SECONDS,
                               headers={"Authorization": f"Bearer {self._token}"})
         answer.raise_for_status()

@@ -303,16 +303,17 @@ def _session(browser: Browser, classroom: Classroom) -> tuple[Page, Page]:
 
 
 def _dashboard(page: Page, classroom: Classroom, *, present: int, shot: str) -> None:
-    """The trainer runs their dashboard: each row as the sandbox counted it, and who logged
-    in (the hub's attendance): all three of the first group, one of the next so far."""
+    """The trainer runs their dashboard (the next group: presses Refresh): each row as the
+    sandbox counted it, and who logged in (the hub's attendance): all three of the first
+    group, one of the next so far."""
     notebook = LabNotebook(page, f"{classroom.url}/user/trainer", "trainer-dashboard.ipynb")
     summary = page.locator(".smskit-dashboard-summary")
     if present == TRAINEES:
         notebook.open()
         notebook.assert_ran_cleanly(notebook.run_all())
-    else:  # the next group: the trainer runs the open dashboard again (Run All Cells)
+    else:  # the next group: the trainer presses Refresh on the open dashboard
         page.set_viewport_size(VIEWPORT)  # as before the first screenshot grew it
-        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        page.locator(".smskit-dashboard-refresh").click()
     expect(summary).to_contain_text(f"class: logged in {present}/{TRAINEES}", timeout=60_000)
     rows = {name: page.locator("tr").filter(has_text=name).first for name in NAMES}
     for index, (name, row) in enumerate(rows.items()):
