@@ -194,10 +194,21 @@ def start_classroom(state: Path, trainees: int | list[str], *, admin: str = "tra
 def log_in(page: Page, classroom: Classroom, name: str, password: str) -> None:
     """Log in on the hub's page as a trainee would; the hub then spawns their server and
     the page lands in their JupyterLab (``Spawner.default_url``)."""
+    submit_login(page, classroom, name, password)
+    wait_for_lab(page, classroom, name)
+
+
+def submit_login(page: Page, classroom: Classroom, name: str, password: str) -> None:
+    """Type the name and password on the hub's login page and submit them; the hub starts
+    the server meanwhile (a class logs in at once: submit everyone's, then wait)."""
     page.goto(f"{classroom.url}/hub/login", wait_until="domcontentloaded")
     page.fill("#username_input", name)
     page.fill("#password_input", password)
     page.click("#login_submit")
+
+
+def wait_for_lab(page: Page, classroom: Classroom, name: str) -> None:
+    """Wait until the page has landed in ``name``'s JupyterLab."""
     page.wait_for_url(f"{classroom.url}/user/{name}/lab**", timeout=SPAWN_TIMEOUT_MS,
                       wait_until="domcontentloaded")
 

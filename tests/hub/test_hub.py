@@ -28,7 +28,15 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests.browser.lab import CodeCell, LabNotebook, full_screenshot
 from tests.browser.servers import ARTIFACTS
-from tests.hub.classroom import Classroom, hub_state, log_in, start_classroom, wait_for_sandbox
+from tests.hub.classroom import (
+    Classroom,
+    hub_state,
+    log_in,
+    start_classroom,
+    submit_login,
+    wait_for_lab,
+    wait_for_sandbox,
+)
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.browser]
 
@@ -231,11 +239,17 @@ def _session(browser: Browser, classroom: Classroom) -> tuple[Page, Page]:
     next group) and the trainer's (still logged in for the next group)."""
     password = classroom.passwords()["trainees"]
     roster = {row["name"]: row for row in classroom.roster()["trainees"]}  # type: ignore[attr-defined]
-    pages = {}
+    # The class logs in at once (and the trainer with them): the hub starts every server
+    # together, then each page lands in its JupyterLab.
+    pages = {name: browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
+             for name in [*NAMES, "trainer"]}
+    for name, page in pages.items():
+        submit_login(page, classroom, name,
+                     classroom.passwords()["admin"] if name == "trainer" else password)
+    for name, page in pages.items():
+        wait_for_lab(page, classroom, name)
+    trainer = pages.pop("trainer")
     for name in NAMES:
-        page = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
-        log_in(page, classroom, name, password)
-        pages[name] = page
         home = classroom.home(name)
         offered = sorted(path.relative_to(home).as_posix() for path in home.rglob("*.ipynb"))
         assert offered == sorted(LESSONS + EXERCISES), offered  # no dashboard, no solutions
@@ -290,8 +304,6 @@ def _session(browser: Browser, classroom: Classroom) -> tuple[Page, Page]:
     assert lines[0] == "trainee,first login,last login,logins"
     assert [line.split(",")[0] for line in lines[1:]] == NAMES
     assert all(re.fullmatch(r"trainee0\d,20\d\d-.+,20\d\d-.+,1", line) for line in lines[1:])
-    trainer = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
-    log_in(trainer, classroom, "trainer", classroom.passwords()["admin"])
     home = classroom.home("trainer")
     assert (home / "trainer-dashboard.ipynb").exists()
     assert (home / "exercises/solutions/1-signing.ipynb").exists()
