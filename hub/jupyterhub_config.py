@@ -23,8 +23,9 @@ with ``./kit hub --new-group``. Everything a trainer changes is an environment v
   ``{python} -m smskit classroom --roster {roster} --handout {handout} --port {port} --quiet``).
 - ``SMSKIT_HUB_EXTRA_CONFIG``: a JupyterHub config file of your own, loaded after this one
   (TLS, an OAuthenticator, more services): ``c`` is the same config object.
-- ``SMSKIT_HUB_NEW_GROUP=1`` (what ``./kit hub --new-group`` sets): before starting, forget
-  the last group (hub/accounts.py ``new_group``).
+- ``SMSKIT_HUB_NEW_GROUP=1`` (what ``./kit hub --new-group`` sets when no hub runs): before
+  starting, forget the last group (hub/accounts.py ``new_group``). With a hub running,
+  ``./kit hub --new-group`` gives it the new group as it runs (hub/new_group.py).
 
 Each trainee's server gets the sandbox's URL and their own user domain and secret in its
 environment (``SMSKIT_BASE_URL``, ``SMSKIT_USER_DOMAIN``, ``SMSKIT_USER_DOMAIN_SECRET``);
