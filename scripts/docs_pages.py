@@ -478,7 +478,8 @@ def operation_anchor(operation: dict[str, Any]) -> str:
 
 
 def schema_name(schema: dict[str, Any]) -> str:
-    """A ``$ref`` schema's name linked to its part of the page, else the schema as JSON."""
+    """A ``$ref`` schema's name linked to its part of the page, else the schema as JSON
+    (an answer's shape written in place)."""
     ref = schema.get("$ref", "")
     if ref.startswith("#/components/schemas/"):
         name = ref.rsplit("/", 1)[1]
@@ -509,10 +510,10 @@ def operation_part(lang: str, method: str, path: str, operation: dict[str, Any])
     rows = [f"| {text(lang, 'api.col.status')} | {text(lang, 'api.col.about')} | "
             f"{text(lang, 'api.col.schema')} |", "|---|---|---|"]
     for status, answer in operation["responses"].items():
-        content = answer.get("content", {})
-        schema = next(iter(content.values()))["schema"] if content else None
+        shapes = [schema_name(media["schema"]) if kind == "application/json" else f"`{kind}`"
+                  for kind, media in answer.get("content", {}).items()]
         rows.append(f"| {status} | {cell(said(lang, answer, 'description'))} | "
-                    f"{cell(schema_name(schema)) if schema else next(iter(content), '')} |")
+                    f"{cell(', '.join(shapes))} |")
     parts += [f"**{text(lang, 'api.answers')}**\n", "\n".join(rows) + "\n"]
     return "\n".join(parts)
 
