@@ -37,7 +37,7 @@ REFUSALS: list[tuple[str, str, bytes, int, str, str]] = [
     ("POST", "/_sandbox/faults", b'{"count": 1,}', 400,
      "the request body is not valid JSON: Expecting property name enclosed in double quotes: "
      "line 1 column 13 (char 12)",
-     "请求体不是有效的 JSON，第 1 行第 13 列（第 12 个字符）有误"
+     "请求体不是有效的 JSON，第 1 行第 13 列（字符位置 12）有误"
      "（解析器：Expecting property name enclosed in double quotes）"),
     ("POST", "/_sandbox/clock", b"[" * 30_000 + b"]" * 30_000, 400,
      "the request body is not valid JSON: maximum recursion depth exceeded while decoding a "
