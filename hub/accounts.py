@@ -25,21 +25,25 @@ import io
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 #: The group of every account the hub made; an existing account outside it is never used.
 GROUP = "smskit-hub"
 #: Files of ``private/`` that belong to one group of trainees and go with it.
 GROUP_FILES = ("passwords.json", "classroom-roster.json", "classroom-handout.html",
-               "classroom-handout.txt", "classroom-trainer-token", "jupyterhub.sqlite",
-               "jupyterhub_cookie_secret")
+               "classroom-handout.txt", "classroom-trainer-token")
+#: The hub's own database and cookie secret: every login ends with them. A running hub
+#: keeps them (it ends the last group's logins through its API instead).
+LOGIN_FILES = ("jupyterhub.sqlite", "jupyterhub_cookie_secret")
+PASSWORDS = "passwords.json"
 ATTENDANCE = "attendance.csv"
 #: JupyterLab settings every fresh home starts with: no news or update prompts over a
 #: trainee's notebook, and every cell rendered (so the browser's find works on the page).
@@ -130,17 +134,40 @@ def hub_running(pid_file: Path) -> int | None:
     return pid
 
 
-def new_group(private: Path, homes: Path, *, keep: Iterable[str] = ()) -> list[str]:
+def group_passwords(private: Path, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The trainees' shared password and the admin's, from ``environ``
+    (``SMSKIT_HUB_PASSWORD``, ``SMSKIT_HUB_ADMIN_PASSWORD``) or from
+    ``private/passwords.json`` (made with random ones for each group)."""
+    stored = private / PASSWORDS
+    try:
+        saved = json.loads(stored.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        saved = {"trainees": secrets.token_urlsafe(9), "admin": secrets.token_urlsafe(32)}
+        try:
+            descriptor = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # made meanwhile (a login as the new group is made)
+            return group_passwords(private, environ)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(saved, file, indent=1)
+    return {"trainees": environ.get("SMSKIT_HUB_PASSWORD") or saved["trainees"],
+            "admin": environ.get("SMSKIT_HUB_ADMIN_PASSWORD") or saved["admin"],
+            "file": str(stored)}
+
+
+def new_group(private: Path, homes: Path, *, keep: Iterable[str] = (),
+              end_logins: bool = True) -> list[str]:
     """Everything of the last group goes: every process left running as one of the
-    accounts whose home is in ``homes``, their homes (except ``keep``: the trainer's), the
-    passwords, roster, trainer token, handouts, the hub's database and cookie secret (every
-    login ends); the attendance log is kept as ``attendance-<time>.csv``. Returns what was
-    done, in words."""
+    accounts whose home is in ``homes``, their homes (except ``keep``: the trainer's, whose
+    processes stay too), the passwords, roster, trainer token, handouts and, with
+    ``end_logins``, the hub's database and cookie secret (every login ends); the attendance
+    log is kept as ``attendance-<time>.csv``. Returns what was done, in words."""
     done = []
-    killed = stop_processes(_hub_uids(homes))
+    keep = set(keep)
+    kept_uids = {pwd.getpwnam(name).pw_uid for name in keep if _account_exists(name)}
+    killed = stop_processes(_hub_uids(homes) - kept_uids)
     if killed:
         done.append(f"stopped {killed} process(es) left running by the last group")
-    for path in (private / name for name in GROUP_FILES):
+    for path in (private / name for name in GROUP_FILES + (LOGIN_FILES if end_logins else ())):
         if path.exists():
             path.unlink()
             done.append(f"removed {path.name}")
@@ -149,12 +176,19 @@ def new_group(private: Path, homes: Path, *, keep: Iterable[str] = ()) -> list[s
         archived = attendance.with_name(f"attendance-{time.strftime('%Y%m%d-%H%M%S')}.csv")
         attendance.rename(archived)
         done.append(f"kept the last group's attendance as {archived.name}")
-    keep = set(keep)
     for home in sorted(homes.iterdir()):
         if home.name not in keep:
             shutil.rmtree(home)
             done.append(f"emptied the home of {home.name}")
     return done
+
+
+def _account_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _hub_uids(homes: Path) -> set[int]:
@@ -222,6 +256,34 @@ def attendance_table(private: Path, names: Iterable[str]) -> str:
         writer.writerow([name, times[0] if times else "", times[-1] if times else "",
                          len(times)])
     return out.getvalue()
+
+
+def api_token(path: Path) -> str:
+    """The token kept in ``path`` (root's only), made the first time."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        token = secrets.token_hex(32)
+        write_private_text(path, token + "\n")
+        return token
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write ``path`` readable by its owner only (root), atomically."""
+    temporary = path.with_name(f".{path.name}.new")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    temporary.replace(path)
+
+
+def connect_host(ip: str) -> str:
+    """Where a program on this machine reaches a server listening on ``ip``."""
+    if ip in ("", "0.0.0.0"):  # noqa: S104 - the hub's "every interface", not a bind here
+        return "127.0.0.1"
+    if ip == "::":
+        return "[::1]"
+    return f"[{ip}]" if ":" in ip else ip
 
 
 def write_owned(path: Path, text: str, account: pwd.struct_passwd, mode: int = 0o600) -> None:

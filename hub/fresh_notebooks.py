@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,10 +51,39 @@ def available(lang: str = "en", *, trainer: bool = False,
     return {path.relative_to(folder).as_posix(): path for path in sorted(chosen)}
 
 
-def fresh_copy(source: Path, target: Path) -> None:
+#: Asks a Python for the language_info its kernel (ipykernel) reports.
+_LANGUAGE_INFO = ("import json; from ipykernel.ipkernel import IPythonKernel; "
+                  "print(json.dumps(IPythonKernel.language_info))")
+
+
+def kernel_language(python: Path) -> dict[str, object] | None:
+    """The ``language_info`` the kernel of ``python`` reports (its exact version), or None
+    when it cannot say. JupyterLab writes it into a notebook when the kernel starts; a
+    notebook that already has it opens unmodified."""
+    try:
+        answer = subprocess.run([str(python), "-c", _LANGUAGE_INFO], capture_output=True,  # noqa: S603
+                                text=True, timeout=60, check=True)
+        info = json.loads(answer.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def trainees_python(home: Path) -> Path:
+    """The Python a hub home's kernels run: the hub's view of the kit's environment
+    (``<state>/python``, see hub/accounts.py ``trainee_bin``) when it made one, else this one."""
+    view = home.resolve().parent.parent / "python" / "bin" / "python"
+    return view if view.exists() else Path(sys.executable)
+
+
+def fresh_copy(source: Path, target: Path, language_info: dict[str, object] | None = None
+               ) -> None:
     """Write ``source`` to ``target`` without outputs or execution counts: a trainee sees
-    only what they ran themselves."""
+    only what they ran themselves; with the kernel's ``language_info``, as the kernel will
+    report it (so JupyterLab has nothing to change when the notebook opens)."""
     notebook = json.loads(source.read_text(encoding="utf-8"))
+    if language_info:
+        notebook["metadata"]["language_info"] = language_info
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -63,8 +93,8 @@ def fresh_copy(source: Path, target: Path) -> None:
 
 
 def provide(home: Path, *, reset: Iterable[str] = (), reset_all: bool = False,
-            lang: str = "en", trainer: bool = False, notebooks: Path = NOTEBOOKS
-            ) -> list[str]:
+            lang: str = "en", trainer: bool = False, notebooks: Path = NOTEBOOKS,
+            language_info: dict[str, object] | None = None) -> list[str]:
     """Copy each notebook ``home`` lacks (and those named in ``reset``, or all with
     ``reset_all``); returns their paths in the home. The copies (and any folder made for
     them) belong to the home's owner."""
@@ -80,7 +110,7 @@ def provide(home: Path, *, reset: Iterable[str] = (), reset_all: bool = False,
     for name, source in offered.items():
         target = home / name
         if name in wanted or not target.exists():
-            fresh_copy(source, target)
+            fresh_copy(source, target, language_info)
             copied.append(name)
             for made in (target, *target.relative_to(home).parents):
                 _give(home / made, owner.st_uid, owner.st_gid)
@@ -107,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         copied = provide(args.home, reset=args.reset, reset_all=args.reset_all,
-                         lang=args.lang, trainer=args.trainer)
+                         lang=args.lang, trainer=args.trainer,
+                         language_info=kernel_language(trainees_python(args.home)))
     except ValueError as error:
         print(f"fresh_notebooks: error: {error}", file=sys.stderr)
         return 2

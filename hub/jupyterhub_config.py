@@ -23,8 +23,9 @@ with ``./kit hub --new-group``. Everything a trainer changes is an environment v
   ``{python} -m smskit classroom --roster {roster} --handout {handout} --port {port} --quiet``).
 - ``SMSKIT_HUB_EXTRA_CONFIG``: a JupyterHub config file of your own, loaded after this one
   (TLS, an OAuthenticator, more services): ``c`` is the same config object.
-- ``SMSKIT_HUB_NEW_GROUP=1`` (what ``./kit hub --new-group`` sets): before starting, forget
-  the last group (hub/accounts.py ``new_group``).
+- ``SMSKIT_HUB_NEW_GROUP=1`` (what ``./kit hub --new-group`` sets when no hub runs): before
+  starting, forget the last group (hub/accounts.py ``new_group``). With a hub running,
+  ``./kit hub --new-group`` gives it the new group as it runs (hub/new_group.py).
 
 Each trainee's server gets the sandbox's URL and their own user domain and secret in its
 environment (``SMSKIT_BASE_URL``, ``SMSKIT_USER_DOMAIN``, ``SMSKIT_USER_DOMAIN_SECRET``);
@@ -43,7 +44,6 @@ import json
 import os
 import pwd
 import re
-import secrets
 import shlex
 import sys
 from pathlib import Path
@@ -53,8 +53,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from accounts import (  # noqa: E402 - beside this file, found via sys.path
     HubSetupError,
+    api_token,
     attendance_table,
+    connect_host,
     ensure_account,
+    group_passwords,
     hub_running,
     layout,
     make_home,
@@ -62,8 +65,10 @@ from accounts import (  # noqa: E402 - beside this file, found via sys.path
     record_login,
     trainee_bin,
     write_owned,
+    write_private_text,
 )
-from fresh_notebooks import EDITIONS, provide  # noqa: E402
+from fresh_notebooks import EDITIONS, kernel_language, provide  # noqa: E402
+from jupyterhub.authenticators.shared import SharedPasswordAuthenticator  # noqa: E402
 from jupyterhub.spawner import LocalProcessSpawner  # noqa: E402
 
 from smskit.sandbox.classroom import Roster  # noqa: E402 - after the path set-up above
@@ -83,6 +88,10 @@ PRIVATE, HOMES = STATE / "private", STATE / "homes"
 ROSTER_FILE = PRIVATE / "classroom-roster.json"
 HANDOUT_FILE = PRIVATE / "classroom-handout.html"
 PID_FILE = PRIVATE / "jupyterhub.pid"
+#: What ``./kit hub --new-group`` needs to reach this hub while it runs (hub/new_group.py):
+#: its API's address, its class, and a token of the hub's ``new-group`` service.
+RUNNING_FILE, API_TOKEN_FILE = PRIVATE / "hub.json", PRIVATE / "hub-api-token"
+NEW_GROUP_SCOPES = ["admin:users", "admin:servers", "list:users", "read:users"]
 #: Where the trainer's server finds the trainer token: in the trainer's own home.
 TRAINER_TOKEN = Path(".smskit") / "classroom-trainer-token"
 #: configurable-http-proxy as scripts/setup_hub.sh installs it; else whatever is on PATH.
@@ -100,22 +109,6 @@ def trainees(setting: str) -> list[str]:
     if setting.isdigit():
         return [trainee.name for trainee in Roster.numbered(int(setting))]
     return [name.strip().lower() for name in setting.split(",") if name.strip()]
-
-
-def passwords(private: Path) -> dict[str, str]:
-    """The trainees' shared password and the admin's, from the environment or from
-    ``private/passwords.json`` (made with random ones for each group)."""
-    stored = private / "passwords.json"
-    if stored.exists():
-        saved = json.loads(stored.read_text(encoding="utf-8"))
-    else:
-        saved = {"trainees": secrets.token_urlsafe(9), "admin": secrets.token_urlsafe(32)}
-        descriptor = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            json.dump(saved, file, indent=1)
-    return {"trainees": os.environ.get("SMSKIT_HUB_PASSWORD") or saved["trainees"],
-            "admin": os.environ.get("SMSKIT_HUB_ADMIN_PASSWORD") or saved["admin"],
-            "file": str(stored)}
 
 
 def classroom_roster(path: Path, names: list[str]) -> Roster:
@@ -138,19 +131,37 @@ def prepare_server(spawner: Any) -> None:
     account = pwd.getpwnam(name)
     home = Path(account.pw_dir)
     make_home(home, account, LANG)
-    copied = provide(home, lang=LANG or "en", trainer=name == ADMIN)
+    copied = provide(home, lang=LANG or "en", trainer=name == ADMIN,
+                     language_info=LANGUAGE_INFO)
     if copied:
         spawner.log.info("fresh notebooks for %s: %s", name, ", ".join(copied))
+    roster = Roster.load(ROSTER_FILE)  # the group's, as ./kit hub --new-group may renew it
     extra: dict[str, str] = {}
-    trainee = next((t for t in ROSTER if t.name == name), None)
+    trainee = next((t for t in roster if t.name == name), None)
     if trainee is not None:
         extra = {"SMSKIT_USER_DOMAIN": trainee.user_domain,
                  "SMSKIT_USER_DOMAIN_SECRET": trainee.secret}
     elif name == ADMIN:
         token_file = home / TRAINER_TOKEN
-        write_owned(token_file, ROSTER.trainer_token + "\n", account)
-        extra = {"SMSKIT_CLASSROOM_URL": SANDBOX_URL, "SMSKIT_TRAINER_TOKEN_FILE": str(token_file)}
+        write_owned(token_file, roster.trainer_token + "\n", account)
+        extra = {"SMSKIT_CLASSROOM_URL": SANDBOX_URL, "SMSKIT_TRAINER_TOKEN_FILE": str(token_file),
+                 "SMSKIT_ATTENDANCE_FILE": str(home / "attendance.csv")}
     spawner.environment = {**spawner.environment, **extra}  # a copy: never the shared dict
+
+
+class ClassAuthenticator(SharedPasswordAuthenticator):  # type: ignore[misc]  # untyped
+    """JupyterHub's shared-password login with the group's passwords as they are now
+    (``./kit hub --new-group`` renews them while the hub runs), and a class list that stays
+    the configured one when the new group's clean-up deletes a trainee's hub user."""
+
+    async def authenticate(self, handler: Any, data: dict[str, str]) -> dict[str, Any] | None:
+        current = group_passwords(PRIVATE)
+        self.user_password, self.admin_password = current["trainees"], current["admin"]
+        answer: dict[str, Any] | None = await super().authenticate(handler, data)
+        return answer
+
+    def delete_user(self, user: Any) -> None:
+        """Keep ``allowed_users``: the trainees are the class's, whoever was deleted."""
 
 
 class ClassSpawner(LocalProcessSpawner):  # type: ignore[misc]  # JupyterHub is untyped
@@ -172,10 +183,10 @@ def note_login(authenticator: Any, handler: Any, authentication: dict[str, Any]
     return authentication
 
 
-def prepare_state() -> tuple[Roster, Path]:
+def prepare_state() -> Path:
     """The state folder, the new group if asked, the class's roster and every account; or
-    a one-line reason. Returns the roster and the folder of programs the trainees' servers
-    run (see accounts.trainee_bin)."""
+    a one-line reason. Returns the folder of programs the trainees' servers run (see
+    accounts.trainee_bin)."""
     if os.geteuid() != 0:
         raise SystemExit("smskit hub: error: run it as root (sudo -E ./kit hub): each "
                          "trainee's server runs as a system account of its own, which the "
@@ -191,22 +202,25 @@ def prepare_state() -> tuple[Roster, Path]:
         if os.environ.get("SMSKIT_HUB_NEW_GROUP") == "1":
             running = hub_running(PID_FILE)
             if running:
-                raise HubSetupError(f"a hub is running with this state (pid {running}): stop "
-                                    "it first (Ctrl-C), then run ./kit hub --new-group")
+                raise HubSetupError(f"a hub is running with this state (pid {running}): "
+                                    "./kit hub --new-group gives it the new group as it runs")
             for line in new_group(PRIVATE, HOMES, keep={ADMIN}) or ["nothing to forget"]:
                 say(f"new group: {line}")
-        roster = classroom_roster(ROSTER_FILE, TRAINEES)  # checks the names first
+        classroom_roster(ROSTER_FILE, TRAINEES)  # checks the names first
         for name in [*TRAINEES, ADMIN]:
             ensure_account(name, HOMES / name)
-        return roster, trainee_bin(VENV_BIN.parent, STATE)
+        return trainee_bin(VENV_BIN.parent, STATE)
     except (HubSetupError, ValueError) as error:
         raise SystemExit(f"smskit hub: error: {error}") from None
 
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - JupyterHub provides it
 TRAINEES = trainees(os.environ.get("SMSKIT_HUB_TRAINEES") or "20")
-ROSTER, TRAINEE_BIN = prepare_state()
-CLASS = passwords(PRIVATE)
+TRAINEE_BIN = prepare_state()
+CLASS = group_passwords(PRIVATE)
+#: The trainees' kernel's language_info, written into every fresh notebook: JupyterLab
+#: then finds nothing to add when the kernel starts, so a first tab opens unmodified.
+LANGUAGE_INFO = kernel_language(TRAINEE_BIN / "python")
 
 # -- the hub and its proxy ------------------------------------------------------------------
 c.JupyterHub.ip = os.environ.get("SMSKIT_HUB_IP") or "127.0.0.1"
@@ -219,7 +233,7 @@ if LOCAL_PROXY.exists():
     c.ConfigurableHTTPProxy.command = [str(LOCAL_PROXY)]
 
 # -- who logs in ----------------------------------------------------------------------------
-c.JupyterHub.authenticator_class = "shared-password"
+c.JupyterHub.authenticator_class = ClassAuthenticator
 c.Authenticator.allowed_users = set(TRAINEES)
 c.Authenticator.admin_users = {ADMIN}
 c.Authenticator.post_auth_hook = note_login
@@ -252,6 +266,14 @@ c.JupyterHub.services = [{
         python=shlex.quote(sys.executable), port=SANDBOX_PORT,
         roster=shlex.quote(str(ROSTER_FILE)), handout=shlex.quote(str(HANDOUT_FILE)))),
 }]
+
+# -- ./kit hub --new-group while the hub runs (hub/new_group.py) ----------------------------
+c.JupyterHub.services.append({"name": "new-group", "api_token": api_token(API_TOKEN_FILE)})
+c.JupyterHub.load_roles = [{"name": "smskit-new-group", "services": ["new-group"],
+                            "scopes": NEW_GROUP_SCOPES}]
+write_private_text(RUNNING_FILE, json.dumps({
+    "api": f"http://{connect_host(c.JupyterHub.ip)}:{c.JupyterHub.port}/hub/api",
+    "admin": ADMIN, "trainees": TRAINEES, "sandbox_port": SANDBOX_PORT}, indent=1) + "\n")
 
 # -- a site's own settings (TLS, an OAuthenticator, ...), after the kit's ----------------------
 if os.environ.get("SMSKIT_HUB_EXTRA_CONFIG"):

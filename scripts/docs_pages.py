@@ -280,7 +280,7 @@ def error_codes_page(lang: str, answers: dict[str, Answer]) -> str:
         category = raw["categories"][entry["category"]]
         rows.append(f'| <a href="#{entry["code"]}">{entry["code"]}</a> | {cell(entry["zh"])} | '
                     f"{cell(entry['en'])} | {cell(category['zh' if zh else 'en'])} | "
-                    f"{cell(entry['remedy_zh' if zh else 'remedy'])} |")
+                    f"{cell(entry['remedy'][lang])} |")
     parts = [f"# {text(lang, 'codes.title')}\n", text(lang, "codes.intro") + "\n",
              f"## {text(lang, 'codes.table')}\n", "\n".join(rows) + "\n"]
     for entry in raw["codes"]:
@@ -298,15 +298,15 @@ def code_section(lang: str, entry: dict[str, Any], category: dict[str, Any],
         resend = text(lang, "resend.success")
     else:
         resend = text(lang, "resend.yes" if entry["retry_safe"] else "resend.no")
-    remedy = entry["remedy_zh" if zh else "remedy"]
+    remedy = entry["remedy"][lang]
     lines = [f'<span id="{code}"></span>\n', f"## {code} {entry['zh']}\n",
              f"- **{text(lang, 'msg')}:** {entry['zh']}",
              f"- **{text(lang, 'en')}:** {entry['en']}",
              f"- **{text(lang, 'category')}:** {category['zh' if zh else 'en']}",
-             f"- **{text(lang, 'cause')}:** {entry['cause_zh' if zh else 'cause']}",
+             f"- **{text(lang, 'cause')}:** {entry['cause'][lang]}",
              f'- **{text(lang, "remedy")}:** <span class="smskit-remedy" data-code="{code}">'
              f"{remedy}</span>",
-             f"- **{text(lang, 'next')}:** {category['next_step_zh' if zh else 'next_step']}",
+             f"- **{text(lang, 'next')}:** {category['next_step'][lang]}",
              f"- **{text(lang, 'resend')}:** {resend}",
              f"- **{text(lang, 'source')}:** {text(lang, 'source.' + entry['source'])}", ""]
     for scenario in scenarios:
@@ -568,8 +568,9 @@ def lookup_entries(lang: str) -> list[dict[str, str]]:
     number and both messages) and every glossary term (both languages and its parameter)."""
     zh = lang == "zh"
     categories = data("error_codes.json")["categories"]
-    entries = [{"keys": " ".join([str(entry["code"]), entry["zh"], entry["en"], entry["cause"],
-                                  entry["cause_zh"], entry["remedy"], entry["remedy_zh"],
+    entries = [{"keys": " ".join([str(entry["code"]), entry["zh"], entry["en"],
+                                  entry["cause"]["en"], entry["cause"]["zh"],
+                                  entry["remedy"]["en"], entry["remedy"]["zh"],
                                   categories[entry["category"]]["en"],
                                   categories[entry["category"]]["zh"]]),
                 "label": f"{entry['code']} {entry['zh']}"

@@ -272,7 +272,7 @@ def site_data(edition: Edition, editions: tuple[Edition, ...]) -> dict[str, Any]
             own = mine.get(twin_key(docname(page)))
             paths[page] = (f"{own}.html" if own is not None
                            else href(owner.folder, docname(page), edition.folder))
-    remedies = {str(entry["code"]): entry["remedy_zh" if edition.lang == "zh" else "remedy"]
+    remedies = {str(entry["code"]): entry["remedy"][edition.lang]
                 for entry in docs_pages.data("error_codes.json")["codes"]}
     return {"lang": edition.lang, "twins": twins, "paths": paths, "remedies": remedies,
             "notebooks": {docname(page): page for page in edition.pages

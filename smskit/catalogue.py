@@ -1,8 +1,9 @@
 """The error-code catalogue: every code this endpoint can answer, read from ``smskit/data/``.
 
 Plain dataclasses, no pandas, so ``import smskit`` stays light (tables: ``teaching.frames``).
-Our explanations exist in English (``cause``) and Chinese (``cause_zh``); the ``*_in(lang)``
-methods pick the edition of the kit's current language (:mod:`smskit.i18n`).
+Our explanations (cause, remedy, next step) are :class:`~smskit.i18n.Editions`, the kit's one
+bilingual text type: ``entry.cause.render(lang)`` is one edition, ``str(entry.cause)`` the kit's
+current language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 
 from smskit import i18n
 from smskit._data import load_json
+from smskit.i18n import Editions
 from smskit.platform_codes import PlatformCode
 
 
@@ -30,26 +32,16 @@ class ErrorCode:
     #: ``"page"`` if the endpoint's own page lists it, ``"platform"`` if it comes from the
     #: platform's wider code list.
     source: str
-    #: Why the platform answers this code, in English; ``cause_zh`` in Chinese.
-    cause: str
-    cause_zh: str
-    #: What to do about it, in English; ``remedy_zh`` in Chinese.
-    remedy: str
-    remedy_zh: str
+    #: Why the platform answers this code, in English and Chinese.
+    cause: Editions
+    #: What to do about it, in English and Chinese.
+    remedy: Editions
     #: True when nothing was handed to the SMS provider, so sending again cannot duplicate.
     retry_safe: bool
 
     @property
     def is_success(self) -> bool:
         return self.code == PlatformCode.SUCCESS
-
-    def cause_in(self, lang: str | None = None) -> str:
-        """The cause in ``lang`` (default: the kit's language)."""
-        return i18n.pick(en=self.cause, zh=self.cause_zh, lang=lang)
-
-    def remedy_in(self, lang: str | None = None) -> str:
-        """The remedy in ``lang`` (default: the kit's language)."""
-        return i18n.pick(en=self.remedy, zh=self.remedy_zh, lang=lang)
 
 
 @dataclass(frozen=True)
@@ -59,28 +51,27 @@ class Category:
     key: str
     en: str
     zh: str
-    next_step: str
-    next_step_zh: str
+    #: What a caller who meets a code of this category does next.
+    next_step: Editions
 
     def name_in(self, lang: str | None = None) -> str:
         """The category's name in ``lang`` (default: the kit's language)."""
         return i18n.pick(en=self.en, zh=self.zh, lang=lang)
 
-    def next_step_in(self, lang: str | None = None) -> str:
-        """The next step in ``lang`` (default: the kit's language)."""
-        return i18n.pick(en=self.next_step, zh=self.next_step_zh, lang=lang)
-
 
 @cache
 def _codes() -> dict[int, ErrorCode]:
     rows = load_json("error_codes.json")["codes"]
-    return {row["code"]: ErrorCode(**row) for row in rows}
+    return {row["code"]: ErrorCode(**row | {"cause": Editions(**row["cause"]),
+                                            "remedy": Editions(**row["remedy"])})
+            for row in rows}
 
 
 @cache
 def _categories() -> dict[str, Category]:
     raw = load_json("error_codes.json")["categories"]
-    return {key: Category(key=key, **value) for key, value in raw.items()}
+    return {key: Category(key=key, **value | {"next_step": Editions(**value["next_step"])})
+            for key, value in raw.items()}
 
 
 def all_codes() -> tuple[ErrorCode, ...]:
@@ -99,7 +90,8 @@ def categories() -> Mapping[str, Category]:
 
 
 def search(text: str, codes: Iterable[ErrorCode] | None = None) -> list[ErrorCode]:
-    """Codes whose number, Chinese or English message, cause or remedy contains ``text``.
+    """Codes whose number, Chinese or English message, or English cause or remedy contains
+    ``text``.
 
     Case-insensitive for English; Chinese matches as typed.
     """
@@ -111,7 +103,7 @@ def search(text: str, codes: Iterable[ErrorCode] | None = None) -> list[ErrorCod
         entry
         for entry in pool
         if needle in " ".join(
-            (str(entry.code), entry.zh, entry.en, entry.cause, entry.remedy)
+            (str(entry.code), entry.zh, entry.en, entry.cause.en, entry.remedy.en)
         ).casefold()
     ]
 

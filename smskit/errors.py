@@ -323,12 +323,12 @@ class ApiError(SendError):
     @property
     def cause(self) -> str | None:
         """The catalogue's cause, in the kit's language."""
-        return self.entry.cause_in() if self.entry else None
+        return self.entry.cause.render() if self.entry else None
 
     @property
     def remedy(self) -> str | None:
         """The catalogue's remedy, in the kit's language."""
-        return self.entry.remedy_in() if self.entry else None
+        return self.entry.remedy.render() if self.entry else None
 
     @property
     def retry_safe(self) -> bool:

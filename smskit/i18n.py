@@ -27,8 +27,8 @@ Which language: the first of
 
 The choice is process-wide, like :func:`locale.setlocale`. The platform's own Chinese
 messages (``msg``) are facts and stay verbatim in every language. Data that carries its
-own two editions (the error-code catalogue's ``cause``/``cause_zh``) is chosen with
-:func:`pick`. Standard library only: ``import smskit`` stays light.
+own two editions (the error-code catalogue's causes, remedies and next steps) holds
+them as one :class:`Editions`. Standard library only: ``import smskit`` stays light.
 """
 
 from __future__ import annotations

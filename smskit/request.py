@@ -12,11 +12,13 @@ parameter in the query string, an empty body, ``accept: */*`` and no ``Content-T
 from __future__ import annotations
 
 import random as _random
+import re
 import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
+from smskit import i18n
 from smskit.clock import Clock
 from smskit.errors import InputError, Problem
 from smskit.fields import parse_code_type, parse_timestamp_ms
@@ -146,31 +148,72 @@ def assess_request(
 ) -> tuple[SmsCodeRequest | None, list[Problem]]:
     """One validation pass: the signed request (``None`` if anything is wrong) and every
     :class:`Problem`, errors and warnings, in the page's parameter order."""
-    random = new_random(random_source) if random is None else random
-    ts = now_ms(clock) if ts is None else ts
-    problems = validate_fields(
-        phone=phone,
-        code_type=code_type,
-        international_code=international_code,
-        random=random,
-        ts=ts,
-        user_domain=user_domain,
-        secret=secret,
-        check_secret=True,
-        clock=clock,
-        allow_unverified_phone=allow_unverified_phone,
-    )
+    fields = {"phone": phone, "code_type": code_type, "international_code": international_code,
+              "random": new_random(random_source) if random is None else random,
+              "ts": now_ms(clock) if ts is None else ts, "user_domain": user_domain}
+    problems = validate_fields(**fields, secret=secret, check_secret=True, clock=clock,
+                               allow_unverified_phone=allow_unverified_phone)
     if problems:
         return None, problems
-    code_number, ts_number = parse_code_type(code_type), parse_timestamp_ms(ts)
-    signature = sign(phone=phone, code_type=code_number, random=random, ts=ts_number,
-                     secret=secret)
-    return SmsCodeRequest(
-        code_type=code_number,
-        international_code=international_code,
-        phone=phone,
-        random=random,
-        signature=signature,
-        ts=ts_number,
-        user_domain=user_domain,
-    ), []
+    fields |= {"code_type": parse_code_type(code_type), "ts": parse_timestamp_ms(fields["ts"])}
+    signature = sign(phone=phone, code_type=fields["code_type"], random=fields["random"],
+                     ts=fields["ts"], secret=secret)
+    return SmsCodeRequest(**fields, signature=signature), []
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Characters of a bad name or escape quoted back in a problem.
+_SHOWN = 60
+
+
+def decode_query(query: str) -> list[tuple[str, str]]:
+    """The name-value pairs of a query string as a server reads them, in order, repeats kept.
+
+    ``&`` separates pairs (empty ones are skipped), a name without ``=`` has the empty value,
+    ``+`` is a space (as in HTML forms and the platform's servlet container), and each
+    ``%XX`` is a byte of UTF-8 text. A broken escape or bytes that are not UTF-8 raise
+    :class:`InputError` naming the parameter (``"query"`` when the name itself is bad).
+    Linear in the query's length; what a problem quotes back is cut at 60 characters.
+    Whether a name may repeat or be empty is the caller's rule.
+    """
+    pairs: list[tuple[str, str]] = []
+    for part in query.split("&") if query else ():
+        if part:
+            raw_name, _, raw_value = part.partition("=")
+            name = _decode_part(raw_name, None)
+            pairs.append((name, _decode_part(raw_value, name)))
+    return pairs
+
+
+def _decode_part(raw: str, name: str | None) -> str:
+    """A name (``name`` is ``None``) or the value of parameter ``name``, decoded."""
+    if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
+        return raw
+    bad = _BAD_ESCAPE.search(raw)
+    if bad:
+        escape = raw[bad.start():bad.start() + 3]
+        raise _query_problem(name, i18n.text("query.broken_escape", what=_what(name),
+                                             escape=repr(escape)))
+    data = unquote_to_bytes(raw.replace("+", " "))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _query_problem(name, i18n.text(
+            "query.not_unicode", what=_what(name), byte=f"0x{data[error.start]:02x}",
+            position=error.start)) from None
+
+
+def _what(name: str | None) -> i18n.Text:
+    """What a query problem is about: a name (``None``) or the value of parameter ``name``."""
+    if name is None:
+        return i18n.text("query.what.name")
+    return i18n.text("query.what.param", name=_shown(name))
+
+
+def _query_problem(name: str | None, rule: i18n.Text) -> InputError:
+    return InputError([Problem(name if name in QUERY_ORDER else "query", rule)])
+
+
+def _shown(value: str) -> str:
+    """``value`` quoted for a problem, cut at 60 characters."""
+    return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "...")

@@ -41,6 +41,7 @@ from smskit.errors import (
     ResponseFormatError,
     outcome_dict,
 )
+from smskit.i18n import Editions
 from smskit.platform_codes import PlatformCode
 from smskit.request import SmsCodeRequest
 from smskit.validation import CLOCK_WINDOW_MS
@@ -146,8 +147,8 @@ class SendResult:
             outcome="sent", ok=self.ok, code=self.code, msg=self.msg,
             msg_zh=entry.zh if entry else None, msg_en=self.msg_en, ext_msg=self.ext_msg,
             data=self.data, category=entry.category if entry else None,
-            cause=entry.cause_in() if entry else None,
-            remedy=entry.remedy_in() if entry else None, retry_safe=False,
+            cause=entry.cause.render() if entry else None,
+            remedy=entry.remedy.render() if entry else None, retry_safe=False,
             http_status=self.http_status, clock_skew_ms=self.clock_skew_ms,
             elapsed_ms=self.elapsed_ms, request=self.request,
             detail=TEMPLATE_NOTE if self.template_code else None)
@@ -254,8 +255,7 @@ def _clock_entry(entry: ErrorCode, clock_skew_ms: int) -> ErrorCode:
     clock offset."""
     cause = {lang: i18n.t("responses.clock_cause", lang, code=entry.code,
                           offset=skew.describe(clock_skew_ms, lang),
-                          catalogue_cause=entry.cause_in(lang))
+                          catalogue_cause=entry.cause.render(lang))
              for lang in i18n.LANGUAGES}
-    return dataclasses.replace(entry, cause=cause["en"], cause_zh=cause["zh"],
-                               remedy=CLOCK_REMEDY,
-                               remedy_zh=i18n.t("responses.clock_remedy", "zh"))
+    remedy = Editions(en=CLOCK_REMEDY, zh=i18n.t("responses.clock_remedy", "zh"))
+    return dataclasses.replace(entry, cause=Editions(**cause), remedy=remedy)

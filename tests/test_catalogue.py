@@ -12,6 +12,7 @@ import pytest
 from smskit import CodeType, catalogue
 from smskit._data import load_json
 from smskit.errors import CATEGORY_ERRORS
+from smskit.i18n import Editions, using_language
 
 # The page's response-status table, as printed (facts, verbatim).
 PAGE_CODES = {
@@ -43,6 +44,30 @@ def test_catalogue_holds_every_page_and_platform_code_verbatim() -> None:
 def test_page_table_matches_the_providers_page_text() -> None:
     rows = re.findall(r"^\|\s*(\d{3,4})\s*\|\s*(\S+)\s*\|", SEED_PAGE.read_text("utf-8"), re.M)
     assert dict((int(code), text) for code, text in rows) == PAGE_CODES
+
+
+def test_causes_remedies_and_next_steps_are_the_one_bilingual_type() -> None:
+    entry = catalogue.lookup(5023)
+    assert entry is not None
+    assert entry.cause == Editions(en="The userDomain parameter is missing or empty.",
+                                   zh="缺少 userDomain 参数，或其值为空。")
+    assert entry.remedy == Editions(
+        en="Send the userDomain issued with your app in the platform console.",
+        zh="发送在平台控制台创建应用时分配的 userDomain（用户域）。")
+    step = catalogue.categories()["fix_request"].next_step
+    assert step == Editions(en="Change the parameters you send; the same request will fail again.",
+                            zh="修改所发送的参数；原样再发仍会失败。")
+    with using_language("zh"):
+        assert f"{entry.cause}" == "缺少 userDomain 参数，或其值为空。"
+    with using_language("en"):
+        assert f"{entry.cause}" == "The userDomain parameter is missing or empty."
+    assert not hasattr(entry, "cause_zh") and not hasattr(entry, "remedy_zh")
+
+
+def test_search_reads_the_english_cause_and_remedy_only() -> None:
+    assert [e.code for e in catalogue.search("userDomain parameter is missing")] == [5023]
+    assert catalogue.search("缺少 userDomain 参数") == []  # the Chinese cause is not searched
+    assert [e.code for e in catalogue.search("请输入用户域")] == [5023]  # the platform's msg is
 
 
 def test_every_entry_is_complete() -> None:

@@ -6,6 +6,7 @@ import hashlib
 import html
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -133,3 +134,43 @@ def test_lang_zh_writes_the_start_up_text_in_chinese(tmp_path: Path) -> None:
     assert zh["serving"].split("{count}")[0] in banner and "trainees, serving" not in banner
     assert "./kit voila notebooks/zh/trainer-dashboard.ipynb" in banner
     assert status == 0 and token not in err
+
+
+def test_sighup_starts_the_class_again_with_the_roster_as_it_is_now(tmp_path: Path) -> None:
+    """What ``./kit hub --new-group`` does to the hub's running class sandbox: a new roster
+    file, then SIGHUP; the same process serves the new class on the same port, empty."""
+    from smskit.sandbox.classroom import Roster
+    from tests.browser.servers import free_port
+
+    roster = tmp_path / "roster.json"
+    port = free_port()
+    process, url, old_token = _start(tmp_path, "--names", "ana,bo", "--roster", str(roster),
+                                     "--port", str(port))
+    try:
+        assert url == f"http://127.0.0.1:{port}"
+        new = Roster.generate(["chen"])
+        roster.unlink()
+        new.save(roster)
+        process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        answer = None
+        while time.monotonic() < deadline:
+            try:
+                answer = requests.get(url + "/_sandbox/class/roster", timeout=5,
+                                      headers={"Authorization": f"Bearer {new.trainer_token}"})
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)  # polling interval while it starts again
+        assert answer is not None and answer.status_code == 200
+        assert [row["name"] for row in answer.json()["trainees"]] == ["chen"]
+        assert requests.get(url + "/_sandbox/class/roster", timeout=5, headers={
+            "Authorization": f"Bearer {old_token}"}).status_code == 403
+        token_file = tmp_path / "classroom-trainer-token"
+        assert token_file.read_text(encoding="utf-8").strip() == new.trainer_token
+        assert process.poll() is None  # the same process: the hub sees no exit
+    finally:
+        status, err = _stop(process)
+    assert status == 0
+    assert ("smskit classroom: SIGHUP: starting again, empty, with the roster as it is now"
+            in err)
+    assert new.trainer_token not in err and old_token not in err

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -174,3 +176,73 @@ def test_widget_switches_to_chinese_and_keeps_the_rows(classroom: tuple[Sandbox,
     assert messages["dashboard.title"]["zh"] in snapshot and roster.trainer_token not in snapshot
     board.language_toggle.value = "en"
     assert "5420 × 3 in a row" in board.table_html.value and "1 stuck" in board.status_html.value
+
+
+#: The hub's attendance sheet as hub/accounts.py attendance_table writes it.
+SHEET = ("trainee,first login,last login,logins\n"
+         "trainee01,2026-03-02 09:00:05,2026-03-02 09:40:00,2\n"
+         "trainee02,,,0\n"
+         "trainee03,2026-03-02 09:01:30,2026-03-02 09:01:30,1\n"
+         "trainee04,,,0\ntrainee05,,,0\ntrainee06,,,0\n")
+
+
+def test_widget_shows_who_logged_in_from_the_hubs_attendance_sheet(
+        classroom: tuple[Sandbox, Roster], tmp_path: Path) -> None:
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    sheet = tmp_path / "attendance.csv"
+    board = TrainerDashboard.from_env({"SMSKIT_CLASSROOM_URL": sb.base_url,
+                                       "SMSKIT_TRAINER_TOKEN": roster.trainer_token,
+                                       "SMSKIT_ATTENDANCE_FILE": str(sheet)}, language="en")
+    assert "class: logged in 0/6" in board.summary_html.value  # no sheet yet: nobody
+    sheet.write_text(SHEET, encoding="utf-8")
+    board.refresh()
+    assert "class: logged in 2/6 · E1 0/6" in board.summary_html.value
+    page = board.table_html.value
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", page)[:3] == [
+        "trainee", "first login", "requests"]
+    cells = {name: re.findall(r"<td[^>]*>([^<]*)</td>", row)[:2]
+             for name, row in re.findall(r'<tr data-trainee="(\w+)"[^>]*>(.*?)</tr>', page)}
+    assert cells["trainee01"] == ["trainee01", "09:00:05"]
+    assert cells["trainee02"] == ["trainee02", "—"]
+    assert cells["trainee03"] == ["trainee03", "09:01:30"]
+    assert board.state()["attendance"] == {"trainee01": "09:00:05", "trainee03": "09:01:30"}
+    board.language = "zh"
+    assert "全班: 已登录 2/6" in board.summary_html.value
+    assert "首次登录" in board.table_html.value
+    board.language = "en"
+    board.projector.value = True
+    assert "logged in 2/6" in board.summary_html.value
+    assert "font-size:180%" in board.summary_html.value
+
+
+def test_without_an_attendance_sheet_the_dashboard_says_nothing_of_logins(
+        classroom: tuple[Sandbox, Roster]) -> None:
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    board = TrainerDashboard(base_url=sb.base_url, token=roster.trainer_token, language="en")
+    assert "logged in" not in board.summary_html.value
+    assert "first login" not in board.table_html.value
+
+
+def test_a_dashboard_from_a_token_file_reads_it_again_at_each_refresh(
+        classroom: tuple[Sandbox, Roster], tmp_path: Path) -> None:
+    """On the hub, ./kit hub --new-group writes the new group's token into the trainer's
+    token file: Refresh shows the new class without re-running the notebook."""
+    from smskit.widgets import TrainerDashboard
+
+    sb, roster = classroom
+    token_file = tmp_path / "classroom-trainer-token"
+    token_file.write_text("the-last-groups-token-0123456789\n", encoding="utf-8")
+    board = TrainerDashboard.from_env({"SMSKIT_CLASSROOM_URL": sb.base_url,
+                                       "SMSKIT_TRAINER_TOKEN_FILE": str(token_file)},
+                                      language="en")
+    assert "the classroom answered 403" in board.status_html.value
+    assert board.rows == []
+    token_file.write_text(roster.trainer_token + "\n", encoding="utf-8")
+    board.refresh_button.click()
+    assert "6 trainees, 0 stuck" in board.status_html.value
+    assert len(board.rows) == 6
+    assert roster.trainer_token not in repr(board.state()) + repr(board)

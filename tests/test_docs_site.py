@@ -284,7 +284,7 @@ def test_the_chinese_platform_facts_list_the_same_codes_as_the_english() -> None
 
 def test_code_tables_link_each_code_and_show_its_remedy(docs_site: Path) -> None:
     codes = load_json("error_codes.json")["codes"]
-    remedy_5058 = next(entry["remedy"] for entry in codes if entry["code"] == 5058)
+    remedy_5058 = next(entry["remedy"]["en"] for entry in codes if entry["code"] == 5058)
     catalogue = _html(docs_site, "notebooks/04-error-codes.ipynb")
     table = re.search(r'<table id="T_smskit-catalogue">.*?</table>', catalogue, re.S)
     assert table is not None

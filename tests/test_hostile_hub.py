@@ -27,10 +27,11 @@ MARKER = "planted-by-the-hostile-hub-test"
 
 #: Run as the account ``eve``: every attempt prints one line, "refused" or what it got.
 _CURIOUS = """\
-import os, pathlib, sys
-state, other_pid = pathlib.Path(sys.argv[1]), sys.argv[2]
+import os, pathlib, signal, sys
+state, other_pid, root_pid = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 tries = [state / "private/passwords.json", state / "private/classroom-roster.json",
-         state / "private/jupyterhub_cookie_secret", state / "homes/coach/.smskit/token",
+         state / "private/jupyterhub_cookie_secret", state / "private/hub-api-token",
+         state / "private/hub.json", state / "homes/coach/.smskit/token",
          state / "homes/mallory/notes.txt", f"/proc/{other_pid}/environ",
          f"/proc/{os.getppid()}/environ"]
 for path in tries:
@@ -50,6 +51,11 @@ for path in (state / "homes/mallory/planted.txt", state / "private/planted.txt")
         print("WROTE", path)
     except PermissionError:
         print("refused")
+try:  # the class sandbox (root's) starts a new group on SIGHUP: not at a trainee's word
+    os.kill(root_pid, signal.SIGHUP)
+    print("SIGNALLED", root_pid)
+except PermissionError:
+    print("refused")
 """
 
 
@@ -75,16 +81,18 @@ def test_a_trainees_code_reads_nothing_of_the_class_or_of_another_trainee(
     # mallory's server: a process of hers with a secret in its environment
     other = subprocess.Popen(["sleep", "60"], user="mallory",
                              env={"SMSKIT_USER_DOMAIN_SECRET": MARKER})
+    rooted = subprocess.Popen(["sleep", "60"])  # a process of root's, as the sandbox is
     try:
         done = subprocess.run([str(_trainee_python(state)), "-c", _CURIOUS, str(state),
-                               str(other.pid)],
+                               str(other.pid), str(rooted.pid)],
                               user="eve", capture_output=True, text=True, timeout=60,
                               cwd="/", env={"PATH": "/usr/bin:/bin"})
     finally:
-        other.kill()
-        other.wait(timeout=10)
+        for process in (other, rooted):
+            process.kill()
+            process.wait(timeout=10)
     assert done.returncode == 0 and done.stderr == "", done.stderr
-    assert done.stdout.splitlines() == ["refused"] * 12, done.stdout
+    assert done.stdout.splitlines() == ["refused"] * 15, done.stdout
     assert MARKER not in done.stdout
 
 

@@ -19,6 +19,7 @@ import pytest
 import smskit
 from smskit import catalogue, i18n
 from smskit.cli import main
+from smskit.i18n import Editions
 
 ROOT = Path(__file__).resolve().parents[1]
 # Expectations come from the data files read directly, not through the modules under test.
@@ -162,27 +163,28 @@ def test_every_key_the_code_uses_exists_and_every_key_is_used() -> None:
 
 def test_every_code_and_category_has_a_chinese_edition() -> None:
     for row in CODES["codes"]:
-        for name in ("cause_zh", "remedy_zh"):
-            assert CJK.search(row[name]), (row["code"], name)
+        for name in ("cause", "remedy"):
+            assert CJK.search(row[name]["zh"]), (row["code"], name)
     for key, category in CODES["categories"].items():
-        assert CJK.search(category["next_step_zh"]), key
+        assert CJK.search(category["next_step"]["zh"]), key
 
 
 def test_catalogue_entries_answer_in_the_chosen_language() -> None:
     rows = {row["code"]: row for row in CODES["codes"]}
     for entry in catalogue.all_codes():
         row = rows[entry.code]
-        assert (entry.cause, entry.remedy) == (row["cause"], row["remedy"])  # English stays
-        assert entry.cause_in("zh") == row["cause_zh"] and entry.remedy_in("zh") == row["remedy_zh"]
+        assert (entry.cause, entry.remedy) == (Editions(**row["cause"]), Editions(**row["remedy"]))
+        assert entry.cause.render("zh") == row["cause"]["zh"]
+        assert entry.remedy.render("en") == row["remedy"]["en"]
         assert (entry.zh, entry.en) == (row["zh"], row["en"])
         with i18n.using_language("zh"):
-            assert (entry.cause_in(), entry.remedy_in()) == (row["cause_zh"], row["remedy_zh"])
-        assert (entry.cause_in(), entry.remedy_in()) == (row["cause"], row["remedy"])
+            assert str(entry.cause) == row["cause"]["zh"]
+            assert str(entry.remedy) == row["remedy"]["zh"]
+        assert (str(entry.cause), str(entry.remedy)) == (row["cause"]["en"], row["remedy"]["en"])
     for key, category in catalogue.categories().items():
         raw = CODES["categories"][key]
         assert category.name_in("zh") == raw["zh"] and category.name_in("en") == raw["en"]
-        assert category.next_step_in("zh") == raw["next_step_zh"]
-        assert category.next_step_in("en") == raw["next_step"]
+        assert category.next_step == Editions(**raw["next_step"])
 
 
 # --- the commands -------------------------------------------------------------------------
@@ -201,11 +203,11 @@ def test_codes_explains_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["codes", "5420", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "5420 签名验证失败"  # the platform's message, verbatim
-    assert f"原因：      {row['cause_zh']}\n" in out
-    assert f"处理方法：  {row['remedy_zh']}\n" in out
-    assert f"{category['zh']}（{category['en']}）。{category['next_step_zh']}" in out
+    assert f"原因：      {row['cause']['zh']}\n" in out
+    assert f"处理方法：  {row['remedy']['zh']}\n" in out
+    assert f"{category['zh']}（{category['en']}）。{category['next_step']['zh']}" in out
     assert "可安全重试：是" in out
-    assert row["cause"] not in out and "Remedy:" not in out
+    assert row["cause"]["en"] not in out and "Remedy:" not in out
     assert i18n.language() == "en"  # --lang holds for that command only
 
 
@@ -225,8 +227,8 @@ def test_codes_language_from_option_variable_or_locale(
     row = next(row for row in CODES["codes"] if row["code"] == 5058)
     done = run_cli(*args, **env)
     assert done.returncode == 0 and done.stderr == ""
-    assert (row["remedy_zh"] in done.stdout) is chinese
-    assert (row["remedy"] in done.stdout) is not chinese
+    assert (row["remedy"]["zh"] in done.stdout) is chinese
+    assert (row["remedy"]["en"] in done.stdout) is not chinese
 
 
 def test_codes_refuses_a_bad_code_in_chinese() -> None:
@@ -280,8 +282,8 @@ def test_clock_skew_error_explains_the_clock_in_both_editions() -> None:
     entry = caught.value.entry
     assert entry is not None
     catalogue_row = next(row for row in CODES["codes"] if row["code"] == 5420)
-    assert "比服务器时间快 11.0 分钟" in entry.cause_in("zh")
-    assert entry.cause_in("zh").endswith(catalogue_row["cause_zh"])
-    assert "11.0 min ahead of" in entry.cause_in("en")
-    assert "NTP" in entry.remedy_in("zh") and "用户域密钥" in entry.remedy_in("zh")
-    assert entry.remedy_in("en") == entry.remedy and "not the secret" in entry.remedy
+    assert "比服务器时间快 11.0 分钟" in entry.cause.zh
+    assert entry.cause.zh.endswith(catalogue_row["cause"]["zh"])
+    assert "11.0 min ahead of" in entry.cause.en
+    assert "NTP" in entry.remedy.zh and "用户域密钥" in entry.remedy.zh
+    assert "not the secret" in entry.remedy.en

@@ -462,11 +462,11 @@ def test_a_timestamp_error_gets_the_clock_advice_only_outside_the_window(
 def test_the_clock_advice_is_in_both_editions() -> None:
     error = error_for(Envelope(5420, "签名验证失败", None, None), clock_skew_ms=600_001)
     assert error.entry is not None
-    assert error.entry.cause_zh == (
+    assert error.entry.cause.zh == (
         "本机时钟比服务器时间快 10.0 分钟（由服务器响应的 Date 头测得），超出了 ts 允许的 10 分钟"
         "范围。错误码目录中 5420 的原因：签名与平台计算的 SHA256(phone + codeType + random + ts + "
         "userDomainSecret) 不一致。")
-    assert error.entry.remedy_zh == (
+    assert error.entry.remedy.zh == (
         "原因很可能是本机时钟，而不是用户域密钥：ts 与服务器时间相差不能超过 10 分钟。请同步时钟"
         "（NTP）后再发送；SmsClient.measure_clock_skew() 可以显示偏差。")
 

@@ -126,3 +126,21 @@ def test_a_sandbox_with_overridden_domains_answers_from_them(
     answer = send_code(box)
     assert (answer["code"], answer["msg"]) == (5125, "企业短信模板ID已停用")
     assert "TPL-DEMO" in answer["extMsg"]
+
+
+@pytest.mark.parametrize(("sms", "changes", "key", "values"), [
+    ({"signature": "SIG-GONE"}, {}, "signature_unknown", (("signature", "'SIG-GONE'"),)),
+    ({"template": "TPL-B"}, {}, "template_forbidden",
+     (("template", "'TPL-B'"), ("owner", "'ACC-B'"), ("account", "'ACC-A'"))),
+    ({}, {"templates__TPL_A__status": "disabled"}, "template_disabled",
+     (("template", "'TPL-A'"),)),
+])
+def test_a_signature_or_template_fault_names_the_asset(
+    sms: dict[str, Any], changes: dict[str, Any], key: str, values: tuple[tuple[str, str], ...]
+) -> None:
+    world = table(sms, **changes)
+    domain = world.get("d")
+    assert domain is not None
+    found = world.sms_fault(domain)
+    assert found is not None
+    assert (found.key, found.values) == (key, (("domain", "'d'"), *values))

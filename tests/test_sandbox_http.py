@@ -441,8 +441,8 @@ def test_transport_refusals_speak_the_sandboxs_language() -> None:
         assert twice.json()["extMsg"] == zh("sandbox.wire.query_twice", name="'phone'")
         _, _, broken = transport_error(raw_exchange(box, request_bytes(
             "/_sandbox/outbox?phone=%zz", method=b"GET")))  # requests would re-escape it
-        assert broken["extMsg"] == zh("sandbox.wire.broken_escape",
-                                      what=zh("sandbox.wire.what.param", name="'phone'"),
+        assert broken["extMsg"] == zh("query.broken_escape",
+                                      what=zh("query.what.param", name="'phone'"),
                                       escape="'%zz'")
         raw = raw_exchange(box, f"POST {API_PATH} HTTP/2.0\r\nHost: x\r\n\r\n".encode())
         status, _, payload = transport_error(raw)

@@ -268,6 +268,30 @@ def test_e4_explains_the_sandbox_answer(book: Workbook, sandbox: Sandbox,
     assert all(word in verdict.wrong[0].en for word in wrong_words), verdict.text()
 
 
+def test_e4_first_hint_is_the_catalogues_next_step_in_both_editions(
+        book: Workbook, sandbox: Sandbox) -> None:
+    verdict = book.check("E4", post(sandbox, e4_query(sandbox, signature=sha("wrong"))))
+    assert verdict.hint is not None
+    assert verdict.hint.en == ("Next step (the error catalogue): Check the user domain, its "
+                               "secret, the signing order and the local clock.")
+    assert verdict.hint.zh == ("下一步（错误码目录）："
+                               "检查用户域、用户域密钥、签名拼接顺序和本机时钟。")
+
+
+def test_e4_an_undecodable_query_is_judged_by_the_sandboxs_answer(
+        book: Workbook, sandbox: Sandbox) -> None:
+    query = urlencode(e4_query(sandbox)) + "&phone=%FF"  # bytes that are not UTF-8
+    sent = requests.post(f"{sandbox.base_url}/v2/sms/enduserapi/v2/sendPhoneSmsCode?{query}",
+                         headers={"accept": "*/*"}, timeout=10)
+    assert sent.status_code == 400
+    verdict = book.check("E4", sent)
+    assert verdict.mistake == "api_error"
+    assert [text.en for text in verdict.right] == ["POST to the endpoint path."]
+    assert verdict.wrong[0].en == (
+        "The sandbox answered 400 Bad Request: query parameter 'phone' is not UTF-8 after "
+        "percent-decoding (byte 0xff at position 0); percent-encode text as UTF-8")
+
+
 def test_e4_third_hint_is_the_codes_own(book: Workbook, sandbox: Sandbox) -> None:
     response = post(sandbox, e4_query(sandbox, signature=sha("not the signed text")))
     book.check("E4", response)
@@ -369,6 +393,11 @@ def test_e6_misplaced_codes_are_named_without_their_category(book: Workbook) -> 
     assert "1 codes are in the wrong category: 5000." in hints[0].wrong[0].en
     assert "retry" not in hints[0].text().lower()
     wrong(hints[2], "misplaced", "Why 5000 happens")
+    assert hints[2].hint is not None
+    assert hints[2].hint.en == ("Why 5000 happens (the error catalogue): An unexpected error on "
+                                "the platform. Whether anything was sent is unknown.")
+    assert hints[2].hint.zh == ("5000 的原因（错误码目录）："
+                                "平台发生了意外错误，无法确定是否已经发送。")
 
 
 def test_e6_missing_unknown_and_duplicate(book: Workbook) -> None:

@@ -303,7 +303,7 @@ def test_a_service_error_is_explained_and_never_retried(counting_server: _Counti
     outcome = builder.last_result
     assert outcome is not None
     assert (outcome["outcome"], outcome["code"], outcome["msg"]) == ("api_error", 5000, "服务异常")
-    assert outcome["remedy"] == ROWS[5000]["remedy"]
+    assert outcome["remedy"] == ROWS[5000]["remedy"]["en"]
     assert outcome["retry_safe"] is False
     assert counting_server.hits == 1
     assert "Not safe to resend" in builder.response_html.value
@@ -386,12 +386,12 @@ def test_wrong_secret_shows_5420_with_both_messages_and_the_remedy(sandbox: Any)
     assert outcome["msg"] == "签名验证失败"  # docs/platform.md: the platform's answer, verbatim
     assert outcome["msg_zh"] == "签名验证失败"
     assert outcome["msg_en"] == ROWS[5420]["en"]
-    assert outcome["remedy"] == ROWS[5420]["remedy"]
-    assert outcome["cause"] == ROWS[5420]["cause"]
+    assert outcome["remedy"] == ROWS[5420]["remedy"]["en"]
+    assert outcome["cause"] == ROWS[5420]["cause"]["en"]
     assert outcome["retry_safe"] is True
     html = builder.response_html.value
     assert 'data-code="5420"' in html
-    for text in ("签名验证失败", ROWS[5420]["en"], ROWS[5420]["remedy"]):
+    for text in ("签名验证失败", ROWS[5420]["en"], ROWS[5420]["remedy"]["en"]):
         assert text.replace("'", "&#x27;") in html
     assert deliveries(sandbox) == []
     assert_secret_hidden(builder, CANARY)

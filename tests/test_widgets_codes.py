@@ -23,8 +23,8 @@ def matching(needle: str, category: str = "all") -> tuple[int, ...]:
     return tuple(
         row["code"] for row in DATA["codes"]
         if (category == "all" or row["category"] == category)
-        and folded in " ".join([str(row["code"]), row["zh"], row["en"], row["cause"],
-                                row["remedy"]]).casefold())
+        and folded in " ".join([str(row["code"]), row["zh"], row["en"], row["cause"]["en"],
+                                row["remedy"]["en"]]).casefold())
 
 
 def walk(widget: Any) -> Iterator[Any]:
@@ -104,7 +104,7 @@ def test_selecting_a_code_shows_its_cause_and_remedy() -> None:
     row = ROWS[5420]
     assert browser.selected is not None and browser.selected.code == 5420
     detail = browser.detail_html.value
-    for text in (row["zh"], row["en"], row["cause"], row["remedy"]):
+    for text in (row["zh"], row["en"], row["cause"]["en"], row["remedy"]["en"]):
         assert text.replace("'", "&#x27;").replace('"', "&quot;") in detail
     assert 'data-code="5420"' in detail
     assert 'smskit-code-selected" data-code="5420"' in browser.table_html.value
@@ -113,7 +113,7 @@ def test_selecting_a_code_shows_its_cause_and_remedy() -> None:
 def test_select_method_and_constructor_selection() -> None:
     browser = ErrorCodeBrowser(selected=5058)
     assert browser.code.value == 5058
-    assert ROWS[5058]["remedy"].split(".")[0] in browser.detail_html.value
+    assert ROWS[5058]["remedy"]["en"].split(".")[0] in browser.detail_html.value
     browser.select(None)
     assert browser.selected is None
 

@@ -142,8 +142,8 @@ def test_code_browser_switches_and_keeps_filter_search_and_choice() -> None:
     detail = re.sub(r"<[^>]+>", " ", browser.detail_html.value)
     catalogue = json.loads((ROOT / "smskit/data/error_codes.json").read_text(encoding="utf-8"))
     row = next(entry for entry in catalogue["codes"] if entry["code"] == 5420)
-    assert html.escape(row["cause_zh"]) in browser.detail_html.value
-    assert html.escape(row["remedy_zh"]) in browser.detail_html.value
+    assert html.escape(row["cause"]["zh"]) in browser.detail_html.value
+    assert html.escape(row["remedy"]["zh"]) in browser.detail_html.value
     assert zh("codes_widget.source.page") in detail or zh("codes_widget.source.platform") in detail
     assert browser.category.options[0][0] == zh("codes_widget.all")
     for english_text in ("retry safe", "Choose a code", "All categories", "remedy"):

@@ -3,13 +3,16 @@
 Writes the handout (an HTML page with one card per trainee, and a plain-text copy), prints
 the trainer's token (and writes it to a file readable by its owner only), then serves until
 Ctrl-C. With ``--roster FILE`` the class survives a restart: the file is read if it exists,
-else written (owner-only).
+else written (owner-only). SIGHUP starts it again in the same process, empty, from the roster
+file as it is then (the hub's ``./kit hub --new-group`` writes a new one first).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,7 +115,12 @@ def run(args: argparse.Namespace) -> int:
                    notebook=notebook),
         ]), flush=True)
 
-    return serve_until_stopped(sandbox, "classroom", show_banner)
+    hangup = threading.Event()
+    status = serve_until_stopped(sandbox, "classroom", show_banner, hangup=hangup)
+    if hangup.is_set():
+        print(i18n.t("classroom.banner.reloading", sandbox.lang), file=sys.stderr, flush=True)
+        os.execv(sys.executable, sys.orig_argv)  # noqa: S606 - this very command, anew
+    return status
 
 
 def _trainee_url(sandbox: Sandbox, host: str) -> str:

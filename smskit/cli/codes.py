@@ -73,10 +73,10 @@ def _explain(code_text: str, *, as_json: bool) -> int:
     print(f"{entry.code} {entry.zh}")
     print(f"     {entry.en}")
     print(i18n.t("codes.explain.category", name=category.name_in(),
-                 other_name=category.name_in(other), next_step=category.next_step_in()))
+                 other_name=category.name_in(other), next_step=category.next_step.render()))
     print(i18n.t("codes.explain.source", source=i18n.t(f"codes.source.{entry.source}")))
-    print(i18n.t("codes.explain.cause", cause=entry.cause_in()))
-    print(i18n.t("codes.explain.remedy", remedy=entry.remedy_in()))
+    print(i18n.t("codes.explain.cause", cause=entry.cause.render()))
+    print(i18n.t("codes.explain.remedy", remedy=entry.remedy.render()))
     print(i18n.t("codes.explain.retry_safe",
                  answer=i18n.t("common.yes" if entry.retry_safe else "common.no")))
     return 0

@@ -151,14 +151,17 @@ def write_ready_file(path: Path, sandbox: Sandbox) -> None:
 
 
 def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[], None], *,
-                        quiet_stop: bool = False) -> int:
+                        quiet_stop: bool = False, hangup: threading.Event | None = None) -> int:
     """Show the banner, serve until SIGINT (Ctrl-C) or SIGTERM, then stop the sandbox; exit
     status 0. Both signals are caught explicitly: a shell starts background jobs with SIGINT
-    ignored, and a test harness may send either."""
+    ignored, and a test harness may send either. With ``hangup``, SIGHUP stops it too and
+    sets ``hangup`` (the caller starts again: ``smskit classroom`` reloads its roster)."""
     stop = threading.Event()
     on_signal = _set_on_signal(stop)
-    previous = {number: signal.signal(number, on_signal)
-                for number in (signal.SIGTERM, signal.SIGINT)}
+    wanted = {signal.SIGTERM: on_signal, signal.SIGINT: on_signal}
+    if hangup is not None:
+        wanted[signal.SIGHUP] = _set_on_signal(stop, also=hangup)
+    previous = {number: signal.signal(number, handler) for number, handler in wanted.items()}
     try:
         show_banner()
         while not stop.wait(0.5):
@@ -169,7 +172,7 @@ def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[]
         for number, handler in previous.items():
             signal.signal(number, handler)
         sandbox.stop()
-    if not quiet_stop:
+    if not quiet_stop and not (hangup is not None and hangup.is_set()):
         print(i18n.t("sandbox.banner.stopped", sandbox.lang, command=command), flush=True)
     return 0
 
@@ -187,8 +190,11 @@ def _json_printer() -> Callable[[RequestRecord], None]:
     return show
 
 
-def _set_on_signal(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
+def _set_on_signal(stop: threading.Event, also: threading.Event | None = None
+                   ) -> Callable[[int, FrameType | None], None]:
     def handler(signum: int, frame: FrameType | None) -> None:
+        if also is not None:
+            also.set()
         stop.set()
 
     return handler

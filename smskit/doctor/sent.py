@@ -18,15 +18,15 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote_plus, urlsplit
+from urllib.parse import quote, urlsplit
 
 from smskit import i18n
 from smskit.errors import InputError, Problem
 from smskit.platform_codes import PlatformCode
-from smskit.request import ENDPOINT_PATH, QUERY_ORDER
+from smskit.request import ENDPOINT_PATH, QUERY_ORDER, decode_query
 
 #: The longest text accepted (a real request line is under 1 KiB).
 MAX_INPUT_CHARS = 64 * 1024
@@ -255,9 +255,7 @@ def _parameters(url: str, data: list[str]) -> SentRequest:
                                                  path=ENDPOINT_PATH))])
     found: dict[str, str] = {}
     repeated: Counter[str] = Counter()
-    for pair in _pairs([parts.query, *data]):
-        name, _, value = pair.partition("=")
-        name, value = _decode(name), _decode(value)
+    for name, value in (pair for chunk in [parts.query, *data] for pair in decode_query(chunk)):
         if name not in QUERY_ORDER:  # other parameters do not matter to the signature
             continue
         if name in found:
@@ -273,17 +271,3 @@ def _parameters(url: str, data: list[str]) -> SentRequest:
     if problems:
         raise InputError(problems)
     return SentRequest.from_mapping(found, require_all=True)
-
-
-def _pairs(chunks: Iterable[str]) -> Iterable[str]:
-    for chunk in chunks:
-        yield from (pair for pair in chunk.split("&") if pair)
-
-
-def _decode(text: str) -> str:
-    """Percent-decode as a server does (``+`` is a space); refuse bytes that are not UTF-8."""
-    try:
-        return unquote_plus(text, errors="strict")
-    except UnicodeDecodeError:
-        raise InputError([Problem("request", i18n.text("doctor.sent.not_utf_eight",
-                                                       text=repr(text[:40])))]) from None

@@ -13,7 +13,7 @@ order 5117, 5118, 5188, 5128, 5202, 5122, 5123, 5209, 5124, 5125, 5126, 5216.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,23 +173,12 @@ class DomainTable:
             return fault(code.SMS_ACCOUNT_UNKNOWN, "account_missing")
         if account.status != ACTIVE:
             return fault(code.SMS_ACCOUNT_DISABLED, "account_disabled", account=account.id)
-        signature = self.signatures.get(sms.signature)
-        if signature is None:
-            return fault(code.SMS_SIGNATURE_UNKNOWN, "signature_unknown", signature=sms.signature)
-        if not signature.usable_by(account.id):
-            return fault(code.SMS_SIGNATURE_ID_FORBIDDEN, "signature_forbidden",
-                         signature=signature.id, owner=signature.account, account=account.id)
-        if signature.status != ACTIVE:
-            return fault(code.SMS_SIGNATURE_ID_DISABLED, "signature_disabled",
-                         signature=signature.id)
-        template = self.templates.get(sms.template)
-        if template is None:
-            return fault(code.SMS_TEMPLATE_UNKNOWN, "template_unknown", template=sms.template)
-        if not template.usable_by(account.id):
-            return fault(code.SMS_TEMPLATE_ID_FORBIDDEN, "template_forbidden",
-                         template=template.id, owner=template.account, account=account.id)
-        if template.status != ACTIVE:
-            return fault(code.SMS_TEMPLATE_ID_DISABLED, "template_disabled", template=template.id)
+        signature = _usable_asset("signature", sms.signature, self.signatures, account.id, fault)
+        if isinstance(signature, SmsFault):
+            return signature
+        template = _usable_asset("template", sms.template, self.templates, account.id, fault)
+        if isinstance(template, SmsFault):
+            return template
         if signature.account != template.account:
             return fault(code.SMS_ACCOUNT_MISMATCH, "account_mismatch", signature=signature.id,
                          signature_account=signature.account, template=template.id,
@@ -203,6 +192,32 @@ class DomainTable:
 
     def __repr__(self) -> str:
         return f"DomainTable({', '.join(self._domains)})"
+
+
+#: A signature's or template's faults: unknown, not the account's to use, disabled.
+_ASSET_CODES = {
+    "signature": (PlatformCode.SMS_SIGNATURE_UNKNOWN, PlatformCode.SMS_SIGNATURE_ID_FORBIDDEN,
+                  PlatformCode.SMS_SIGNATURE_ID_DISABLED),
+    "template": (PlatformCode.SMS_TEMPLATE_UNKNOWN, PlatformCode.SMS_TEMPLATE_ID_FORBIDDEN,
+                 PlatformCode.SMS_TEMPLATE_ID_DISABLED),
+}
+
+
+def _usable_asset(kind: str, wanted: str, assets: Mapping[str, SmsAsset], account: str,
+                  fault: Callable[..., SmsFault]) -> SmsAsset | SmsFault:
+    """The configured signature or template (``kind``), or the fault that stops the account
+    sending with it: it does not exist, belongs to an account this one may not use, or is
+    disabled."""
+    unknown, forbidden, disabled = _ASSET_CODES[kind]
+    asset = assets.get(wanted)
+    if asset is None:
+        return fault(unknown, f"{kind}_unknown", **{kind: wanted})
+    if not asset.usable_by(account):
+        return fault(forbidden, f"{kind}_forbidden", **{kind: asset.id},
+                     owner=asset.account, account=account)
+    if asset.status != ACTIVE:
+        return fault(disabled, f"{kind}_disabled", **{kind: asset.id})
+    return asset
 
 
 def load_domains() -> DomainTable:

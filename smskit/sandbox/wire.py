@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from smskit import i18n
+from smskit.errors import InputError
+from smskit.request import decode_query
 from smskit.sandbox.policy import policy_value
 
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _NOT_PRINTABLE = re.compile(r"[^\x21-\x7e]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _ABSOLUTE = re.compile(r"//(?P<authority>[^/?#]*)(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?(?:#.*)?")
@@ -167,41 +167,22 @@ def _authority_problem(authority: str) -> i18n.Text | None:
 
 
 def parse_query(query: str) -> dict[str, str]:
-    """Decode ``a=1&b=2`` strictly: valid percent-escapes, UTF-8, each name at most once.
-
-    ``+`` is a space, as in HTML forms and the platform's servlet container. A name without
-    ``=`` has the empty value. Raises :class:`HttpProblem` (400) naming the parameter.
+    """Decode ``a=1&b=2`` strictly (:func:`smskit.request.decode_query`), each name present and
+    at most once. Raises :class:`HttpProblem` (400) naming the parameter.
     """
+    try:
+        pairs = decode_query(query)
+    except InputError as error:
+        raise HttpProblem(400, error.problems[0].rule_text) from None
     params: dict[str, str] = {}
-    for part in query.split("&") if query else ():
-        if not part:
-            continue
-        raw_name, _, raw_value = part.partition("=")
-        name = _decode(raw_name, i18n.text("sandbox.wire.what.name"))
+    for name, value in pairs:
         if not name:
+            part = next(p for p in query.split("&") if p and not p.partition("=")[0])
             raise HttpProblem(400, i18n.text("sandbox.wire.query_no_name", part=_show(part)))
-        value = _decode(raw_value, i18n.text("sandbox.wire.what.param", name=repr(name)))
         if name in params:
             raise HttpProblem(400, i18n.text("sandbox.wire.query_twice", name=repr(name)))
         params[name] = value
     return params
-
-
-def _decode(raw: str, what: i18n.Text) -> str:
-    if "%" not in raw and "+" not in raw:  # nothing escaped: the text is the value
-        return raw
-    bad = _BAD_ESCAPE.search(raw)
-    if bad:
-        escape = raw[bad.start():bad.start() + 3]
-        raise HttpProblem(400, i18n.text("sandbox.wire.broken_escape", what=what,
-                                         escape=repr(escape)))
-    data = unquote_to_bytes(raw.replace("+", " "))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise HttpProblem(400, i18n.text("sandbox.wire.not_unicode", what=what,
-                                         byte=f"0x{data[error.start]:02x}",
-                                         position=error.start)) from None
 
 
 def _show(value: str) -> str:

@@ -94,20 +94,15 @@ def rules(sandbox: Sandbox) -> list[Rule]:
         Rule("one-time use", i18n.text("lifecycle.rule.one_time"), PAGE,
              "The page: only a code that has not been used (没有被使用的) is valid."),
     ]
-    if policy.per_code_type_max is not None:
-        found.append(Rule(
-            "rate limit per phone and codeType",
-            i18n.text("lifecycle.rule.per_code_type", most=policy.per_code_type_max,
-                      window=_duration(policy.per_code_type_window_ms),
-                      code=int(PlatformCode.RATE_LIMITED)),
-            rate_source, rate["why"]))
-    if policy.per_phone_max is not None:
-        found.append(Rule(
-            "rate limit per phone",
-            i18n.text("lifecycle.rule.per_phone", most=policy.per_phone_max,
-                      window=_duration(policy.per_phone_window_ms),
-                      code=int(PlatformCode.RATE_LIMITED)),
-            rate_source, rate["why"]))
+    limits = (("rate limit per phone and codeType", "per_code_type", policy.per_code_type_max,
+               policy.per_code_type_window_ms),
+              ("rate limit per phone", "per_phone", policy.per_phone_max,
+               policy.per_phone_window_ms))
+    found += [Rule(name, i18n.text(f"lifecycle.rule.{key}", most=most,
+                                   window=_duration(window_ms),
+                                   code=int(PlatformCode.RATE_LIMITED)),
+                   rate_source, rate["why"])
+              for name, key, most, window_ms in limits if most is not None]
     found.append(Rule("digits", i18n.text("lifecycle.rule.digits", digits=digits),
                       ASSUMPTION if codes["digits_assumption"] else PAGE, codes["digits_why"]))
     return found

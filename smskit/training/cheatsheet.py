@@ -98,14 +98,13 @@ def _parameters(words: Mapping[str, Any], language: str) -> str:
 
 def _codes(language: str) -> str:
     """The catalogue's codes grouped by what the caller does next (success left out)."""
-    steps_zh = _words()["next_steps_zh"]
     sections = []
     for key, category in categories().items():
         entries = [entry for entry in all_codes() if entry.category == key and not entry.is_success]
         if not entries:
             continue
         title = category.zh if language == "zh" else category.en
-        step = f"<p>{html.escape(category.next_step if language == 'en' else steps_zh[key])}</p>"
+        step = f"<p>{html.escape(category.next_step.render(language))}</p>"
         items = "".join(
             f"<li><b>{entry.code}</b> {html.escape(entry.zh)}"
             + (f" · {html.escape(entry.en)}" if language == "en" else "") + "</li>"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from smskit.catalogue import all_codes, categories, lookup
 from smskit.codetypes import CodeType
@@ -26,6 +26,7 @@ from smskit.request import (
     QUERY_ORDER,
     RequestFields,
     build_request,
+    decode_query,
 )
 from smskit.signing import SECRET_FIELD, sign, verify
 from smskit.training.exercises import (
@@ -70,6 +71,13 @@ def untouched(answer: Any) -> bool:
 
 def _kind(value: Any) -> str:
     return type(value).__name__
+
+
+def _wrong_kind(item: Exercise, mistake: str, answer: Any) -> Judgement:
+    """The verdict on an answer that is not the kind of value asked for, naming what it is."""
+    judgement = Judgement()
+    judgement.add(item.mistake(mistake).fill(kind=_kind(answer)))
+    return judgement
 
 
 def _untouched_part(item: Exercise, part: Editions) -> ExerciseMistake:
@@ -118,8 +126,7 @@ def _judge_signature(item: Exercise, answer: Any, inputs: Mapping[str, Any]) -> 
         judgement.add(item.mistake("bytes"))
         return judgement
     if not isinstance(answer, str):
-        judgement.add(item.mistake("not_text").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_text", answer)
     if answer == expected:
         judgement.right += [item.right("shape"), item.right("matches")]
         return judgement
@@ -194,11 +201,10 @@ def _with_field_hint(mistake: ExerciseMistake, item: Exercise,
 def judge_e3(answer: Any) -> Judgement:
     """E3: every broken request fixed in form, none changed in meaning."""
     item = exercise("E3")
-    judgement = Judgement()
     broken = broken_requests()
     if not isinstance(answer, (list, tuple)) or len(answer) != len(broken):
-        judgement.add(item.mistake("not_five").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_five", answer)
+    judgement = Judgement()
     base = item.data["inputs"]["base"]
     for number, fixed in enumerate(answer, start=1):
         which = label("request_n").fill(n=number)
@@ -246,14 +252,16 @@ def judge_e4(answer: Any) -> Judgement:
     from smskit.responses import RawResponse, parse_envelope
 
     item = exercise("E4")
-    judgement = Judgement()
     if not isinstance(answer, requests.Response) or answer.request is None:
-        judgement.add(item.mistake("not_response").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_response", answer)
+    judgement = Judgement()
     sent = answer.request
     parts = urlsplit(sent.url or "")
-    query = parse_qs(parts.query, keep_blank_values=True)
-    if any("secret" in name.casefold() for name in query):
+    try:
+        query: set[str] | None = {name for name, _ in decode_query(parts.query)}
+    except InputError:  # the sandbox refused it with 400, saying why: its answer explains
+        query = None
+    if any("secret" in name.casefold() for name in query or ()):
         judgement.add(item.mistake("secret_sent"))
     if sent.method != HTTP_METHOD:
         judgement.add(item.mistake("method").fill(method=sent.method))
@@ -261,12 +269,12 @@ def judge_e4(answer: Any) -> Judgement:
         judgement.add(item.mistake("path").fill(path=parts.path or "/"))
     if not judgement.wrong:
         judgement.right.append(item.right("method"))
-    missing = [name for name in QUERY_ORDER if name not in query]
+    missing = [name for name in QUERY_ORDER if query is not None and name not in query]
     if missing:
         judgement.add(item.mistake("missing").fill(names=", ".join(missing)))
     if sent.body:
         judgement.add(item.mistake("body"))
-    if not judgement.wrong:
+    if not judgement.wrong and query is not None:
         judgement.right.append(item.right("query"))
     try:
         envelope = parse_envelope(RawResponse(status=answer.status_code, headers=answer.headers,
@@ -286,8 +294,7 @@ def _api_error(item: Exercise, code: int, msg: str, ext_msg: str | None) -> Exer
     """The sandbox's answer in the catalogue's words (its own ``msg`` for an unknown code)."""
     entry = lookup(code)
     category = categories().get(entry.category) if entry else None
-    next_step = (Editions(en=category.next_step, zh=category.zh) if category
-                 else Editions(en="", zh=""))
+    next_step = category.next_step if category else Editions(en="", zh="")
     mistake = item.mistake("api_error").fill(
         code=code, msg_zh=entry.zh if entry else msg, msg_en=entry.en if entry else msg,
         ext_msg=ext_msg or "", next_step=next_step)
@@ -306,10 +313,9 @@ def judge_e5(answer: Any) -> Judgement:
     from smskit.sandbox import VerificationResult
 
     item = exercise("E5")
-    judgement = Judgement()
     if not isinstance(answer, Mapping):
-        judgement.add(item.mistake("not_mapping").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_mapping", answer)
+    judgement = Judgement()
     first, second, why = answer.get("first"), answer.get("second"), answer.get("why")
     for name, result in (("first", first), ("second", second)):
         if result is Ellipsis:
@@ -351,10 +357,9 @@ def judge_e5(answer: Any) -> Judgement:
 def judge_e6(answer: Any) -> Judgement:
     """E6: every error code in the catalogue's category for it."""
     item = exercise("E6")
-    judgement = Judgement()
     if not isinstance(answer, Mapping):
-        judgement.add(item.mistake("not_mapping").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_mapping", answer)
+    judgement = Judgement()
     known = categories()
     errors = {entry.code: entry for entry in all_codes() if not entry.is_success}
     placed: dict[int | str, list[str]] = {}
@@ -397,10 +402,9 @@ def judge_e7(answer: Any) -> Judgement:
     from smskit.doctor import diagnose, mistakes
 
     item = exercise("E7")
-    judgement = Judgement()
     if not isinstance(answer, str):
-        judgement.add(item.mistake("not_text").fill(kind=_kind(answer)))
-        return judgement
+        return _wrong_kind(item, "not_text", answer)
+    judgement = Judgement()
     known = {mistake.id for mistake in mistakes()}
     given = answer.strip()
     if given not in known:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import ipywidgets as widgets
@@ -98,6 +98,26 @@ class BilingualView(WidgetView):
     def _on_language(self, _change: Any) -> None:
         with self.speaking():
             self._relabel()
+
+    #: True while the view changes its own widgets: its observers then leave them alone.
+    _holding = False
+
+    @contextmanager
+    def _hold(self) -> Iterator[None]:
+        """A ``with`` block in which the view sets its own widgets without reacting to them."""
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def _reoffer(self, dropdown: widgets.Dropdown, options: Sequence[tuple[str, Any]]) -> None:
+        """New options (labels in a new language, say) for ``dropdown``, the same value
+        chosen, without reacting."""
+        with self._hold():
+            chosen = dropdown.value
+            dropdown.options = options
+            dropdown.value = chosen
 
     @abstractmethod
     def _relabel(self) -> None:

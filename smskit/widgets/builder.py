@@ -90,7 +90,6 @@ class RequestBuilder(BilingualView):
         self._last_result: dict[str, Any] | None = None
         self._outcome: InputError | SendError | Any = None
         self._curl_command: str | None = None
-        self._holding = False
         for field in self._fields():
             field.observe(self._on_change, names="value")
         self.regenerate.on_click(self._on_regenerate)
@@ -300,13 +299,7 @@ class RequestBuilder(BilingualView):
         self.send.description = i18n.t("builder.send")
         self.send.tooltip = i18n.t("builder.send_tip")
         self.curl.placeholder = i18n.t("builder.curl_placeholder")
-        self._holding = True  # new option labels, the same chosen value
-        try:
-            chosen = self.code_type.value
-            self.code_type.options = _code_type_options()
-            self.code_type.value = chosen
-        finally:
-            self._holding = False
+        self._reoffer(self.code_type, _code_type_options())
 
     def _relabel(self) -> None:
         self._label()

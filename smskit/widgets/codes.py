@@ -72,7 +72,6 @@ class ErrorCodeBrowser(BilingualView):
         self.widget.add_class("smskit-codes")
 
         self._visible: tuple[ErrorCode, ...] = ()
-        self._updating = False
         self.category.observe(self._on_filter, names="value")
         self.search.observe(self._on_filter, names="value")
         self.code.observe(self._on_select, names="value")
@@ -133,13 +132,10 @@ class ErrorCodeBrowser(BilingualView):
         pool = [e for e in all_codes() if category == ALL or e.category == category]
         self._visible = tuple(search(self.search.value, pool))
         keep = self.code.value if self.code.value in self.visible_codes else None
-        self._updating = True
-        try:
+        with self._hold():
             self.code.options = [(i18n.t("codes_widget.choose"), None)] + [
                 (f"{e.code} {e.zh} / {e.en}", e.code) for e in self._visible]
             self.code.value = keep
-        finally:
-            self._updating = False
         self._render()
 
     def _label(self) -> None:
@@ -149,24 +145,18 @@ class ErrorCodeBrowser(BilingualView):
         self.category.description = i18n.t("outcome.row.category")
         self.search.description = i18n.t("codes_widget.search_label")
         self.search.placeholder = i18n.t("codes_widget.search", chinese="中文", sample="签名")
-        self._updating = True  # new labels, the same choice
-        try:
-            chosen = self.category.value
-            self.category.options = _category_options()
-            self.category.value = chosen
-        finally:
-            self._updating = False
+        self._reoffer(self.category, _category_options())
 
     def _relabel(self) -> None:
         self._label()
         self._refilter()
 
     def _on_filter(self, _change: Any) -> None:
-        if not self._updating:
+        if not self._holding:
             self.refresh()
 
     def _on_select(self, _change: Any) -> None:
-        if not self._updating:
+        if not self._holding:
             with self.speaking():
                 self._render()
 
@@ -215,11 +205,11 @@ class ErrorCodeBrowser(BilingualView):
             ({"data-row": "en"}, [esc(i18n.t("outcome.row.en")), esc(entry.en)]),
             ({"data-row": "category"}, [esc(i18n.t("outcome.row.category")), esc(
                 i18n.t("codes_widget.category", name=category.name_in(),
-                       other=category.name_in(other), next_step=category.next_step_in())
+                       other=category.name_in(other), next_step=category.next_step.render())
                 if category else entry.category)]),
-            ({"data-row": "cause"}, [esc(i18n.t("outcome.row.cause")), esc(entry.cause_in())]),
+            ({"data-row": "cause"}, [esc(i18n.t("outcome.row.cause")), esc(entry.cause.render())]),
             ({"data-row": "remedy"}, [esc(i18n.t("outcome.row.remedy")),
-                                      esc(entry.remedy_in())]),
+                                      esc(entry.remedy.render())]),
             ({"data-row": "retry"}, [esc(i18n.t("codes_widget.column.retry_safe")), esc(retry)]),
             ({"data-row": "source"}, [esc(i18n.t("codes_widget.source")),
                                       esc(i18n.t(f"codes_widget.source.{entry.source}"))]),

@@ -8,11 +8,16 @@ saw itself ✓, one only reported by the trainee's notebook ✓*), and who is st
 class summary ("E1 14/20"). The projector view shows the summary and who passed what in large
 type. The CSV button fetches ``GET /_sandbox/class/dashboard.csv`` in the kernel and offers it as
 a download. The token stays in the kernel: it is no widget's value and not in the repr.
+
+On the hub, the trainer's server also names the hub's attendance sheet
+(``SMSKIT_ATTENDANCE_FILE``: each trainee's first and last login, written at every login):
+the summary then says who logged in ("logged in 14/20") and each row has its first login.
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -43,6 +48,7 @@ CSV_NAME = "classroom-progress.csv"
 _PROJECTOR_STYLE = "font-size:180%;line-height:1.5"
 URL_VAR, TOKEN_VAR, TOKEN_FILE_VAR = ("SMSKIT_CLASSROOM_URL", "SMSKIT_TRAINER_TOKEN",
                                       "SMSKIT_TRAINER_TOKEN_FILE")
+ATTENDANCE_VAR = "SMSKIT_ATTENDANCE_FILE"
 _TIMEOUT_SECONDS = 5.0
 _MIN_INTERVAL_SECONDS = 2
 
@@ -55,8 +61,15 @@ class TrainerDashboard(BilingualView):
 
     def __init__(self, *, base_url: str, token: str, interval: int = 15,
                  refresh: bool = True, language: str | None = None,
-                 projector: bool = False) -> None:
+                 projector: bool = False, attendance: Path | None = None,
+                 token_file: Path | None = None) -> None:
         self._init_language(language)
+        #: Read again at each refresh when given: the hub's ``--new-group`` renews the token.
+        self._token_file = token_file
+        #: The hub's attendance sheet (``trainee,first login,last login,logins``), if any.
+        self.attendance_file = attendance
+        #: Per trainee who logged in: the first login's time, as the sheet says it.
+        self.attendance: dict[str, str] = {}
         self.base_url = base_url.rstrip("/")
         self._token = token
         #: The refresh button.
@@ -105,22 +118,27 @@ class TrainerDashboard(BilingualView):
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> TrainerDashboard:
         """From ``SMSKIT_CLASSROOM_URL`` and ``SMSKIT_TRAINER_TOKEN`` (or the file named by
-        ``SMSKIT_TRAINER_TOKEN_FILE``, as ``smskit classroom`` writes it)."""
+        ``SMSKIT_TRAINER_TOKEN_FILE``, as ``smskit classroom`` writes it), and the hub's
+        attendance sheet named by ``SMSKIT_ATTENDANCE_FILE``, if set."""
         env = os.environ if environ is None else environ
         url = env.get(URL_VAR, "").strip()
         token = env.get(TOKEN_VAR, "").strip()
         token_file = env.get(TOKEN_FILE_VAR, "").strip()
         if not token and token_file:
             token = Path(token_file).read_text(encoding="utf-8").strip()
+            options.setdefault("token_file", Path(token_file))
         if not url or not token:
             raise ValueError(f"set {URL_VAR} and {TOKEN_VAR} (or {TOKEN_FILE_VAR}) to open the "
                              "dashboard of a running classroom")
+        sheet = env.get(ATTENDANCE_VAR, "").strip()
+        options.setdefault("attendance", Path(sheet) if sheet else None)
         return cls(base_url=url, token=token, **options)
 
     def refresh(self) -> None:
         """Fetch the rows now; a failure is shown in :attr:`status_html`, never raised."""
         import requests
 
+        self._read_token()
         try:
             answer = requests.get(self.base_url + DASHBOARD_PATH, timeout=_TIMEOUT_SECONDS,
                                   headers={"Authorization": f"Bearer {self._token}"})
@@ -137,12 +155,25 @@ class TrainerDashboard(BilingualView):
                 self._problem = None
                 self.rows, self.now_ms = list(body["trainees"]), int(body["nowMs"])
                 self.summary = list(body.get("summary", []))
+        if self.attendance_file is not None:
+            self.attendance = read_attendance(self.attendance_file)
         self._render()
+
+    def _read_token(self) -> None:
+        """The token as its file says now (a new group on the hub brings a new one); the
+        last one read when the file cannot be read."""
+        if self._token_file is not None:
+            try:
+                token = self._token_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return
+            self._token = token or self._token
 
     def csv(self) -> str:
         """The class's progress as CSV, fetched now (``GET /_sandbox/class/dashboard.csv``)."""
         import requests
 
+        self._read_token()
         answer = requests.get(self.base_url + CSV_PATH, timeout=_TIMEOUT_SECONDS,
                               headers={"Authorization": f"Bearer {self._token}"})
         answer.raise_for_status()
@@ -169,7 +200,8 @@ class TrainerDashboard(BilingualView):
     def state(self) -> dict[str, Any]:
         """What the dashboard shows, as plain data."""
         return {"base_url": self.base_url, "now_ms": self.now_ms, "rows": self.rows,
-                "summary": self.summary, "auto": self.auto.value,
+                "summary": self.summary, "attendance": self.attendance,
+                "auto": self.auto.value,
                 "projector": self.projector.value}
 
     def static_html(self) -> str:
@@ -213,7 +245,11 @@ class TrainerDashboard(BilingualView):
                         clock=_clock(self.now_ms))
         self.status_html.value = f'<span style="color:{MUTED}">{esc(status)}</span>'
         big = self.projector.value
-        self.summary_html.value = _summary(self.summary, lang, big=big)
+        present = None
+        if self.attendance_file is not None:
+            present = (sum(1 for row in self.rows if row["name"] in self.attendance),
+                       len(self.rows))
+        self.summary_html.value = _summary(self.summary, lang, big=big, present=present)
         if big:
             headers: tuple[str, ...] = (i18n.t("dashboard.column.trainee", lang),
                                         i18n.t("dashboard.column.passed", lang),
@@ -222,7 +258,10 @@ class TrainerDashboard(BilingualView):
                          css="smskit-dashboard-rows")
             self.table_html.value = f'<div style="{_PROJECTOR_STYLE}">{rows}</div>'
             return
+        logins = self.attendance if self.attendance_file is not None else None
         headers = (i18n.t("dashboard.column.trainee", lang),
+                   *([i18n.t("dashboard.column.first_login", lang)] if logins is not None
+                     else []),
                    i18n.t("dashboard.column.requests", lang),
                    i18n.t("dashboard.column.codes", lang),
                    i18n.t("dashboard.column.first_success", lang),
@@ -230,7 +269,7 @@ class TrainerDashboard(BilingualView):
                    i18n.t("dashboard.column.status", lang))
         note = (f'<div style="color:{MUTED}">'
                 f'{esc(i18n.t("dashboard.self_reported_note", lang))}</div>')
-        self.table_html.value = table(headers, (_row(row, lang) for row in self.rows),
+        self.table_html.value = table(headers, (_row(row, lang, logins) for row in self.rows),
                                       css="smskit-dashboard-rows") + note
 
     def _on_auto(self, change: Mapping[str, Any]) -> None:
@@ -275,11 +314,25 @@ def _stuck(stuck: Mapping[str, Any] | None, lang: i18n.Language) -> str:
     return f'<b style="color:{ERROR_COLOUR}">{esc(text)}</b>'
 
 
-def _row(row: Mapping[str, Any], lang: i18n.Language) -> tuple[dict[str, str], Sequence[str]]:
+def read_attendance(path: Path) -> dict[str, str]:
+    """The hub's attendance sheet: each trainee who logged in and their first login's time
+    (``2026-03-02 09:00:05`` -> ``09:00:05``, the hub's clock). No sheet yet: nobody."""
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            rows = list(csv.DictReader(file))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return {row["trainee"]: row["first login"].rpartition(" ")[2] for row in rows
+            if row.get("trainee") and row.get("first login")}
+
+
+def _row(row: Mapping[str, Any], lang: i18n.Language, logins: Mapping[str, str] | None = None
+         ) -> tuple[dict[str, str], Sequence[str]]:
     attributes = {"data-trainee": row["name"], "data-requests": str(row["requests"]),
                   "data-passed": str(len(row["passed"])),
                   "data-stuck": row["stuck"]["reason"] if row["stuck"] else ""}
-    cells = (esc(row["name"]), esc(row["requests"]), esc(_codes(row["codes"])),
+    first_login = [] if logins is None else [esc(logins.get(row["name"], "—"))]
+    cells = (esc(row["name"]), *first_login, esc(row["requests"]), esc(_codes(row["codes"])),
              esc(_clock(row["firstSuccessMs"])), esc(_exercises(row.get("exercises", []), lang)),
              _stuck(row["stuck"], lang))
     return attributes, cells
@@ -306,11 +359,15 @@ def _exercises(items: Sequence[Mapping[str, Any]], lang: i18n.Language) -> str:
     return " · ".join(parts) or "—"
 
 
-def _summary(summary: Sequence[Mapping[str, Any]], lang: i18n.Language, *, big: bool) -> str:
-    """``class: E1 14/20 · E2 3/20 ...``."""
-    if not summary:
+def _summary(summary: Sequence[Mapping[str, Any]], lang: i18n.Language, *, big: bool,
+             present: tuple[int, int] | None = None) -> str:
+    """``class: logged in 14/20 · E1 14/20 · E2 3/20 ...`` (who logged in: on the hub)."""
+    if not summary and present is None:
         return ""
-    text = " · ".join(f"{item['exercise']} {item['passed']}/{item['of']}" for item in summary)
+    parts = [f"{item['exercise']} {item['passed']}/{item['of']}" for item in summary]
+    if present is not None:
+        parts.insert(0, i18n.t("dashboard.logged_in", lang, present=present[0], of=present[1]))
+    text = " · ".join(parts)
     style = _PROJECTOR_STYLE + ";font-weight:bold" if big else "font-weight:bold"
     return (f'<div style="{style}">{esc(i18n.t("dashboard.summary", lang))}: '
             f"{esc(text)}</div>")

@@ -100,7 +100,6 @@ class SignatureExplorer(BilingualView):
         self._warnings: list[Problem] = []
         self._signature: str | None = None
         self._masked: str | None = None
-        self._holding = False
         for field in self._fields():
             field.observe(self._on_change, names="value")
         with self.speaking():
@@ -202,12 +201,9 @@ class SignatureExplorer(BilingualView):
         if unknown:
             raise TypeError(f"unknown field(s): {', '.join(unknown)}; "
                             f"known: {', '.join(fields)}")
-        self._holding = True
-        try:
+        with self._hold():
             for name, value in values.items():
                 fields[name].value = text_of(value)
-        finally:
-            self._holding = False
         self.refresh()
 
     def refresh(self) -> None:

@@ -40,8 +40,8 @@ def expected_matches(needle: str) -> list[int]:
     (case-insensitively), computed from the data file."""
     wanted = needle.strip().casefold()
     return [code for code, row in error_codes().items()
-            if wanted in " ".join((str(code), row["zh"], row["en"], row["cause"],
-                                   row["remedy"])).casefold()]
+            if wanted in " ".join((str(code), row["zh"], row["en"], row["cause"]["en"],
+                                   row["remedy"]["en"])).casefold()]
 
 
 def page_signature(*, phone: str, code_type: str, random: str, ts: str, secret: str) -> str:
@@ -130,7 +130,7 @@ def exercise_request_builder(page: Page, builder: Locator, *, secret: str | None
     row = error_codes()[RATE_LIMITED]
     expect(limited.locator('tr[data-row="msg"]')).to_contain_text(row["zh"])
     expect(limited.locator('tr[data-row="en"]')).to_contain_text(row["en"])
-    expect(limited.locator('tr[data-row="remedy"]')).to_contain_text(row["remedy"])
+    expect(limited.locator('tr[data-row="remedy"]')).to_contain_text(row["remedy"]["en"])
     if secret is not None:
         assert_secret_not_in_page(page, secret)
 
@@ -187,8 +187,8 @@ def exercise_error_codes(browser_widget: Locator, *, chinese: str = "频率",
     row = error_codes()[pick]
     expect(detail.locator('tr[data-row="zh"]')).to_contain_text(row["zh"])
     expect(detail.locator('tr[data-row="en"]')).to_contain_text(row["en"])
-    expect(detail.locator('tr[data-row="cause"]')).to_contain_text(row["cause"])
-    expect(detail.locator('tr[data-row="remedy"]')).to_contain_text(row["remedy"])
+    expect(detail.locator('tr[data-row="cause"]')).to_contain_text(row["cause"]["en"])
+    expect(detail.locator('tr[data-row="remedy"]')).to_contain_text(row["remedy"]["en"])
     expect(browser_widget.locator(f'tr.smskit-code-selected[data-code="{pick}"]')) \
         .to_be_visible()
 

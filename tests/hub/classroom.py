@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,8 +43,8 @@ START_TIMEOUT_S = 120.0
 _API_SERVICE = """\
 c = get_config()  # noqa: F821
 c.JupyterHub.services.append({{"name": "measure", "api_token": {token!r}}})
-c.JupyterHub.load_roles = [{{"name": "measure", "services": ["measure"],
-                            "scopes": ["servers", "read:users"]}}]
+c.JupyterHub.load_roles.append({{"name": "measure", "services": ["measure"],
+                                "scopes": ["servers", "read:users"]}})
 """
 
 
@@ -56,6 +57,8 @@ class Classroom:
     sandbox_url: str
     trainees: list[str]
     seen: dict[int, psutil.Process] = field(default_factory=dict)
+    #: The environment ``./kit hub`` was started with (the trainer's terminal).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -78,6 +81,13 @@ class Classroom:
         roster: dict[str, object] = json.loads(
             (self.private / "classroom-roster.json").read_text(encoding="utf-8"))
         return roster
+
+    def new_group(self) -> subprocess.CompletedProcess[str]:
+        """``./kit hub --new-group`` in a second terminal (the same environment) while this
+        hub runs; its output (stderr and stdout together)."""
+        return subprocess.run([str(ROOT / "kit"), "hub", "--new-group"], cwd=ROOT,
+                              env=self.env, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=START_TIMEOUT_S, check=False)
 
     def descendants(self) -> list[psutil.Process]:
         """The hub's process tree below it (proxy, sandbox, trainee servers, kernels),
@@ -172,7 +182,7 @@ def start_classroom(state: Path, trainees: int | list[str], *, admin: str = "tra
     classroom = Classroom(server, state, f"http://127.0.0.1:{sandbox_port}",
                           trainees if isinstance(trainees, list)
                           else [f"trainee{n:02d}" for n in range(1, trainees + 1)],
-                          {server.pid: psutil.Process(server.pid)})
+                          {server.pid: psutil.Process(server.pid)}, env)
     try:
         server.wait_ready("/hub/health", timeout_s=START_TIMEOUT_S)
     except BaseException:
@@ -184,10 +194,21 @@ def start_classroom(state: Path, trainees: int | list[str], *, admin: str = "tra
 def log_in(page: Page, classroom: Classroom, name: str, password: str) -> None:
     """Log in on the hub's page as a trainee would; the hub then spawns their server and
     the page lands in their JupyterLab (``Spawner.default_url``)."""
+    submit_login(page, classroom, name, password)
+    wait_for_lab(page, classroom, name)
+
+
+def submit_login(page: Page, classroom: Classroom, name: str, password: str) -> None:
+    """Type the name and password on the hub's login page and submit them; the hub starts
+    the server meanwhile (a class logs in at once: submit everyone's, then wait)."""
     page.goto(f"{classroom.url}/hub/login", wait_until="domcontentloaded")
     page.fill("#username_input", name)
     page.fill("#password_input", password)
     page.click("#login_submit")
+
+
+def wait_for_lab(page: Page, classroom: Classroom, name: str) -> None:
+    """Wait until the page has landed in ``name``'s JupyterLab."""
     page.wait_for_url(f"{classroom.url}/user/{name}/lab**", timeout=SPAWN_TIMEOUT_MS,
                       wait_until="domcontentloaded")
 

@@ -23,12 +23,20 @@ from typing import Any
 import psutil
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from tests.browser.lab import CodeCell, LabNotebook, full_screenshot
 from tests.browser.servers import ARTIFACTS
-from tests.hub.classroom import Classroom, hub_state, log_in, start_classroom, wait_for_sandbox
+from tests.hub.classroom import (
+    Classroom,
+    hub_state,
+    log_in,
+    start_classroom,
+    submit_login,
+    wait_for_lab,
+    wait_for_sandbox,
+)
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.browser]
 
@@ -133,8 +141,8 @@ print("my outbox:", [delivery["phone"] for delivery in my_outbox()])
 """
 
 
-#: About 3 minutes on an idle 2-core machine; far more when it is loaded (7 min at a load
-#: average of 25): two hub starts, four logins, a Run All each, the trainer's dashboard.
+#: About 80 s on an idle 2-core machine; far more when it is loaded (7 min at a load
+#: average of 25): a hub start, four logins, a Run All each, the trainer's dashboard twice.
 @pytest.mark.timeout(1200)
 def test_a_training_day_on_the_hub_follows_the_trainers_guide() -> None:
     if not CHROMIUM.is_file():
@@ -142,46 +150,62 @@ def test_a_training_day_on_the_hub_follows_the_trainers_guide() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with hub_state() as state:
         # -- Before the session: SMSKIT_HUB_TRAINEES=3 ./kit hub -------------------------
-        classroom = start_classroom(state, TRAINEES, log_name="hub-day1")
+        classroom = start_classroom(state, TRAINEES, log_name="hub-day")
         try:
             assert wait_for_sandbox(classroom)["status"] == "ok"
             _the_state_is_private(classroom)
             # A thread of its own: playwright's sync API allows one instance per thread,
             # and the browser tests' session-long Chromium may hold this one.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(_in_chromium, _session, classroom).result()
+                pool.submit(_in_chromium, _two_groups, classroom).result()
         finally:
-            # -- After the session: Ctrl-C ----------------------------------------------
+            # -- At the end of the day: Ctrl-C --------------------------------------------
             took = classroom.interrupt()
             left = classroom.leftovers()
         log = classroom.server.log_path.read_text(encoding="utf-8", errors="replace")
         assert left == [], f"still running after Ctrl-C: {left}"
         assert took < 15, f"Ctrl-C took {took:.1f} s"
-        for name in NAMES:
-            assert f"smskit hub: stopping the JupyterLab of {name}" in log
+        for name in [*NAMES, "trainer"]:  # the last group's by --new-group, then Ctrl-C's
+            assert f"smskit hub: stopping the JupyterLab of {name}" in log, name
         assert "smskit classroom: stopped" in log
-        old_passwords = classroom.passwords()
-        old_token = classroom.roster()["trainerToken"]
 
-        # -- The next group: ./kit hub --new-group -------------------------------------
-        classroom = start_classroom(state, TRAINEES, new_group=True, log_name="hub-day2")
-        try:
-            log = classroom.server.log_path.read_text(encoding="utf-8", errors="replace")
-            assert "smskit hub: new group: removed passwords.json" in log
-            assert "smskit hub: new group: removed classroom-roster.json" in log
-            new_passwords = classroom.passwords()
-            assert new_passwords["trainees"] != old_passwords["trainees"]
-            assert new_passwords["admin"] != old_passwords["admin"]
-            assert classroom.roster()["trainerToken"] != old_token
-            for name in NAMES:  # every home emptied: made anew with the class's settings only
-                home = classroom.home(name)
-                assert sorted(p.name for p in home.iterdir()) == [".jupyter"], name
-                assert not (home / ".jupyter/lab/workspaces").exists()
-            assert wait_for_sandbox(classroom)["status"] == "ok"
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(_in_chromium, _next_group, classroom, old_passwords).result()
-        finally:
-            classroom.interrupt()
+
+def _two_groups(browser: Browser, classroom: Classroom) -> None:
+    """The first group's session; ``./kit hub --new-group`` while the hub runs; the next
+    group's first login and the trainer's dashboard, on the same hub."""
+    old_passwords = classroom.passwords()
+    old_token = str(classroom.roster()["trainerToken"])
+    stale, trainer = _session(browser, classroom)
+
+    # -- The next group, in a second terminal while the hub runs: ./kit hub --new-group ----
+    done = classroom.new_group()
+    said = done.stderr + done.stdout
+    assert done.returncode == 0, said
+    assert "smskit hub: new group: ended the logins and servers of 3 trainee(s)" in said
+    assert "smskit hub: new group: removed passwords.json" in said
+    assert "smskit hub: new group: removed classroom-roster.json" in said
+    assert "smskit hub: new group ready: the hub keeps running" in said
+    assert classroom.server.process.poll() is None  # the same hub, still up
+    new_passwords = classroom.passwords()
+    assert new_passwords["trainees"] != old_passwords["trainees"]
+    assert new_passwords["admin"] != old_passwords["admin"]
+    new_token = str(classroom.roster()["trainerToken"])
+    assert new_token != old_token
+    for name in NAMES:  # every home emptied: made anew with the class's settings only
+        home = classroom.home(name)
+        assert sorted(p.name for p in home.iterdir()) == [".jupyter"], name
+        assert not (home / ".jupyter/lab/workspaces").exists()
+    for token, status in ((old_token, 403), (new_token, 200)):
+        assert requests.get(f"{classroom.sandbox_url}/_sandbox/class/roster", timeout=10,
+                            headers={"Authorization": f"Bearer {token}"}
+                            ).status_code == status
+    # The last group's browser is logged out: its JupyterLab sends it to the hub's login.
+    stale.goto(f"{classroom.url}/user/trainee02/lab", wait_until="domcontentloaded")
+    stale.wait_for_url(f"{classroom.url}/hub/login**", timeout=30_000)
+    stale.context.close()
+    _next_group(browser, classroom, old_passwords)
+    _dashboard(trainer, classroom, present=1, shot="next-group-dashboard.png")
+    trainer.context.close()
 
 
 def _in_chromium(step: Any, *args: Any) -> None:
@@ -210,14 +234,22 @@ def _the_state_is_private(classroom: Classroom) -> None:
         assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (account.pw_uid, 0o700), name
 
 
-def _session(browser: Browser, classroom: Classroom) -> None:
+def _session(browser: Browser, classroom: Classroom) -> tuple[Page, Page]:
+    """The first group's session; returns a trainee's page (to see it logged out by the
+    next group) and the trainer's (still logged in for the next group)."""
     password = classroom.passwords()["trainees"]
     roster = {row["name"]: row for row in classroom.roster()["trainees"]}  # type: ignore[attr-defined]
-    pages = {}
+    # The class logs in at once (and the trainer with them): the hub starts every server
+    # together, then each page lands in its JupyterLab.
+    pages = {name: browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
+             for name in [*NAMES, "trainer"]}
+    for name, page in pages.items():
+        submit_login(page, classroom, name,
+                     classroom.passwords()["admin"] if name == "trainer" else password)
+    for name, page in pages.items():
+        wait_for_lab(page, classroom, name)
+    trainer = pages.pop("trainer")
     for name in NAMES:
-        page = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
-        log_in(page, classroom, name, password)
-        pages[name] = page
         home = classroom.home(name)
         offered = sorted(path.relative_to(home).as_posix() for path in home.rglob("*.ipynb"))
         assert offered == sorted(LESSONS + EXERCISES), offered  # no dashboard, no solutions
@@ -272,30 +304,44 @@ def _session(browser: Browser, classroom: Classroom) -> None:
     assert lines[0] == "trainee,first login,last login,logins"
     assert [line.split(",")[0] for line in lines[1:]] == NAMES
     assert all(re.fullmatch(r"trainee0\d,20\d\d-.+,20\d\d-.+,1", line) for line in lines[1:])
-    trainer = browser.new_context(viewport=VIEWPORT, locale="en-US").new_page()
-    log_in(trainer, classroom, "trainer", classroom.passwords()["admin"])
     home = classroom.home("trainer")
     assert (home / "trainer-dashboard.ipynb").exists()
     assert (home / "exercises/solutions/1-signing.ipynb").exists()
-    _dashboard(trainer, classroom)
-    for page in [*pages.values(), trainer]:
-        page.context.close()
+    _dashboard(trainer, classroom, present=3, shot="trainer-dashboard.png")
+    for name, page in pages.items():
+        if name != "trainee02":
+            page.context.close()
+    return pages["trainee02"], trainer
 
 
-def _dashboard(page: Page, classroom: Classroom) -> None:
+def _dashboard(page: Page, classroom: Classroom, *, present: int, shot: str) -> None:
+    """The trainer runs their dashboard (the next group: presses Refresh): each row as the
+    sandbox counted it, and who logged in (the hub's attendance): all three of the first
+    group, one of the next so far."""
     notebook = LabNotebook(page, f"{classroom.url}/user/trainer", "trainer-dashboard.ipynb")
-    notebook.open()
-    notebook.assert_ran_cleanly(notebook.run_all())
+    summary = page.locator(".smskit-dashboard-summary")
+    if present == TRAINEES:
+        notebook.open()
+        notebook.assert_ran_cleanly(notebook.run_all())
+    else:  # the next group: the trainer presses Refresh on the open dashboard
+        page.set_viewport_size(VIEWPORT)  # as before the first screenshot grew it
+        page.locator(".smskit-dashboard-refresh").click()
+    expect(summary).to_contain_text(f"class: logged in {present}/{TRAINEES}", timeout=60_000)
     rows = {name: page.locator("tr").filter(has_text=name).first for name in NAMES}
-    for name, row in rows.items():
+    for index, (name, row) in enumerate(rows.items()):
         row.wait_for(timeout=30_000)
         text = row.inner_text()
+        logged_in = index < present
+        assert bool(re.search(r"\b\d\d:\d\d:\d\d\b", text)) == logged_in, (name, text)
+        if present < TRAINEES:  # the next group: nothing sent yet
+            assert "stuck" not in text and f"{OK} ×" not in text, (name, text)
+            continue
         assert f"{OK} × 1" in text, (name, text)  # the send, seen by the sandbox
         if name == STUCK:
             assert "stuck: E1 same mistake" in text, text
         else:
             assert "E1" in text and "stuck" not in text, text
-    notebook.screenshot(SHOTS / "trainer-dashboard.png")
+    notebook.screenshot(SHOTS / shot)
 
 
 def _next_group(browser: Browser, classroom: Classroom, old: dict[str, str]) -> None:
@@ -319,6 +365,10 @@ def _next_group(browser: Browser, classroom: Classroom, old: dict[str, str]) -> 
                                    .map(w => w.title.label)""")
     assert opened == ["01-quickstart.ipynb"], opened  # no tabs of the last group
     assert page.locator(".jp-Dialog").count() == 0  # no Select Kernel dialog
+    # The tab opens unmodified: the fresh copy already holds what the kernel reports.
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty"
+                         ) is False
+    assert page.locator(".jp-mod-dirty").count() == 0
     page.screenshot(path=str(SHOTS / "next-group-first-login.png"))
     home = classroom.home(NAMES[0])
     assert not (home / ".smskit" / "progress.json").exists()

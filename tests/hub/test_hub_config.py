@@ -82,8 +82,16 @@ def test_names_admin_passwords_and_sandbox_come_from_the_environment(
     assert config.Authenticator.allowed_users == {"ana", "bo", "chen"}
     assert config.Authenticator.admin_users == {"lead"}
     assert config.SharedPasswordAuthenticator.user_password == "class-password"
-    (service,) = config.JupyterHub.services
+    service, new_group_service = config.JupyterHub.services
     assert service["name"] == "sandbox" and "url" not in service  # not behind the proxy
+    # ./kit hub --new-group reaches the running hub with this service's token (root's only)
+    token = state / "private" / "hub-api-token"
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert new_group_service == {"name": "new-group",
+                                 "api_token": token.read_text(encoding="ascii").strip()}
+    running = json.loads((state / "private" / "hub.json").read_text(encoding="utf-8"))
+    assert running == {"api": "http://127.0.0.1:8000/hub/api", "admin": "lead",
+                       "trainees": ["ana", "bo", "chen"], "sandbox_port": 9123}
     assert service["command"] == [sys.executable, "-m", "smskit", "sandbox", "--quiet",
                                   "--port", "9123"]
     assert config.Spawner.environment["SMSKIT_BASE_URL"] == "http://127.0.0.1:9123"
@@ -100,7 +108,7 @@ def test_a_sites_own_config_file_is_loaded_after_the_kits(
 
 def test_the_default_sandbox_command_is_the_kits_classroom_with_private_files(
         monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
-    (service,) = load(monkeypatch, state, trainees="ana").JupyterHub.services
+    service, _ = load(monkeypatch, state, trainees="ana").JupyterHub.services
     private = state / "private"
     assert shlex.join(service["command"]) == shlex.join(
         [sys.executable, "-m", "smskit", "classroom", "--roster",
@@ -251,12 +259,12 @@ def test_a_new_group_forgets_the_last_one(monkeypatch: pytest.MonkeyPatch,
         config.SharedPasswordAuthenticator.user_password
 
 
-def test_a_new_group_is_refused_while_the_hub_runs(monkeypatch: pytest.MonkeyPatch,
+def test_the_hub_starting_for_a_new_group_refuses_while_one_runs(monkeypatch: pytest.MonkeyPatch,
                                                    state: Path) -> None:
     load(monkeypatch, state, trainees="ana")
     (state / "private" / "jupyterhub.pid").write_text(str(os.getpid()), encoding="ascii")
     with pytest.raises(SystemExit, match=f"a hub is running with this state \\(pid "
-                                         f"{os.getpid()}\\): stop it first"):
+                                         f"{os.getpid()}\\): ./kit hub --new-group gives"):
         load(monkeypatch, state, trainees="ana", new_group="1")
     assert (state / "private" / "passwords.json").exists()
 
@@ -269,3 +277,71 @@ def test_the_attendance_sheet_lists_every_trainee_in_roster_order(tmp_path: Path
         "trainee,first login,last login,logins\n"
         "ana,,,0\n"
         "bo,2026-03-02 09:00:05,2026-03-02 09:10:05,2\n")
+
+
+def test_logins_take_the_groups_passwords_as_they_are_now(monkeypatch: pytest.MonkeyPatch,
+                                                          state: Path) -> None:
+    """./kit hub --new-group renews passwords.json while the hub runs: the next login
+    checks the new ones, and the old ones no longer open anything."""
+    import asyncio
+
+    config = load(monkeypatch, state, trainees="ana")
+    authenticator = config.JupyterHub.authenticator_class(config=config)
+    stored = state / "private" / "passwords.json"
+    old = json.loads(stored.read_text(encoding="utf-8"))
+
+    def log_in(name: str, password: str) -> object:
+        return asyncio.run(authenticator.authenticate(None, {"username": name,
+                                                              "password": password}))
+
+    assert log_in("ana", old["trainees"]) == {"name": "ana", "admin": False, "groups": []}
+    assert log_in("coach", old["admin"]) == {"name": "coach", "admin": True, "groups": []}
+    stored.write_text(json.dumps({"trainees": "new-class-password",
+                                  "admin": "n" * 32}), encoding="utf-8")
+    assert log_in("ana", old["trainees"]) is None
+    assert log_in("coach", old["admin"]) is None
+    assert log_in("ana", "new-class-password") == {"name": "ana", "admin": False, "groups": []}
+    authenticator.delete_user(type("User", (), {"name": "ana"})())  # the new group's clean-up
+    assert authenticator.allowed_users == {"ana"}  # ana is still in the class
+
+
+def test_fresh_copies_carry_the_language_info_the_trainees_kernel_reports(
+        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
+    config = load(monkeypatch, state, trainees="ana")
+    config.Spawner.pre_spawn_hook(_Spawner("ana", config.Spawner.environment))
+    copy = json.loads((state / "homes/ana/01-quickstart.ipynb").read_text(encoding="utf-8"))
+    info = copy["metadata"]["language_info"]
+    # the trainees' kernels run <state>/python/bin/python when the kit's Python is closed to
+    # other accounts (hub/accounts.py trainee_bin), else the kit's own
+    view = state / "python" / "bin" / "python"
+    python = view if view.exists() else Path(sys.executable)
+    version = subprocess.run([str(python), "-c", "import platform; print(platform."
+                              "python_version())"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    assert info["name"] == "python" and info["version"] == version
+    assert info["mimetype"] == "text/x-python" and info["file_extension"] == ".py"
+    assert copy["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_new_group_without_a_running_hub_leaves_it_to_the_hub_start(
+        monkeypatch: pytest.MonkeyPatch, state: Path) -> None:
+    from hub import new_group as command
+
+    load(monkeypatch, state, trainees="ana")
+    assert command.run(state) == command.NOT_RUNNING  # ./kit then starts the hub with it
+    assert (state / "private" / "passwords.json").exists()  # nothing forgotten here
+
+
+def test_new_group_on_a_running_hub_keeps_its_trainees(
+        monkeypatch: pytest.MonkeyPatch, state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hub import new_group as command
+
+    load(monkeypatch, state, trainees="ana,bo")
+    (state / "private" / "jupyterhub.pid").write_text(str(os.getpid()), encoding="ascii")
+    monkeypatch.setenv("SMSKIT_HUB_TRAINEES", "ana,bo,chen")
+    assert command.main() == 1
+    assert ("smskit hub: error: the running hub's class is ana, bo; to change the trainees, "
+            "stop the hub (Ctrl-C) and start it with SMSKIT_HUB_TRAINEES=... ./kit hub "
+            "--new-group") in capsys.readouterr().err
+    assert (state / "private" / "passwords.json").exists()  # nothing forgotten

@@ -88,7 +88,7 @@ exercise("E6")
 # The categories (what the caller does next) and the codes (without their category):
 # %%
 for key, category in smskit.categories().items():
-    print(f"{key:<27} {category.zh} / {category.en}: {category.next_step_in()}")
+    print(f"{key:<27} {category.zh} / {category.en}: {category.next_step}")
 # %%
 for entry in smskit.all_codes():
     if not entry.is_success:
