@@ -7,8 +7,10 @@ HTTP/1.1 so that the client costs little next to the server. Every answer is che
 200 with the success envelope; anything else is counted as an error and shown.
 
 The floor is :mod:`benchmarks.bare_server`, a bare ``http.server`` answering the constant
-success envelope over keep-alive, loaded the same way in the same run; the sandbox's share
-of its throughput is the figure to watch (aim: at least 0.5).
+success envelope over keep-alive, loaded the same way in the same run, interleaved (floor,
+sandbox, sandbox, floor, each for half the time) so that both meet the same changes in the
+machine's other load; the sandbox's share of its throughput is the figure to watch (aim: at
+least 0.5).
 
 The client's overhead is :meth:`SmsClient.send_prepared` (re-validate, prepare, send, judge
 the answer) against a raw ``requests.Session().send()`` of the same prepared request.
@@ -27,7 +29,7 @@ from contextlib import contextmanager
 from typing import IO, Any
 from urllib.parse import urlencode
 
-from benchmarks.figures import MET, MISSED, ROOT, Figure, median, percentile
+from benchmarks.figures import MET, MISSED, ROOT, Figure, cpu_seconds, median, percentile
 
 LEVELS = (1, 4, 16)
 #: The sandbox should answer at least half as many requests as the bare floor server.
@@ -125,6 +127,27 @@ def signed_requests(port: int, count: int, *, offset: int = 0,
     return built
 
 
+def _compared(floor: Server, server: Server, clients: int, seconds: float,
+              requests_by_client: list[list[bytes]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The floor's and the sandbox's figures at the same load, each loaded ``seconds`` in two
+    halves, interleaved floor, sandbox, sandbox, floor: on a machine whose other load
+    changes from second to second, both see the same mix of it."""
+    runs: dict[str, list[dict[str, Any]]] = {"floor": [], "sandbox": []}
+    for name in ("floor", "sandbox", "sandbox", "floor"):
+        runs[name].append(_load(floor if name == "floor" else server, clients, seconds / 2,
+                                requests_by_client))
+    return _merged(runs["floor"]), _merged(runs["sandbox"])
+
+
+def _merged(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    samples = [value for run in runs for value in run["samples"]]
+    elapsed = sum(run["elapsed"] for run in runs)
+    return {"rps": len(samples) / elapsed, "p50": percentile(samples, 0.50),
+            "p99": percentile(samples, 0.99), "count": len(samples),
+            "errors": [error for run in runs for error in run["errors"]],
+            "cpu_per_answer": sum(run["cpu"] for run in runs) / max(1, len(samples))}
+
+
 def _load(server: Server, clients: int, seconds: float,
           requests_by_client: list[list[bytes]]) -> dict[str, Any]:
     barrier = threading.Barrier(clients + 1)
@@ -155,15 +178,23 @@ def _load(server: Server, clients: int, seconds: float,
     for thread in threads:
         thread.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds(server.process.pid)
     time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=30)
     elapsed = time.perf_counter() - started
     samples = [value for own in latencies for value in own]
-    return {"rps": len(samples) / elapsed, "p50": percentile(samples, 0.50),
-            "p99": percentile(samples, 0.99), "count": len(samples), "errors": errors}
+    return {"samples": samples, "elapsed": elapsed, "errors": errors,
+            "cpu": cpu_seconds(server.process.pid) - cpu_before}
+
+
+def _cpu_figure(label: str, result: dict[str, Any], floor: dict[str, Any]) -> Figure:
+    """The server process's CPU time per answer (user + system): unlike throughput, hardly
+    moved by other work on the machine, so the steadier comparison with the floor."""
+    mine, theirs = result["cpu_per_answer"] * 1e6, floor["cpu_per_answer"] * 1e6
+    return Figure(f"{label}, server CPU per answer", mine, "us", "-",
+                  f"info (floor {theirs:.0f} us: {theirs / mine:.2f}x)")
 
 
 def _client_overhead(server: Server, *, quick: bool) -> list[Figure]:
@@ -221,9 +252,7 @@ def run(*, quick: bool = False) -> list[Figure]:
         pool = signed_requests(server.port, PHONES)
         for clients in LEVELS:
             share = [pool[i::clients] for i in range(clients)]
-            # The floor first, then the sandbox, at the same load in the same run.
-            floor = _load(bare, clients, seconds, share)
-            result = _load(server, clients, seconds, share)
+            floor, result = _compared(bare, server, clients, seconds, share)
             errors = result["errors"] + floor["errors"]
             verdict = "info" if not errors else f"ERRORS: {len(errors)}, e.g. {errors[0]}"
             ratio = result["rps"] / floor["rps"]
@@ -234,6 +263,7 @@ def run(*, quick: bool = False) -> list[Figure]:
                        result["rps"], "req/s", "-", verdict),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), share of the floor",
                        ratio, "x", ">= 0.5", MET if ratio >= RATIO_AIM else MISSED),
+                _cpu_figure(f"sandbox: {clients:>2} keep-alive client(s)", result, floor),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p50",
                        result["p50"] * 1000, "ms"),
                 Figure(f"sandbox: {clients:>2} keep-alive client(s), latency p99",
@@ -244,10 +274,10 @@ def run(*, quick: bool = False) -> list[Figure]:
         fresh = signed_requests(server.port, UNCACHED_PHONES, phones=UNCACHED_PHONES)
         clients = 4
         share = [fresh[i::clients] for i in range(clients)]
-        floor = _load(bare, clients, seconds, share)
-        result = _load(server, clients, seconds, share)
+        floor, result = _compared(bare, server, clients, seconds, share)
         ratio = result["rps"] / floor["rps"]
         figures += [
+            _cpu_figure(f"sandbox: {clients:>2} clients, uncached phones", result, floor),
             Figure(f"sandbox: {clients:>2} clients, uncached phones, throughput", result["rps"],
                    "req/s", "-", "info" if not result["errors"] else "ERRORS"),
             Figure(f"sandbox: {clients:>2} clients, uncached phones, share of the floor",

@@ -111,11 +111,6 @@ def build(names: list[str]) -> None:
                 print(f"built {path.relative_to(ROOT)}")
 
 
-#: The environment variables that would point the exercises at a class sandbox.
-_CLASS_VARIABLES = ("SMSKIT_CLASSROOM_URL", "SMSKIT_BASE_URL", "SMSKIT_USER_DOMAIN",
-                    "SMSKIT_USER_DOMAIN_SECRET")
-
-
 def built_notebooks() -> list[Path]:
     """Every exercise notebook as stored: the trainees', the solutions and their Chinese
     editions."""
@@ -139,7 +134,7 @@ def verify(paths: list[Path] | None = None) -> list[str]:
     try:
         with tempfile.TemporaryDirectory() as scratch:
             os.environ["SMSKIT_PROGRESS_FILE"] = str(Path(scratch) / "progress.json")
-            for name in _CLASS_VARIABLES:
+            for name in tool.CLASS_VARIABLES:
                 os.environ.pop(name, None)
             for path in paths if paths is not None else built_notebooks():
                 notebook = nbformat.read(path, as_version=4)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import sys
 from functools import cache
@@ -106,14 +107,25 @@ def write(path: Path, notebook: dict[str, Any]) -> None:
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+#: The environment variables that would point a notebook at a class sandbox (the hub sets
+#: them): stored outputs are always those of the notebook's own, embedded sandbox.
+CLASS_VARIABLES = ("SMSKIT_CLASSROOM_URL", "SMSKIT_BASE_URL", "SMSKIT_USER_DOMAIN",
+                   "SMSKIT_USER_DOMAIN_SECRET")
+
+
 def execute(path: Path) -> None:
+    """Run ``path`` top to bottom outside any class, and store its clean outputs."""
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    saved = {name: os.environ.pop(name) for name in CLASS_VARIABLES if name in os.environ}
+    try:
+        client.execute()
+    finally:
+        os.environ.update(saved)
     write(path, cleaned(json.loads(nbformat.writes(notebook))))
 
 

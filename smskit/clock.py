@@ -69,9 +69,12 @@ class OffsetClock:
     """
 
     def __init__(self, *, offset_ms: int = 0, frozen_at_ms: int | None = None) -> None:
-        self._offset = int(offset_ms)
-        self._frozen = None if frozen_at_ms is None else int(frozen_at_ms)
-        self._start = (self._offset, self._frozen)
+        #: (offset from the wall clock, frozen time or ``None``): replaced whole under the
+        #: lock, read without it (one attribute read sees a consistent pair), so that
+        #: reading the time, several times per request, costs no lock.
+        self._state: tuple[int, int | None] = (
+            int(offset_ms), None if frozen_at_ms is None else int(frozen_at_ms))
+        self._start = self._state
         self._lock = threading.Lock()
 
     @staticmethod
@@ -79,60 +82,64 @@ class OffsetClock:
         return time.time_ns() // 1_000_000
 
     def now_ms(self) -> int:
-        with self._lock:
-            return self._frozen if self._frozen is not None else self._wall_ms() + self._offset
+        offset, frozen = self._state
+        return frozen if frozen is not None else time.time_ns() // 1_000_000 + offset
 
     @property
     def frozen(self) -> bool:
-        with self._lock:
-            return self._frozen is not None
+        return self._state[1] is not None
 
     @property
     def offset_ms(self) -> int:
         """How far this clock is from the wall clock now, in ms."""
-        with self._lock:
-            now = self._frozen if self._frozen is not None else self._wall_ms() + self._offset
-            return now - self._wall_ms()
+        offset, frozen = self._state
+        return offset if frozen is None else frozen - self._wall_ms()
 
     def set(self, now_ms: int) -> None:
         """Jump to an absolute time; a running clock keeps running from there."""
         with self._lock:
-            if self._frozen is not None:
-                self._frozen = int(now_ms)
+            offset, frozen = self._state
+            if frozen is not None:
+                self._state = (offset, int(now_ms))
             else:
-                self._offset = int(now_ms) - self._wall_ms()
+                self._state = (int(now_ms) - self._wall_ms(), None)
 
     def advance(self, *, ms: int = 0, seconds: float = 0, minutes: float = 0) -> int:
         """Move forward (or back, with negative values) and return the new time."""
         step = ms + round(seconds * MILLIS_PER_SECOND) + round(minutes * MILLIS_PER_MINUTE)
         with self._lock:
-            if self._frozen is not None:
-                self._frozen += step
-                return self._frozen
-            self._offset += step
-            return self._wall_ms() + self._offset
+            offset, frozen = self._state
+            if frozen is not None:
+                self._state = (offset, frozen + step)
+                return frozen + step
+            self._state = (offset + step, None)
+            return self._wall_ms() + offset + step
 
     def freeze(self) -> int:
         """Stand still at the current time (returned) until :meth:`resume`."""
         with self._lock:
-            if self._frozen is None:
-                self._frozen = self._wall_ms() + self._offset
-            return self._frozen
+            offset, frozen = self._state
+            if frozen is None:
+                frozen = self._wall_ms() + offset
+                self._state = (offset, frozen)
+            return frozen
 
     def resume(self) -> int:
         """Run again from where it stands (the offset kept); returns the time."""
         with self._lock:
-            if self._frozen is not None:
-                self._offset = self._frozen - self._wall_ms()
-                self._frozen = None
-            return self._wall_ms() + self._offset
+            offset, frozen = self._state
+            if frozen is not None:
+                offset = frozen - self._wall_ms()
+                self._state = (offset, None)
+            return self._wall_ms() + offset
 
     def restore(self) -> None:
         """Back to how it was made: its first offset, or frozen at its first time."""
         with self._lock:
-            self._offset, self._frozen = self._start
+            self._state = self._start
 
     def __repr__(self) -> str:
-        if self.frozen:
-            return f"OffsetClock(frozen_at_ms={self.now_ms()})"
-        return f"OffsetClock(offset_ms={self._offset})"
+        offset, frozen = self._state
+        if frozen is not None:
+            return f"OffsetClock(frozen_at_ms={frozen})"
+        return f"OffsetClock(offset_ms={offset})"

@@ -40,6 +40,9 @@ _PHONE_FORMAT = PlatformCode.PHONE_FORMAT
 _NEW_RANDOM = i18n.text("validation.random.use_new")
 _WHITESPACE = i18n.text("validation.whitespace")
 _SECRET_WHITESPACE = i18n.text("validation.secret.whitespace")
+_USER_DOMAIN_WHAT = i18n.text("validation.user_domain.what")
+_CODE_TYPE_VALUES = frozenset(member.value for member in CodeType)
+_RANDOM_CHARS = frozenset(RANDOM_ALPHABET)
 
 #: The fields a signature covers, plus ``internationalCode`` (which decides whether the
 #: phone is a valid number): what :func:`signing_problems` reports on.
@@ -78,9 +81,11 @@ def validate_fields(
         problems += _signature_problems(signature)
     problems += _ts_problems(ts, clock if check_clock_window else None, check_clock_window)
     problems += text_problems("userDomain", user_domain, PlatformCode.DOMAIN_MISSING,
-                              i18n.text("validation.user_domain.what"))
+                              _USER_DOMAIN_WHAT)
     if check_secret:
         problems += secret_problems(secret)
+    if not problems:
+        return problems
     values = {"phone": phone, "codeType": code_type, "internationalCode": international_code,
               "random": random, "ts": ts, "userDomain": user_domain, "signature": signature}
     return [_padding_hint(problem, values.get(problem.field)) for problem in problems]
@@ -138,7 +143,7 @@ def _code_type_problems(value: Any) -> list[Problem]:
         number = parse_code_type(value)
     except InputError as error:
         return list(error.problems)
-    if number not in {member.value for member in CodeType}:
+    if number not in _CODE_TYPE_VALUES:
         choices = Editions(en=", ".join(f"{m.value} {m.en.lower()}" for m in CodeType),
                            zh="，".join(f"{m.value}-{m.zh}" for m in CodeType))
         return [Problem("codeType", i18n.text("validation.code_type.choices", choices=choices,
@@ -248,7 +253,7 @@ def _random_problems(value: Any) -> list[Problem]:
     if len(text) != RANDOM_LENGTH:
         return [Problem("random", i18n.text("validation.random.length", length=RANDOM_LENGTH,
                                             got=len(text)), hint=_NEW_RANDOM)]
-    if any(char not in RANDOM_ALPHABET for char in text):
+    if not _RANDOM_CHARS.issuperset(text):
         return [Problem("random", i18n.text("validation.random.alphabet"), hint=_NEW_RANDOM)]
     return []
 
@@ -337,6 +342,7 @@ def _missing_text_problem(field: str, value: Any, code: int | None) -> Problem |
     return None
 
 
+@functools.cache  # bounded: calling codes are at most 3 digits (checked before)
 def _region_for(calling_code: str) -> str | None:
     import phonenumbers
 

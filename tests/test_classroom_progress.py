@@ -135,8 +135,12 @@ def test_another_send_is_not_e4(sb: Sandbox, roster: Roster) -> None:
     assert board(sb, roster)["trainees"][1]["exercises"] == []
 
 
-def _verify(sb: Sandbox, trainee: Trainee, code: str) -> dict[str, Any]:
-    body = json.dumps({"phone": "13912345678", "codeType": 2, "code": code}).encode()
+E5_PHONE = "13912345670"  # E5's inputs: phone 13912345670, codeType 2 (exercises.json)
+
+
+def _verify(sb: Sandbox, trainee: Trainee, code: str, phone: str = E5_PHONE,
+            code_type: int = 2) -> dict[str, Any]:
+    body = json.dumps({"phone": phone, "codeType": code_type, "code": code}).encode()
     headers = {**trainee_headers(trainee, sb.clock.now_ms(), "POST", "/_sandbox/me/verify",
                                  body), "Content-Type": "application/json"}
     answer = requests.post(sb.base_url + "/_sandbox/me/verify", data=body, headers=headers,
@@ -149,8 +153,8 @@ def _verify(sb: Sandbox, trainee: Trainee, code: str) -> dict[str, Any]:
 def test_e5_is_seen_when_a_code_verifies_once_then_is_refused_as_used(
         sb: Sandbox, roster: Roster) -> None:
     trainee, other = roster.trainees[2], roster.trainees[3]
-    assert api_send(sb, trainee, phone="13912345678", code_type=2) == 200
-    delivered = sb.last_delivery("13912345678", user_domain=trainee.user_domain)
+    assert api_send(sb, trainee, phone=E5_PHONE, code_type=2) == 200
+    delivered = sb.last_delivery(E5_PHONE, user_domain=trainee.user_domain)
     assert delivered is not None
     # another trainee cannot verify (or consume) it: their verify looks in their own domain
     assert _verify(sb, other, delivered.code)["status"] == "no_code"
@@ -161,6 +165,24 @@ def test_e5_is_seen_when_a_code_verifies_once_then_is_refused_as_used(
     e5 = exercises_of(board(sb, roster)["trainees"][2])["E5"]
     assert e5["passed"] is True and e5["passedBy"] == "sandbox"
     assert exercises_of(board(sb, roster)["trainees"][3])["E5"]["passed"] is False
+
+
+def test_verifying_another_phone_or_code_type_is_no_e5_attempt(
+        sb: Sandbox, roster: Roster) -> None:
+    """A lesson verifies its own codes (01-quickstart: 13800138000, codeType 3) through the
+    same view: that is not E5, passed or failed; E5's own inputs still are."""
+    trainee = roster.trainees[2]
+    for phone, code_type in (("13800138000", 3), (E5_PHONE, 3), ("13912345678", 2)):
+        assert api_send(sb, trainee, phone=phone, code_type=code_type) == 200
+        delivered = sb.last_delivery(phone, user_domain=trainee.user_domain)
+        assert delivered is not None
+        assert _verify(sb, trainee, delivered.code, phone, code_type)["status"] == "ok"
+        assert _verify(sb, trainee, delivered.code, phone, code_type)["status"] == "used"
+        assert _verify(sb, trainee, "000000", phone, code_type)["status"] != "ok"
+    assert "E5" not in exercises_of(board(sb, roster)["trainees"][2])
+    assert _verify(sb, trainee, "000000")["status"] == "no_code"  # E5's inputs: an attempt
+    e5 = exercises_of(board(sb, roster)["trainees"][2])["E5"]
+    assert (e5["passed"], e5["attempts"]) == (False, 1)
 
 
 def test_calls_naming_another_trainee_never_mark_them_stuck(

@@ -17,7 +17,8 @@ from smskit.sandbox.classroom import Classroom, Roster, Trainee
 from smskit.training import ClassroomUnavailable, TraineeClient
 from smskit.training.classroom import answer_judge
 
-PHONE = "13912345678"
+PHONE = "13912345678"  # E4's inputs: phone 13912345678, codeType 2
+E5_PHONE = "13912345670"  # E5's: phone 13912345670, codeType 2
 
 
 @pytest.fixture
@@ -57,6 +58,11 @@ def test_a_trainee_reads_their_own_outbox_and_requests_and_verifies(
     code = outbox[0]["code"]
     assert training.my_verify(phone=PHONE, code_type=2, code=code)["status"] == "ok"
     assert training.my_verify(phone=PHONE, code_type=2, code=code)["status"] == "used"
+    assert "E5" not in {item["exercise"] for item in training.my_progress()}  # not E5's phone
+    sb.client(user_domain=me.user_domain, secret=me.secret).send_code(E5_PHONE, 2)
+    code = training.my_outbox()[-1]["code"]
+    assert training.my_verify(phone=E5_PHONE, code_type=2, code=code)["status"] == "ok"
+    assert training.my_verify(phone=E5_PHONE, code_type=2, code=code)["status"] == "used"
     progress = {item["exercise"]: item for item in training.my_progress()}
     assert progress["E4"]["passedBy"] == "sandbox" and progress["E5"]["passedBy"] == "sandbox"
     assert TraineeClient.from_env().me() == {"name": me.name, "userDomain": me.user_domain}

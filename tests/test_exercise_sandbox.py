@@ -1,5 +1,5 @@
 """The exercises' sandbox: the class's when the environment names one, an embedded one
-otherwise, behind the same cells (``exercise_sandbox()``).
+otherwise, behind the same cells (``practice_sandbox()``).
 
 Over real HTTP: a classroom sandbox on loopback with two trainees; the environment is the one
 the hub gives trainee01. E4 and E5 done through it are seen by the classroom itself.
@@ -19,7 +19,7 @@ from smskit.errors import RateLimited
 from smskit.sandbox import Sandbox, VerificationResult
 from smskit.sandbox.classroom.extension import Classroom
 from smskit.sandbox.classroom.roster import Roster
-from smskit.training import ClassroomUnavailable, Progress, Workbook, exercise, exercise_sandbox
+from smskit.training import ClassroomUnavailable, Progress, Workbook, exercise, practice_sandbox
 
 PHONE = "13912345670"  # E5's phone
 
@@ -59,7 +59,7 @@ def by_exercise(row: dict[str, Any], exercise_id: str) -> tuple[bool, str | None
 def test_outside_a_class_it_is_embedded_with_a_still_clock() -> None:
     for environ in ({}, {"SMSKIT_BASE_URL": "https://iot-api.quectelcn.com",
                          "SMSKIT_USER_DOMAIN": "C.DM.1", "SMSKIT_USER_DOMAIN_SECRET": "s" * 20}):
-        sb = exercise_sandbox(environ)
+        sb = practice_sandbox(environ)
         try:
             assert sb.kind == "embedded" and sb.base_url.startswith("http://127.0.0.1:")
             assert sb.now_ms() == 1_795_867_200_000 and sb.user_domain == "sandbox-demo"
@@ -79,7 +79,7 @@ def test_in_a_class_it_is_the_class_sandbox_as_the_trainee(
         capsys: pytest.CaptureFixture[str]) -> None:
     sb, roster = classroom
     environ = trainee_env(sb, roster)
-    mine = exercise_sandbox(environ)
+    mine = practice_sandbox(environ)
     assert mine.kind == "class" and mine.base_url == sb.base_url
     assert mine.user_domain == environ["SMSKIT_USER_DOMAIN"]
     assert environ["SMSKIT_USER_DOMAIN_SECRET"] not in repr(mine)
@@ -118,7 +118,7 @@ def test_in_a_class_it_is_the_class_sandbox_as_the_trainee(
 def test_e4s_inputs_sent_through_it_are_a_pass_the_sandbox_saw(
         classroom: tuple[Sandbox, Roster]) -> None:
     sb, roster = classroom
-    mine = exercise_sandbox(trainee_env(sb, roster))
+    mine = practice_sandbox(trainee_env(sb, roster))
     e4 = exercise("E4").inputs
     assert by_exercise(dashboard_row(sb, roster, 0), "E4") == (False, None)
     assert mine.send_code(e4.phone, e4.code_type).code == 200
@@ -130,7 +130,7 @@ def test_a_5058_on_a_rerun_is_one_line_in_chinese_too(
         monkeypatch: pytest.MonkeyPatch) -> None:
     sb, roster = classroom
     monkeypatch.setenv("SMSKIT_LANG", "zh")
-    mine = exercise_sandbox(trainee_env(sb, roster))
+    mine = practice_sandbox(trainee_env(sb, roster))
     assert mine.send_code(PHONE, 2).code == 200
     assert capsys.readouterr().out == ""
     assert isinstance(mine.send_code(PHONE, 2), RateLimited)
@@ -141,7 +141,7 @@ def test_a_5058_on_a_rerun_is_one_line_in_chinese_too(
 def test_the_classroom_url_names_a_class_too(classroom: tuple[Sandbox, Roster]) -> None:
     sb, roster = classroom
     first = next(iter(roster))
-    mine = exercise_sandbox({"SMSKIT_CLASSROOM_URL": sb.base_url + "/",
+    mine = practice_sandbox({"SMSKIT_CLASSROOM_URL": sb.base_url + "/",
                              "SMSKIT_BASE_URL": "https://iot-api.quectelcn.com",
                              "SMSKIT_USER_DOMAIN": first.user_domain,
                              "SMSKIT_USER_DOMAIN_SECRET": first.secret})
@@ -152,7 +152,7 @@ def test_without_the_secret_it_stays_embedded(classroom: tuple[Sandbox, Roster])
     sb, roster = classroom
     environ = trainee_env(sb, roster)
     del environ["SMSKIT_USER_DOMAIN_SECRET"]
-    mine = exercise_sandbox(environ)
+    mine = practice_sandbox(environ)
     try:
         assert mine.kind == "embedded" and mine.base_url != sb.base_url
     finally:
@@ -162,11 +162,11 @@ def test_without_the_secret_it_stays_embedded(classroom: tuple[Sandbox, Roster])
 def test_another_trainees_outbox_is_not_mine(classroom: tuple[Sandbox, Roster]) -> None:
     sb, roster = classroom
     _, second = list(roster)
-    theirs = exercise_sandbox({"SMSKIT_CLASSROOM_URL": sb.base_url,
+    theirs = practice_sandbox({"SMSKIT_CLASSROOM_URL": sb.base_url,
                                "SMSKIT_USER_DOMAIN": second.user_domain,
                                "SMSKIT_USER_DOMAIN_SECRET": second.secret})
     assert theirs.send_code(PHONE, 2).code == 200
-    mine = exercise_sandbox(trainee_env(sb, roster))
+    mine = practice_sandbox(trainee_env(sb, roster))
     assert mine.last_delivery(PHONE, code_type=2) is None
 
 
@@ -176,7 +176,7 @@ def test_a_developers_own_plain_sandbox_in_the_environment_leaves_it_embedded() 
     with Sandbox() as plain:
         environ = {"SMSKIT_BASE_URL": plain.base_url, "SMSKIT_USER_DOMAIN": plain.demo_domain,
                    "SMSKIT_USER_DOMAIN_SECRET": plain.secret_for(plain.demo_domain)}
-        mine = exercise_sandbox(environ)
+        mine = practice_sandbox(environ)
         try:
             assert mine.kind == "embedded" and mine.base_url != plain.base_url
             assert mine.now_ms() == 1_795_867_200_000
@@ -192,11 +192,11 @@ def test_a_class_named_but_unusable_is_said_at_once(classroom: tuple[Sandbox, Ro
     with pytest.raises(ClassroomUnavailable,
                        match=r"^the classroom sandbox answered 403: the signature does not match"
                        ) as refused:
-        exercise_sandbox(wrong_secret)
+        practice_sandbox(wrong_secret)
     assert "not-the-secret" not in str(refused.value)
     port = sb.base_url.rsplit(":", 1)[1]
     sb.stop()
     with pytest.raises(ClassroomUnavailable,
                        match=rf"^the classroom sandbox at http://127.0.0.1:{port} did not answer"):
-        exercise_sandbox(environ)
+        practice_sandbox(environ)
     sb.start()

@@ -49,7 +49,7 @@ from smskit.catalogue import lookup
 from smskit.clock import MILLIS_PER_MINUTE, Clock
 from smskit.doctor import Diagnosis, Mistake, diagnose
 from smskit.errors import InputError, Problem
-from smskit.fields import parse_code_type, parse_timestamp_ms, sent_code_type_problem
+from smskit.fields import sent_code_type_problem
 from smskit.nonce import RANDOM_LENGTH
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox.domains import DomainTable, SandboxDomain
@@ -159,7 +159,7 @@ class Platform:
         if "ts" in problems:
             return Answer(PlatformCode.TIMESTAMP_FORMAT, "ts_format",
                           wire_text(problems["ts"], self.lang))
-        ts = parse_timestamp_ms(params["ts"])
+        ts = int(params["ts"])  # judged above: exactly 13 ASCII digits
         window = self._clock_window(ts)
         if window is not None:
             return window
@@ -177,7 +177,7 @@ class Platform:
         if not domain.enabled:
             return Answer(PlatformCode.DOMAIN_DISABLED, "user_domain_disabled",
                           i18n.t("sandbox.domain_disabled", self.lang, name=repr(domain.name)))
-        code_type = parse_code_type(params["codeType"])
+        code_type = int(params["codeType"])  # judged above: exactly one of 1-5
         signature = params["signature"]
         if not verify(signature, secret=domain.secret, phone=params["phone"],
                       code_type=code_type, random=params["random"], ts=ts):
@@ -235,22 +235,21 @@ class Platform:
 
     def _random_and_signature_shape(self, random: str | None,
                                     signature: str | None) -> Answer | None:
-        code, assumption = PlatformCode.SIGNATURE_ERROR, i18n.t("sandbox.assumption", self.lang)
+        values: dict[str, object] = {}
         if not random:
-            return Answer(code, "random_format",
-                          i18n.t("sandbox.random_required", self.lang, assumption=assumption))
-        if len(random) != RANDOM_LENGTH:
-            return Answer(code, "random_format", i18n.t(
-                "sandbox.random_length", self.lang, length=RANDOM_LENGTH, got=len(random),
-                assumption=assumption))
-        if not signature:
-            return Answer(code, "signature_format",
-                          i18n.t("sandbox.signature_required", self.lang, assumption=assumption))
-        if len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
-            return Answer(code, "signature_format", i18n.t(
-                "sandbox.signature_shape", self.lang, length=_SIGNATURE_HEX_LENGTH,
-                got=len(signature), assumption=assumption))
-        return None
+            check, key = "random_format", "sandbox.random_required"
+        elif len(random) != RANDOM_LENGTH:
+            check, key = "random_format", "sandbox.random_length"
+            values = {"length": RANDOM_LENGTH, "got": len(random)}
+        elif not signature:
+            check, key = "signature_format", "sandbox.signature_required"
+        elif len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
+            check, key = "signature_format", "sandbox.signature_shape"
+            values = {"length": _SIGNATURE_HEX_LENGTH, "got": len(signature)}
+        else:
+            return None
+        return Answer(PlatformCode.SIGNATURE_ERROR, check, i18n.t(
+            key, self.lang, assumption=i18n.t("sandbox.assumption", self.lang), **values))
 
     def _field_problems(self, params: Mapping[str, str]) -> dict[str, Problem]:
         """The core's judgement of the fields it knows rules for (first problem per field)."""
@@ -305,10 +304,11 @@ class Platform:
             return Answer(PlatformCode.SEND_FAILED, "provider_failure",
                           i18n.t("sandbox.provider_failed", self.lang))
         delivery = outcome.delivery
-        log.info("%s", i18n.t("sandbox.log.delivered", self.lang, code=delivery.code,
-                              international_code=delivery.international_code,
-                              phone=delivery.phone, code_type=delivery.code_type,
-                              user_domain=repr(delivery.user_domain)))
+        if log.isEnabledFor(logging.INFO):  # written only when shown (not under --quiet)
+            log.info("%s", i18n.t("sandbox.log.delivered", self.lang, code=delivery.code,
+                                  international_code=delivery.international_code,
+                                  phone=delivery.phone, code_type=delivery.code_type,
+                                  user_domain=repr(delivery.user_domain)))
         return Answer(PlatformCode.SUCCESS, "delivered", delivery=delivery)
 
 

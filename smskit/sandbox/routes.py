@@ -41,7 +41,7 @@ from smskit.platform_codes import PlatformCode
 from smskit.request import ENDPOINT_PATH, QUERY_ORDER
 from smskit.sandbox.domains import DomainTable
 from smskit.sandbox.extension import Handler, RouteTable, SandboxExtension
-from smskit.sandbox.platform import Platform, error_envelope
+from smskit.sandbox.platform import Platform, error_envelope, success_envelope
 from smskit.sandbox.requestlog import HTTP_CHECK_PREFIX, RequestLog
 from smskit.sandbox.state import SandboxState
 from smskit.sandbox.wire import HttpProblem, Request, Response, parse_query
@@ -55,6 +55,9 @@ _MAX_FILTER_DIGITS = 15  # epoch ms for the next 30,000 years; keeps int() cheap
 _OUTBOX_FILTERS = ("phone", "internationalCode", "userDomain")
 #: How much of a refused value an answer repeats: enough to recognise it, bounded output.
 _MOST_SHOWN = 150
+_QUERY_NAMES = frozenset(QUERY_ORDER)
+#: The answer to every delivered send: the platform's success envelope, encoded once.
+_DELIVERED = Response.constant(200, success_envelope())
 
 __all__ = ["PREFIX", "Handler", "Router", "code_type_of", "json_object", "names", "only_fields",
            "shown", "text_field"]
@@ -144,12 +147,15 @@ class Router:
                 "sandbox.http.body_not_query", self.platform.lang, size=len(request.body),
                 kind=kind, path=ENDPOINT_PATH))
         params = parse_query(request.query)
-        ignored = [name for name in params if name not in QUERY_ORDER]
+        ignored = ([] if params.keys() <= _QUERY_NAMES
+                   else [name for name in params if name not in _QUERY_NAMES])
         answer = self.platform.send_phone_sms_code(params, ignored_params=ignored,
                                                    body_ignored=bool(request.body))
         self.log.record(method=request.method, path=request.path, params=params, status=200,
                         code=answer.code, check=answer.check, diagnosis=answer.diagnosis,
                         api=True)
+        if answer.code == PlatformCode.SUCCESS:
+            return _DELIVERED
         return Response(200, answer.envelope())
 
     # -- sandbox extras --------------------------------------------------------------------

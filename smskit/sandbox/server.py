@@ -46,6 +46,7 @@ from smskit.sandbox.wire import (
     Request,
     Response,
     ServerLimits,
+    json_body,
     split_target,
     transport_envelope,
 )
@@ -155,10 +156,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     def _read_head(self, line: bytes) -> None:
         """Request line and header fields, strictly; what ``parse_request`` would do, without
         the e-mail parser it uses for headers (the largest per-request cost it had)."""
-        problem = self._request_line_problem(line)
+        text = line.decode("latin-1").rstrip("\r\n")
+        problem = self._request_line_problem(text)
         if problem is not None:
             raise problem
-        self.requestline = line.decode("latin-1").rstrip("\r\n")
+        self.requestline = text
         self.command, self.path, self.request_version = self.requestline.split(" ")
         if self.path.startswith("//"):  # as http.server does: never a scheme-relative URL
             self.path = "/" + self.path.lstrip("/")
@@ -191,13 +193,11 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         values = self._fields.get(name)
         return values[0] if values else ""
 
-    def _request_line_problem(self, line: bytes) -> HttpProblem | None:
-        text = line.decode("latin-1").rstrip("\r\n")
+    def _request_line_problem(self, text: str) -> HttpProblem | None:
         words = text.split(" ")
-        shown = repr(text[:80])
         if len(words) != 3 or not all(words):
-            return HttpProblem(400, i18n.text("sandbox.server.bad_request_line", line=shown),
-                               close=True)
+            return HttpProblem(400, i18n.text("sandbox.server.bad_request_line",
+                                              line=repr(text[:80])), close=True)
         method, _target, version = words
         if not _TOKEN.fullmatch(method):
             return HttpProblem(400, i18n.text("sandbox.server.bad_method",
@@ -232,7 +232,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             self.server.record_internal_error(error)
             response = self.server.answer_internal_error(error)
         if response.text is None:
-            self._send_json(response.status, response.payload, headers=response.headers)
+            self._send(response.status, response.body(), headers=response.headers)
         else:
             self._send(response.status, response.text.encode("utf-8"),
                        content_type=response.content_type, headers=response.headers)
@@ -274,8 +274,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, payload: dict[str, Any], *,
                    headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._send(status, body, headers=headers, close=close)
+        self._send(status, json_body(payload), headers=headers, close=close)
 
     def _send(self, status: int, body: bytes, *, content_type: str | None = None,
               headers: tuple[tuple[str, str], ...] = (), close: bool = False) -> None:

@@ -14,8 +14,9 @@ recently sent, not yet used code is valid" is applied per user domain + internat
 from __future__ import annotations
 
 import hmac
+import os
 import random as _random
-import secrets
+import struct
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ from smskit.clock import Clock
 from smskit.i18n import seconds_text
 from smskit.sandbox.policy import policy_value
 from smskit.sandbox.ratelimit import CodeKey, RateLimiter, RatePolicy, RateRefusal
+
+_UINT64 = struct.Struct(">Q")
+_RANDOM_SPAN = 1 << 64
+_ENTROPY_BYTES = 64 * _UINT64.size
+_MAX_CODE_DIGITS = 18  # 10**18 < 2**64: a code is drawn from 64 random bits
 
 
 @dataclass(frozen=True)
@@ -145,8 +151,11 @@ class SandboxState:
         self.policy = policy
         self.clock = clock
         self.code_digits: int = policy_value("codes", "digits")
+        if not 1 <= self.code_digits <= _MAX_CODE_DIGITS:
+            raise ValueError(f"codes.digits must be 1-{_MAX_CODE_DIGITS}, not {self.code_digits}")
         self.code_valid_ms: int = policy_value("codes", "valid_ms")
         self._random = random_source
+        self._entropy, self._entropy_at = b"", 0
         self._lock = threading.Lock()
         self._limiter = RateLimiter(policy)
         self._faults: list[_Fault] = []
@@ -187,9 +196,27 @@ class SandboxState:
         return record.snapshot()
 
     def _new_code(self) -> str:
+        """Uniform over every ``code_digits``-digit text: from the seeded ``random_source``,
+        else from the OS's random bytes, read ahead (one system call per 64 codes, not one
+        per code: the success path's own cost). Called under the lock."""
         bound = 10**self.code_digits
-        number = secrets.randbelow(bound) if self._random is None else self._random.randrange(bound)
+        if self._random is not None:
+            number = self._random.randrange(bound)
+        else:
+            number = self._unpredictable_below(bound)
         return f"{number:0{self.code_digits}d}"
+
+    def _unpredictable_below(self, bound: int) -> int:
+        """A uniform number in ``[0, bound)``: 64 random bits, redrawn when they fall in the
+        last partial multiple of ``bound`` (so no remainder is likelier than another)."""
+        fair = _RANDOM_SPAN - _RANDOM_SPAN % bound
+        while True:
+            if self._entropy_at >= len(self._entropy):
+                self._entropy, self._entropy_at = os.urandom(_ENTROPY_BYTES), 0
+            (value,) = _UINT64.unpack_from(self._entropy, self._entropy_at)
+            self._entropy_at += _UINT64.size
+            if value < fair:
+                return int(value % bound)
 
     # -- faults ----------------------------------------------------------------------------
 

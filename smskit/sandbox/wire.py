@@ -11,6 +11,7 @@ wrong and how to fix it>}``, never as an HTML error page and never as a 500.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -78,6 +79,26 @@ class Response:
     text: str | None = None
     content_type: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    #: ``payload`` as sent (:func:`json_body`), when encoded ahead (:meth:`constant`).
+    encoded: bytes | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def constant(cls, status: int, payload: dict[str, Any]) -> Response:
+        """A JSON answer sent over and over (the success envelope): encoded once, here."""
+        return cls(status, payload, encoded=json_body(payload))
+
+    def body(self) -> bytes:
+        """The bytes of a JSON answer (``text`` is None)."""
+        return self.encoded if self.encoded is not None else json_body(self.payload)
+
+
+#: Made once: ``json.dumps`` with options builds a new encoder per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def json_body(payload: dict[str, Any]) -> bytes:
+    """A JSON answer's bytes: compact, UTF-8 (Chinese texts as themselves, not escaped)."""
+    return _ENCODER.encode(payload).encode("utf-8")
 
 
 class HttpProblem(Exception):

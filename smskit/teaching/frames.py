@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from smskit import i18n
 from smskit.catalogue import all_codes, categories, lookup
@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
     from pandas.io.formats.style_render import CSSDict
 
+    from smskit.clock import Clock
     from smskit.errors import SendError
     from smskit.responses import SendResult
-    from smskit.sandbox import Sandbox, Scenario
+    from smskit.sandbox import Delivery, Sandbox, Scenario
     from smskit.sandbox.requestlog import RequestRecord
 
     #: A replayed scenario and the answer it got (:func:`smskit.sandbox.replay`).
@@ -255,7 +256,17 @@ def code_coverage(frame: pd.DataFrame) -> str:
     return text + i18n.t("frames.never_observed", codes=", ".join(unseen)) if unseen else text
 
 
-def outbox_frame(sandbox: Sandbox) -> pd.DataFrame:
+class HasOutbox(Protocol):
+    """A sandbox with an outbox: the embedded :class:`~smskit.sandbox.Sandbox`, or a lesson's
+    (:class:`~smskit.training.practice.PracticeSandbox`, perhaps the class's)."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def outbox(self) -> list[Delivery]: ...
+
+
+def outbox_frame(sandbox: HasOutbox) -> pd.DataFrame:
     """The sandbox's deliveries, oldest first, with each code's status at the sandbox's now
     (in Chinese, shown as it is: headers and statuses in Chinese)."""
     import pandas as pd

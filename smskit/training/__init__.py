@@ -26,7 +26,7 @@ from smskit.training.exercises import (
     e3_clock,
     exercise,
 )
-from smskit.training.practice import ExerciseSandbox, exercise_sandbox
+from smskit.training.practice import PracticeSandbox, practice_sandbox
 from smskit.training.progress import (
     PROGRESS_FORMAT,
     ExerciseRecord,
@@ -42,8 +42,8 @@ __all__ = [
     "ClassroomUnavailable",
     "Exercise",
     "ExerciseRecord",
-    "ExerciseSandbox",
     "Inputs",
+    "PracticeSandbox",
     "Progress",
     "ProgressSender",
     "TraineeClient",
@@ -57,10 +57,10 @@ __all__ = [
     "default_workbook",
     "e3_clock",
     "exercise",
-    "exercise_sandbox",
     "my_answer",
     "my_outbox",
     "my_progress",
     "my_requests",
     "my_verify",
+    "practice_sandbox",
 ]

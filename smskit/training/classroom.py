@@ -3,8 +3,10 @@ own outbox, request log and verifications read back from a notebook.
 
 A trainee proves who they are the way the API does: they sign, the secret never travels
 (:mod:`smskit.sandbox.classroom.auth`: each request is signed with its method, target, ``ts``
-and body digest). The hub sets the environment: ``SMSKIT_CLASSROOM_URL`` (or an ``http://``
-``SMSKIT_BASE_URL``), ``SMSKIT_USER_DOMAIN`` and ``SMSKIT_USER_DOMAIN_SECRET``.
+and body digest). The hub sets the environment: an ``http://`` ``SMSKIT_BASE_URL`` (or
+``SMSKIT_CLASSROOM_URL``), ``SMSKIT_USER_DOMAIN`` and ``SMSKIT_USER_DOMAIN_SECRET``. Whether
+that names a class is one test, :func:`class_credentials`, used by every helper here and by
+the notebooks' sandbox (:func:`smskit.training.practice.practice_sandbox`).
 
 - :class:`ClassroomSender` posts each :class:`~smskit.training.progress.ExerciseRecord`; a
   failure never breaks a notebook: the record is already saved locally, one line says so.
@@ -59,7 +61,9 @@ class TraineeCredentials:
         """From ``SMSKIT_CLASSROOM_URL`` (or an ``http://`` ``SMSKIT_BASE_URL``),
         ``SMSKIT_USER_DOMAIN`` and ``SMSKIT_USER_DOMAIN_SECRET``; ``None`` when not all set.
 
-        An ``https://`` base URL is the real platform, never a classroom: nothing is sent there.
+        Only what the environment says: whether it names a class is :func:`class_credentials`
+        (a plain sandbox's ``http://`` URL is not). An ``https://`` base URL is the real
+        platform, never a classroom: nothing is sent there.
         """
         from smskit.sandbox.classroom.roster import Trainee
 
@@ -124,9 +128,30 @@ class ClassroomSender:
         return f"ClassroomSender({self.credentials!r})"
 
 
-def classroom_sender(environ: Mapping[str, str] | None = None) -> ClassroomSender | None:
-    """A sender for the classroom the environment names, or ``None`` outside a classroom."""
+def class_credentials(environ: Mapping[str, str] | None = None) -> TraineeCredentials | None:
+    """The trainee's credentials when the environment names a class, else ``None``.
+
+    ``SMSKIT_CLASSROOM_URL`` says so itself. An ``http://`` ``SMSKIT_BASE_URL`` (what the hub
+    sets) may also be a developer's own plain sandbox, which has no ``/_sandbox/me`` (404): not
+    a class. Any other refusal, or no answer, raises :class:`ClassroomUnavailable`: a class
+    named but unusable is said at once, not taken for no class.
+    """
     credentials = TraineeCredentials.from_env(environ)
+    if credentials is None or environment.read(CLASSROOM_URL_VAR, environ) is not None:
+        return credentials
+    return credentials if TraineeClient(credentials).is_a_classroom() else None
+
+
+def classroom_sender(environ: Mapping[str, str] | None = None) -> ClassroomSender | None:
+    """A sender for the class the environment names, or ``None`` outside a class.
+
+    A class that does not answer now still gets a sender: each record it cannot send is
+    saved locally and said in one line (:class:`ClassroomSender`), never raised.
+    """
+    try:
+        credentials = class_credentials(environ)
+    except ClassroomUnavailable:
+        credentials = TraineeCredentials.from_env(environ)
     return ClassroomSender(credentials) if credentials is not None else None
 
 
@@ -139,8 +164,10 @@ class TraineeClient:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> TraineeClient:
-        """From the environment the hub sets; :class:`ClassroomUnavailable` outside a class."""
-        credentials = TraineeCredentials.from_env(environ)
+        """From the environment the hub sets; :class:`ClassroomUnavailable` outside a class
+        (:func:`class_credentials`: a plain sandbox's URL is not a class) or when it refuses or
+        does not answer."""
+        credentials = class_credentials(environ)
         if credentials is None:
             raise ClassroomUnavailable(pick(
                 en=f"no classroom here: set {CLASSROOM_URL_VAR}, {environment.USER_DOMAIN_VAR} "
@@ -186,15 +213,19 @@ class TraineeClient:
         """Whether the sandbox at the base URL serves a class: ``True`` when it knows you,
         ``False`` when it has no trainee views (a plain sandbox answers 404); otherwise
         :class:`ClassroomUnavailable` (a refused secret, no answer)."""
-        status, _ = self._request("GET", ME_PATH)
+        status, payload = self._request("GET", ME_PATH)
         if status == 404:
             return False
-        self.me()  # 200, or the refusal said as every helper says it
+        self._answered(status, payload)  # 200, or the refusal said as every helper says it
         return True
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None
               ) -> dict[str, Any]:
-        status, payload = self._request(method, path, body)
+        return self._answered(*self._request(method, path, body))
+
+    @staticmethod
+    def _answered(status: int, payload: Any) -> dict[str, Any]:
+        """The JSON object of a 200, else :class:`ClassroomUnavailable` saying the refusal."""
         if status != 200 or not isinstance(payload, dict):
             detail = payload.get("extMsg") if isinstance(payload, dict) else ""
             raise ClassroomUnavailable(pick(

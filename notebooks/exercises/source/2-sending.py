@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import requests
 
 import smskit
-from smskit.training import check, choices, exercise, exercise_sandbox
+from smskit.training import check, choices, exercise, practice_sandbox
 
 # %% [markdown]
 # The sandbox these exercises send to. In a class whose environment names the class sandbox
@@ -27,7 +27,7 @@ from smskit.training import check, choices, exercise, exercise_sandbox
 # and whose codes are seeded, so every run prints the same. The cells are the same either
 # way. `sb.secret` is your user domain's secret: pass it on, never print it.
 # %%
-sb = exercise_sandbox()
+sb = practice_sandbox()
 sb
 # %% [markdown]
 # ## E4 · Build the query string by hand and send it with `requests`

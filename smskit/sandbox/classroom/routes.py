@@ -15,7 +15,7 @@ from smskit import i18n
 from smskit.request import ENDPOINT_PATH
 from smskit.sandbox.classroom.dashboard import class_summary, rows_csv
 from smskit.sandbox.classroom.guard import Refused
-from smskit.sandbox.classroom.progress import BadRecord, parse_record
+from smskit.sandbox.classroom.progress import BadRecord, exercise_inputs, parse_record
 from smskit.sandbox.classroom.roster import Trainee
 from smskit.sandbox.extension import RouteTable, SandboxParts
 from smskit.sandbox.routes import PREFIX, code_type_of, json_object, only_fields, text_field
@@ -48,6 +48,9 @@ class ClassroomRoutes:
         self._lock = threading.Lock()
         #: Per trainee: the last code they verified successfully (E5 seen by the sandbox).
         self._verified: dict[str, tuple[str, str, int, str]] = {}
+        e5 = exercise_inputs("E5")
+        #: E5's phone and code type: only their verifications are E5 (a lesson's are not).
+        self._e5 = (str(e5.get("phone")), int(e5.get("code_type", 0)))
 
     def routes(self) -> RouteTable:
         table = self._routes()
@@ -171,7 +174,10 @@ class ClassroomRoutes:
 
     def _judge_verify(self, trainee: Trainee, key: tuple[str, str, int, str],
                       status: str) -> None:
-        """E5, seen: a code verified once here, then refused as used."""
+        """E5, seen: a code of E5's phone and code type verified once here, then refused as
+        used. Other verifications (a lesson's) are no E5 attempt."""
+        if (key[1], key[2]) != self._e5:
+            return
         domain, now = trainee.user_domain, self._now()
         with self._lock:
             if status == "ok":
