@@ -9,7 +9,10 @@
 - ``signing-snippets``: the six reference implementations as language tabs;
 - ``sandbox-cli``: ``smskit sandbox`` run for real at build time, with two requests from the
   Python snippet, and what it printed;
-- ``glossary``: the platform's terms (``smskit/data/glossary.json``), one anchor each.
+- ``glossary``: the platform's terms (``smskit/data/glossary.json``), one anchor each;
+- ``sandbox-api``: the sandbox's HTTP API, one anchored part per operation, made from the OpenAPI
+  document a real sandbox serves at ``/_sandbox/openapi.json`` when the site is built, and
+  published beside it byte for byte (:data:`OPENAPI_FILE`).
 
 :func:`lookup_entries` is what the site's own lookup (``docs/_static/smskit-lookup.js``)
 searches: Sphinx's index drops all-digit words and matches Chinese words only whole.
@@ -17,8 +20,10 @@ searches: Sphinx's index drops all-digit words and matches Chinese words only wh
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import posixpath
 import re
 import signal
 import subprocess
@@ -37,6 +42,12 @@ CODES_PAGE = f"{FOLDER}/error-codes"
 SNIPPETS_PAGE = f"{FOLDER}/signing-snippets"
 SANDBOX_PAGE = f"{FOLDER}/sandbox-cli"
 GLOSSARY_PAGE = f"{FOLDER}/glossary"
+API_PAGE = f"{FOLDER}/sandbox-api"
+#: The OpenAPI document as the sandbox serves it, a file of the site beside its page.
+OPENAPI_FILE = f"{FOLDER}/sandbox-openapi.json"
+#: Repository files the site publishes (site path by repository path): a Markdown link to one
+#: is pointed at the site's copy, which ``scripts/docs_site.py`` copies into each edition.
+PUBLISHED_FILES = {"smskit/data/sandbox_openapi.json": OPENAPI_FILE}
 #: The port ``smskit sandbox`` uses by default; the transcript shows it.
 DEFAULT_PORT = 8765
 #: Where the transcript shows the clone (the build's own folder would say nothing to a reader).
@@ -107,6 +118,24 @@ TEXT: dict[str, dict[str, str]] = {
         "glossary.term": "term", "glossary.api": "parameter", "glossary.avoid": "not used",
         "lookup.code": "error code",
         "lookup.term": "glossary",
+        "api.title": "The sandbox's HTTP API (OpenAPI)",
+        "api.intro": "Every route of `smskit sandbox`: the platform's endpoint and the "
+                     "sandbox-only routes under `/_sandbox/` a backend's test suite drives. "
+                     "This page is made from the OpenAPI 3.1 document a real sandbox served at "
+                     "`GET /_sandbox/openapi.json` when this site was built; the document itself, "
+                     "byte for byte, is {file} (for an OpenAPI viewer or a client generator). "
+                     "Guide: [the sandbox as your backend's test double]"
+                     "(../docs/sandbox-for-your-backend.md).",
+        "api.routes": "Routes", "api.col.route": "route", "api.col.what": "what it does",
+        "api.classroom": "classroom mode only",
+        "api.query": "Query parameters", "api.col.name": "name", "api.col.required": "required",
+        "api.col.about": "what it is", "api.yes": "yes", "api.no": "no",
+        "api.body": "Request body (JSON)", "api.body.optional": "Request body (JSON, optional)",
+        "api.answers": "Answers", "api.col.status": "HTTP status", "api.col.schema": "schema",
+        "api.schemas": "Schemas",
+        "api.schemas.intro": "The JSON shapes the answers and request bodies take, as the "
+                             "document states them (`x-description-zh` holds each description's "
+                             "Chinese edition).",
     },
     "zh": {
         "codes.title": "错误码：含义与处理办法",
@@ -167,6 +196,21 @@ TEXT: dict[str, dict[str, str]] = {
         "glossary.term": "术语", "glossary.api": "参数", "glossary.avoid": "不使用",
         "lookup.code": "错误码",
         "lookup.term": "术语表",
+        "api.title": "沙箱的 HTTP API（OpenAPI）",
+        "api.intro": "`smskit sandbox` 的每个路由：平台的接口，以及后端测试套件驱动的 `/_sandbox/` "
+                     "下仅限沙箱的路由。本页由构建本站时真实沙箱在 `GET /_sandbox/openapi.json` "
+                     "提供的 OpenAPI 3.1 文档生成；文档本身（逐字节相同）是 {file}（可用于 OpenAPI "
+                     "查看器或客户端生成器）。指南：[把沙箱当作后端的测试替身]"
+                     "(../docs/zh/sandbox-for-your-backend.md)。",
+        "api.routes": "路由", "api.col.route": "路由", "api.col.what": "作用",
+        "api.classroom": "仅课堂模式",
+        "api.query": "查询参数", "api.col.name": "名称", "api.col.required": "必填",
+        "api.col.about": "说明", "api.yes": "是", "api.no": "否",
+        "api.body": "请求体（JSON）", "api.body.optional": "请求体（JSON，可选）",
+        "api.answers": "响应", "api.col.status": "HTTP 状态码", "api.col.schema": "结构",
+        "api.schemas": "数据结构",
+        "api.schemas.intro": "响应和请求体的 JSON 结构，与文档中的写法一致（`x-description-zh` "
+                             "是每条说明的中文版）。",
     },
 }
 
@@ -405,6 +449,101 @@ def sandbox_page(lang: str, transcript: Transcript) -> str:
         f"```text\n{transcript.log}\n```\n"])
 
 
+# -- the sandbox's HTTP API ----------------------------------------------------------------
+
+
+@functools.cache
+def served_openapi() -> bytes:
+    """The OpenAPI document exactly as a real sandbox serves it at ``/_sandbox/openapi.json``."""
+    import requests
+
+    from smskit.sandbox import Sandbox
+
+    with Sandbox() as sandbox:
+        answer = requests.get(sandbox.base_url + "/_sandbox/openapi.json", timeout=30)
+    answer.raise_for_status()
+    return answer.content
+
+
+def said(lang: str, node: dict[str, Any], key: str) -> str:
+    """A summary or description of the document in ``lang`` (its Chinese: ``x-KEY-zh``)."""
+    text_: str = node[f"x-{key}-zh"] if lang == "zh" else node[key]
+    return text_
+
+
+def operation_anchor(operation: dict[str, Any]) -> str:
+    """The operation's anchor on the page: ``op-`` and its operationId, lowercase as Sphinx
+    writes ids (``#op-moveclock``)."""
+    return "op-" + operation["operationId"].lower()
+
+
+def schema_name(schema: dict[str, Any]) -> str:
+    """A ``$ref`` schema's name linked to its part of the page, else the schema as JSON
+    (an answer's shape written in place)."""
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        return f'<a href="#schema-{name.lower()}"><code>{name}</code></a>'
+    return f"`{json.dumps(schema, ensure_ascii=False)}`"
+
+
+def operation_part(lang: str, method: str, path: str, operation: dict[str, Any]) -> str:
+    """One operation: what it does, its query parameters, its body and its answers."""
+    parts = [f"({operation_anchor(operation)})=\n### `{method.upper()} {path}`\n",
+             said(lang, operation, "summary") + "\n"]
+    if operation.get("x-classroom"):
+        parts.append(f"*{text(lang, 'api.classroom')}*\n")
+    if "description" in operation:
+        parts.append(said(lang, operation, "description") + "\n")
+    if operation.get("parameters"):
+        rows = [f"| {text(lang, 'api.col.name')} | {text(lang, 'api.col.required')} | "
+                f"{text(lang, 'api.col.about')} |", "|---|---|---|"]
+        rows += [f"| `{item['name']}` | "
+                 f"{text(lang, 'api.yes' if item.get('required') else 'api.no')} | "
+                 f"{cell(said(lang, item, 'description'))} |" for item in operation["parameters"]]
+        parts += [f"**{text(lang, 'api.query')}**\n", "\n".join(rows) + "\n"]
+    body = operation.get("requestBody")
+    if body:
+        schema = body["content"]["application/json"]["schema"]
+        title = text(lang, "api.body" if body.get("required") else "api.body.optional")
+        parts.append(f"**{title}**: {schema_name(schema)}\n")
+    rows = [f"| {text(lang, 'api.col.status')} | {text(lang, 'api.col.about')} | "
+            f"{text(lang, 'api.col.schema')} |", "|---|---|---|"]
+    for status, answer in operation["responses"].items():
+        shapes = [schema_name(media["schema"]) if kind == "application/json" else f"`{kind}`"
+                  for kind, media in answer.get("content", {}).items()]
+        rows.append(f"| {status} | {cell(said(lang, answer, 'description'))} | "
+                    f"{cell(', '.join(shapes))} |")
+    parts += [f"**{text(lang, 'api.answers')}**\n", "\n".join(rows) + "\n"]
+    return "\n".join(parts)
+
+
+def api_page(lang: str, document: bytes) -> str:
+    """The sandbox's HTTP API from its OpenAPI document: a table of routes, one part per
+    operation, then every schema as the document states it."""
+    contract = json.loads(document)
+    operations = [(method, path, operation) for path, item in contract["paths"].items()
+                  for method, operation in item.items()]
+    link = f'<a href="{posixpath.basename(OPENAPI_FILE)}"><code>{OPENAPI_FILE}</code></a>'
+    rows = [f"| {text(lang, 'api.col.route')} | {text(lang, 'api.col.what')} |", "|---|---|"]
+    rows += [f'| <a href="#{operation_anchor(operation)}"><code>{method.upper()} {path}</code></a> '
+             f"| {cell(said(lang, operation, 'summary'))} |"
+             for method, path, operation in operations]
+    schemas = [f"(schema-{name.lower()})=\n### `{name}`\n\n```json\n"
+               f"{json.dumps(schema, ensure_ascii=False, indent=1)}\n```\n"
+               for name, schema in contract["components"]["schemas"].items()]
+    return "\n".join([
+        f"# {text(lang, 'api.title')}\n",
+        text(lang, "api.intro", file=link) + "\n",
+        ("" if lang == "zh" else " ").join(said(lang, contract["info"], key)
+                                           for key in ("summary", "description")) + "\n",
+        f"## {text(lang, 'api.routes')}\n", "\n".join(rows) + "\n",
+        *(operation_part(lang, method, path, operation)
+          for method, path, operation in operations),
+        f"## {text(lang, 'api.schemas')}\n", text(lang, "api.schemas.intro") + "\n",
+        *schemas])
+
+
 # -- glossary and the lookup ---------------------------------------------------------------
 
 
@@ -454,7 +593,14 @@ def write_pages(source: Path, lang: str) -> list[str]:
     pages = {CODES_PAGE: error_codes_page(lang, replayed_answers(lang)),
              SNIPPETS_PAGE: snippets_page(lang),
              SANDBOX_PAGE: sandbox_page(lang, sandbox_transcript(lang)),
-             GLOSSARY_PAGE: glossary_page(lang)}
+             GLOSSARY_PAGE: glossary_page(lang),
+             API_PAGE: api_page(lang, served_openapi())}
     for name, page in pages.items():
         (source / f"{name}.md").write_text(page, encoding="utf-8")
     return list(pages)
+
+
+def write_files(source: Path) -> None:
+    """Write the files the site publishes as they are (:data:`PUBLISHED_FILES`) under ``source``."""
+    (source / FOLDER).mkdir(parents=True, exist_ok=True)
+    (source / OPENAPI_FILE).write_bytes(served_openapi())

@@ -50,6 +50,7 @@ DATA_PAGES = {f"{folder}/{name}": page for folder in ("data", "smskit/data")
               for name, page in (("error_codes.json", docs_pages.CODES_PAGE),
                                  ("scenarios.json", docs_pages.CODES_PAGE),
                                  ("glossary.json", docs_pages.GLOSSARY_PAGE),
+                                 ("sandbox_openapi.json", docs_pages.API_PAGE),
                                  ("snippets/index.json", docs_pages.SNIPPETS_PAGE),
                                  ("snippets", docs_pages.SNIPPETS_PAGE),
                                  ("snippets/", docs_pages.SNIPPETS_PAGE))}
@@ -168,6 +169,20 @@ def linked_across_editions(text: str, page: str, folder: str, homes: dict[str, s
     return MARKDOWN_LINK.sub(relink, text)
 
 
+def linked_to_published_files(text: str, page: str) -> str:
+    """``text`` of ``page`` with each Markdown link to a repository file the site publishes
+    (``docs_pages.PUBLISHED_FILES``) made an HTML link to the site's copy: Sphinx would
+    otherwise hide it under ``_downloads/`` or refuse a file outside the site."""
+    def relink(found: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), found[2]))
+        published = docs_pages.PUBLISHED_FILES.get(target)
+        if published is None:
+            return found[0]
+        href = posixpath.relpath(published, posixpath.dirname(page) or ".")
+        return f'<a href="{html.escape(href)}">{found[1]}</a>'
+    return MARKDOWN_LINK.sub(relink, text)
+
+
 def unlinked(text: str, page: str, omitted: set[str]) -> str:
     """``text`` of ``page`` with each Markdown link to a page this build leaves out (a
     trainers' page in a trainees' build) reduced to its text."""
@@ -209,7 +224,7 @@ def stage(edition: Edition, staging: Path, root: Path = ROOT,
         target = source / page
         target.parent.mkdir(parents=True, exist_ok=True)
         if page.endswith(".md"):
-            text = (root / page).read_text(encoding="utf-8")
+            text = linked_to_published_files((root / page).read_text(encoding="utf-8"), page)
             if homes:
                 text = linked_across_editions(text, page, edition.folder, homes)
             if page in titles:
@@ -270,6 +285,7 @@ def prepare(edition: Edition, editions: tuple[Edition, ...], staging: Path,
     """Stage ``edition`` whole: its pages, the generated ones, the theme's words in its
     language and ``_site.json``."""
     source = stage(edition, staging, homes=homes, omitted=omitted)
+    docs_pages.write_files(source)
     generated = {name for section in edition.sections for name in section.generated}
     if generated:
         unknown = generated - set(docs_pages.write_pages(source, edition.lang))
@@ -309,9 +325,11 @@ def build(out: Path, *, staging: Path = STAGING, toc: Path = TOC,
         if done.returncode != 0:
             raise SystemExit(f"docs: the {edition.language} edition did not build "
                              f"(warnings are errors):\n{done.stdout}{done.stderr}")
-    for edition in editions:
+    for edition, source in zip(editions, sources, strict=True):
         shutil.copytree(built / (edition.folder or "_root"), out / edition.folder,
                         dirs_exist_ok=True)
+        for published in docs_pages.PUBLISHED_FILES.values():
+            shutil.copyfile(source / published, out / edition.folder / published)
     return editions
 
 

@@ -334,3 +334,71 @@ def test_copy_buttons_tabs_version_and_lookup_ship_with_the_site(docs_site: Path
     for word in ("下一页", "回到顶部", "由 Sphinx 和 Furo 构建"):
         assert word in zh_index
     assert "Back to top" not in zh_index and "Made with" not in zh_index
+
+
+# -- the sandbox's OpenAPI document on the site (issue 19) ---------------------------------
+
+#: The guides that link to the document, by edition folder, with the link's text.
+OPENAPI_LINKS = {("", "docs/sandbox.html"): "a file",
+                 ("", "docs/sandbox-for-your-backend.html"): "the OpenAPI document",
+                 ("zh", "docs/zh/sandbox.html"): "一个文件",
+                 ("zh", "docs/zh/sandbox-for-your-backend.html"): "OpenAPI 文档"}
+
+
+def test_the_site_publishes_the_openapi_document_byte_for_byte_as_the_sandbox_serves_it(
+        docs_site: Path) -> None:
+    import requests
+
+    from smskit.sandbox import Sandbox
+
+    with Sandbox() as sandbox:
+        served = requests.get(sandbox.base_url + "/_sandbox/openapi.json", timeout=10)
+    assert served.status_code == 200 and served.content.startswith(b'{"openapi":"3.1.0"')
+    for edition in ("", "zh"):
+        assert (docs_site / edition / "reference/sandbox-openapi.json").read_bytes() \
+            == served.content
+
+
+@pytest.mark.parametrize(("edition", "page"), list(OPENAPI_LINKS))
+def test_the_sandbox_guides_link_to_the_published_document(docs_site: Path, edition: str,
+                                                           page: str) -> None:
+    path = docs_site / edition / page
+    hrefs = [url for tag, _attribute, url in _parsed(path).links
+             if tag == "a" and url.endswith("sandbox-openapi.json")]
+    assert hrefs and all(not _is_external(url) for url in hrefs)
+    assert all((path.parent / url).resolve() == docs_site / edition /
+               "reference/sandbox-openapi.json" for url in hrefs)
+    assert f'sandbox-openapi.json">{OPENAPI_LINKS[edition, page]}</a>' \
+        in path.read_text(encoding="utf-8")
+    if "for-your-backend" not in page:
+        return
+    # the guide's file name in code font links to the page made from the document
+    assert re.search(r'class="smskit-file-link reference internal" href="(\.\./)+reference/'
+                     r'sandbox-api.html"><code[^>]*><span class="pre">smskit/data/'
+                     r"sandbox_openapi.json</span>", path.read_text(encoding="utf-8"))
+
+
+def test_the_api_page_shows_every_operation_of_the_document_in_each_language(
+        docs_site: Path) -> None:
+    document = json.loads((docs_site / "reference/sandbox-openapi.json").read_bytes())
+    operations = [(method.upper(), path, operation)
+                  for path, item in document["paths"].items()
+                  for method, operation in item.items()]
+    assert len(operations) == 23
+    for edition, summary in (("", "summary"), ("zh", "x-summary-zh")):
+        page = docs_site / edition / "reference/sandbox-api.html"
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        ids = _parsed(page).ids
+        for method, path, operation in operations:
+            assert f"op-{operation['operationId'].lower()}" in ids, (edition, path)
+            assert operation[summary] in text, (edition, path)
+            assert f'href="#op-{operation["operationId"].lower()}"><code>{method} {path}</code>' \
+                in text
+        assert 'href="sandbox-openapi.json"' in text
+    english = html.unescape(_edition_html(docs_site, "", "reference/sandbox-api.html"))
+    chinese = html.unescape(_edition_html(docs_site, "zh", "reference/sandbox-api.html"))
+    assert ("Set, move, freeze or resume the sandbox's time: expiry and rate windows without "
+            "sleeping") in english
+    assert "设置、移动、冻结或恢复沙箱的时间：测试过期和频率窗口无需等待" in chinese
+    assert "请求体或查询格式错误，响应会指出字段和规则" in chinese
+    assert "a malformed body or query, naming the field and the rule" not in chinese

@@ -12,6 +12,7 @@ bodies and the JSON of the sandbox's own routes.
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Iterator
 from typing import Any
@@ -373,6 +374,51 @@ def test_sandbox_routes_answer_400_or_200_for_odd_json(
     assert isinstance(answer.json(), dict)
     assert shared.internal_errors == 0
     assert_still_serving(shared)
+
+
+#: Bodies whose refusal would repeat a huge value: thousands of unknown fields, a long list
+#: where text belongs, a reset naming thousands of parts.
+_HUGE_VALUES = [
+    ("/_sandbox/verify", {f"field{n}": n for n in range(3000)}),
+    ("/_sandbox/verify", {"phone": list(range(10_000)), "codeType": 3, "code": "1"}),
+    ("/_sandbox/faults", {"count": "9" * 20_000}),
+    ("/_sandbox/clock", {f"later{n}": n for n in range(3000)}),
+    ("/_sandbox/clock", {"nowMs": [START_MS] * 3000}),
+    ("/_sandbox/reset", {"parts": ["outbox"] * 5000 + ["inbox"]}),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_refusal_repeats_at_most_150_characters_of_a_huge_value(lang: str) -> None:
+    """Each refusal names the field and the rule in the sandbox's language, and repeats only
+    the start of what was sent (cut with ``…``): a 60 KB body never makes a 60 KB answer."""
+    with Sandbox(lang=lang, clock=FixedClock(START_MS)) as box:
+        for route, body in _HUGE_VALUES:
+            answer = requests.post(box.base_url + route, data=_json_bytes(body), timeout=10)
+            assert answer.status_code == 400, (route, answer.text[:200])
+            ext_msg = answer.json()["extMsg"]
+            assert len(ext_msg) < 400 and "…" in ext_msg, (route, ext_msg)
+            assert bool(re.search(r"[\u4e00-\u9fff]", ext_msg)) == (lang == "zh"), ext_msg
+        assert box.internal_errors == 0
+
+
+def test_any_body_to_a_chinese_sandbox() -> None:
+    """The same fuzz as :func:`test_any_body_to_any_route`, against a sandbox answering in
+    Chinese: its refusals are keyed texts filled with hostile values."""
+    with Sandbox(lang="zh", clock=FixedClock(START_MS), policy=RatePolicy.unlimited()) as box:
+        @settings(HOSTILE, max_examples=120)
+        @given(route=st.sampled_from(list(VALID_BODY)), data=st.data())
+        def one(route: str, data: st.DataObject) -> None:
+            body = data.draw(bodies_for(route), label="body")
+            raw = http_request(b"POST", route.encode(), [(b"Content-Type", b"application/json")],
+                               body or b"")
+            if not body:
+                raw = raw.replace(b"\r\n\r\n", b"\r\nContent-Length: 0\r\n\r\n", 1)
+            check_answer(raw_exchange(box, raw))
+            assert box.internal_errors == 0
+
+        one()
+        assert_still_serving(box)
 
 
 def test_percent_encoded_surrogate_bytes_are_refused_as_not_utf8(shared: Sandbox) -> None:

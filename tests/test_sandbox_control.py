@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -262,3 +263,27 @@ def test_a_classroom_lists_domains_only_to_the_trainer_and_without_secrets() -> 
         text = json.dumps(listed)
         assert all(t.secret not in text for t in roster.trainees)
         assert all("secret" not in row for row in listed["domains"])
+
+
+def test_every_text_of_the_document_has_its_chinese_edition() -> None:
+    """Each ``summary`` and ``description`` has ``x-summary-zh``/``x-description-zh`` beside it
+    (the docs site's Chinese page of the API is made from them)."""
+    found: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key in ("summary", "description"):
+                if isinstance(node.get(key), str):
+                    found.append(where)
+                    chinese = node.get(f"x-{key}-zh", "")
+                    assert re.search(r"[\u4e00-\u9fff]", chinese), f"{where}.{key}"
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}[{index}]")
+
+    walk(OPENAPI, "")
+    assert len(found) > 60
+    assert OPENAPI["paths"]["/_sandbox/faults"]["post"]["x-summary-zh"] == (
+        "接下来匹配的发送返回 5059（短信服务商发送失败）")

@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from smskit import __version__
+from smskit import __version__, i18n
 from smskit._data import load_json
 from smskit.clock import Clock, FixedClock, OffsetClock
 from smskit.platform_codes import PlatformCode
 from smskit.sandbox.domains import DomainTable, SmsFault
-from smskit.sandbox.routes import PREFIX, Handler, json_object
+from smskit.sandbox.routes import PREFIX, Handler, json_object, names, only_fields, shown
 from smskit.sandbox.wire import HttpProblem, Request, Response
 
 OPENAPI_FILE = "sandbox_openapi.json"
@@ -53,9 +53,13 @@ def reset_parts(value: Any) -> tuple[str, ...]:
         return RESET_PARTS
     if (not isinstance(value, list) or not value
             or not all(isinstance(part, str) and part in RESET_PARTS for part in value)):
-        raise ValueError(f"parts must be \"all\" or a non-empty list of {', '.join(RESET_PARTS)}"
-                         f", got {value!r}"[:300])
+        raise ValueError(i18n.render(_parts_rule(value)))
     return tuple(dict.fromkeys(value))
+
+
+def _parts_rule(value: Any) -> i18n.Text:
+    """What ``parts`` must be, and what was sent instead."""
+    return i18n.text("sandbox.control.reset_parts", parts=names(RESET_PARTS), value=shown(value))
 
 
 def clock_json(clock: Clock) -> dict[str, Any]:
@@ -98,24 +102,21 @@ class ControlRoutes:
         body = json_object(request.body)
         unknown = sorted(set(body) - set(_CLOCK_FIELDS))
         if unknown or not body:
-            raise HttpProblem(400, f"send one or more of {', '.join(_CLOCK_FIELDS)}; "
-                              f"unknown: {unknown}"[:300])
+            raise HttpProblem(400, i18n.text("sandbox.control.clock_fields",
+                                             fields=names(_CLOCK_FIELDS), unknown=shown(unknown)))
         now, step, frozen = body.get("nowMs"), body.get("advanceMs"), body.get("frozen")
-        for name, value in (("nowMs", now), ("advanceMs", step)):
-            if value is not None and (type(value) is not int or abs(value) > _MAX_MS
-                                      or (name == "nowMs" and value < 0)):
-                raise HttpProblem(400, f"{name} must be a whole number of milliseconds"
-                                  f"{' since the epoch' if name == 'nowMs' else ''}, got "
-                                  f"{value!r}"[:200])
+        if not _whole_ms(now, least=0):
+            raise HttpProblem(400, i18n.text("sandbox.control.now_ms", value=shown(now)))
+        if not _whole_ms(step, least=-_MAX_MS):
+            raise HttpProblem(400, i18n.text("sandbox.control.advance_ms", value=shown(step)))
         if frozen is not None and type(frozen) is not bool:
-            raise HttpProblem(400, f"frozen must be true or false, got {frozen!r}"[:200])
+            raise HttpProblem(400, i18n.text("sandbox.control.frozen", value=shown(frozen)))
         clock = self.clock
         if not isinstance(clock, OffsetClock | FixedClock):
-            raise HttpProblem(409, f"this sandbox's clock ({type(clock).__name__}) cannot be "
-                              "moved over HTTP")
+            raise HttpProblem(409, i18n.text("sandbox.control.clock_immovable",
+                                             kind=type(clock).__name__))
         if frozen is False and not isinstance(clock, OffsetClock):
-            raise HttpProblem(409, "frozen: this sandbox's clock is fixed (FixedClock) and cannot "
-                              "run; set or advance it instead")
+            raise HttpProblem(409, i18n.text("sandbox.control.clock_fixed"))
         if frozen is True and isinstance(clock, OffsetClock):
             clock.freeze()
         if now is not None:
@@ -130,14 +131,12 @@ class ControlRoutes:
         parts = None
         if request.body:
             body = json_object(request.body)
-            unknown = sorted(set(body) - {"parts"})
-            if unknown:
-                raise HttpProblem(400, f"unknown field(s) {unknown}; allowed: ['parts']"[:200])
+            only_fields(body, ("parts",))
             parts = body.get("parts")
         try:
             chosen = reset_parts(parts)
-        except ValueError as error:
-            raise HttpProblem(400, str(error)) from None
+        except ValueError:
+            raise HttpProblem(400, _parts_rule(parts)) from None
         self._reset(chosen)
         return Response(200, {"status": "reset", "parts": list(chosen)})
 
@@ -156,6 +155,11 @@ class ControlRoutes:
 
     def openapi(self, request: Request) -> Response:
         return Response(200, openapi_document())
+
+
+def _whole_ms(value: Any, *, least: int) -> bool:
+    """Whether a clock field is left out or a whole number of ms from ``least`` to the most."""
+    return value is None or (type(value) is int and least <= value <= _MAX_MS)
 
 
 def _answer_code(enabled: bool, fault: SmsFault | None) -> int:

@@ -29,7 +29,7 @@ at the HTTP level (told by the server's ``refused`` hook) as ``http_<status>``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from smskit import i18n
@@ -52,12 +52,15 @@ _MAX_FAULTS = 1000
 _REQUEST_FILTERS = ("userDomain", "phone", "since", "limit")
 _DIGITS = frozenset("0123456789")
 _MAX_FILTER_DIGITS = 15  # epoch ms for the next 30,000 years; keeps int() cheap
+_OUTBOX_FILTERS = ("phone", "internationalCode", "userDomain")
+#: How much of a refused value an answer repeats: enough to recognise it, bounded output.
+_MOST_SHOWN = 150
 _QUERY_NAMES = frozenset(QUERY_ORDER)
 #: The answer to every delivered send: the platform's success envelope, encoded once.
 _DELIVERED = Response.constant(200, success_envelope())
 
-__all__ = ["PREFIX", "Handler", "Router", "code_type_of", "json_object", "only_fields",
-           "text_field"]
+__all__ = ["PREFIX", "Handler", "Router", "code_type_of", "json_object", "names", "only_fields",
+           "shown", "text_field"]
 
 
 class Router:
@@ -122,8 +125,8 @@ class Router:
 
     def internal_error(self, error: BaseException) -> Response:
         """The answer to a request the sandbox failed on: a 5000 envelope naming the bug."""
-        detail = (f"sandbox internal error ({type(error).__name__}); this is a bug in "
-                  "smskit's sandbox, please report it")
+        detail = i18n.t("sandbox.http.internal_error", self.platform.lang,
+                        kind=type(error).__name__)
         return Response(200, error_envelope(PlatformCode.SERVICE_ERROR, detail))
 
     def _not_found(self, path: str) -> str:
@@ -179,10 +182,10 @@ class Router:
 
     def outbox(self, request: Request) -> Response:
         filters = parse_query(request.query)
-        unknown = set(filters) - {"phone", "internationalCode", "userDomain"}
+        unknown = sorted(set(filters) - set(_OUTBOX_FILTERS))
         if unknown:
-            raise HttpProblem(400, f"unknown outbox filter(s) {sorted(unknown)}; use phone, "
-                              "internationalCode, userDomain")
+            raise HttpProblem(400, i18n.text("sandbox.extra.outbox_filters", unknown=shown(unknown),
+                                             allowed=names(_OUTBOX_FILTERS)))
         now = self.clock.now_ms()
         rows = [delivery.as_dict(now) for delivery in self.state.outbox()]
         rows = [row for row in rows if all(row[key] == value for key, value in filters.items())]
@@ -194,8 +197,7 @@ class Router:
         phone = text_field(body, "phone", required=True)
         code = body.get("code")
         if not isinstance(code, str):
-            raise HttpProblem(400, "code must be a JSON string of digits, e.g. \"042517\" (a "
-                              "number would lose leading zeros)")
+            raise HttpProblem(400, i18n.text("sandbox.extra.verify_code"))
         code_type = code_type_of(body.get("codeType"))
         result = self.state.verify(
             user_domain=text_field(body, "userDomain") or self.domains.demo_domain,
@@ -208,7 +210,8 @@ class Router:
         only_fields(body, {"userDomain", "phone", "count"})
         count = body.get("count", 1)
         if type(count) is not int or not 1 <= count <= _MAX_FAULTS:
-            raise HttpProblem(400, f"count must be an integer 1-{_MAX_FAULTS}, got {count!r}")
+            raise HttpProblem(400, i18n.text("sandbox.extra.fault_count", most=_MAX_FAULTS,
+                                             value=shown(count)))
         user_domain, phone = text_field(body, "userDomain"), text_field(body, "phone")
         self.state.inject_failure(user_domain=user_domain, phone=phone, count=count)
         return Response(200, {"status": "armed", "userDomain": user_domain, "phone": phone,
@@ -218,11 +221,11 @@ class Router:
         filters = parse_query(request.query)
         unknown = sorted(set(filters) - set(_REQUEST_FILTERS))
         if unknown:
-            raise HttpProblem(400, f"unknown request-log filter(s) {unknown}"[:200]
-                              + f"; use {', '.join(_REQUEST_FILTERS)}")
+            raise HttpProblem(400, i18n.text("sandbox.extra.log_filters", unknown=shown(unknown),
+                                             allowed=names(_REQUEST_FILTERS)))
         for name in ("userDomain", "phone"):
             if name in filters and not filters[name]:
-                raise HttpProblem(400, f"{name} must not be empty; leave it out to see all")
+                raise HttpProblem(400, i18n.text("sandbox.extra.filter_empty", name=name))
         records = self.log.records(user_domain=filters.get("userDomain"),
                                    phone=filters.get("phone"),
                                    since_ms=_count(filters, "since"),
@@ -237,8 +240,8 @@ def _count(filters: Mapping[str, str], name: str) -> int | None:
     if text is None:
         return None
     if not text or len(text) > _MAX_FILTER_DIGITS or not _DIGITS.issuperset(text):
-        raise HttpProblem(400, f"{name} must be a whole number of at most {_MAX_FILTER_DIGITS} "
-                          f"digits, got {text[:40]!r}")
+        raise HttpProblem(400, i18n.text("sandbox.extra.filter_number", name=name,
+                                         most=_MAX_FILTER_DIGITS, value=repr(text[:40])))
     return int(text)
 
 
@@ -250,35 +253,58 @@ def _lenient_query(query: str) -> dict[str, str]:
         return {}
 
 
+def shown(value: Any) -> str:
+    """A refused value as an answer repeats it: its ``repr``, cut after :data:`_MOST_SHOWN`
+    characters (marked ``…``) so a huge value never makes a huge answer."""
+    text = repr(value)
+    return text if len(text) <= _MOST_SHOWN else text[:_MOST_SHOWN] + "…"
+
+
+def names(items: Iterable[str]) -> i18n.Editions:
+    """Field or filter names as a list in each language: ``a, b`` and ``a、b``."""
+    items = tuple(items)
+    return i18n.Editions(en=", ".join(items), zh="、".join(items))
+
+
 def json_object(body: bytes) -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 saying what it is instead."""
     if not body:
-        raise HttpProblem(400, "send a JSON object as the request body")
+        raise HttpProblem(400, i18n.text("sandbox.json.empty"))
     try:
         value = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise HttpProblem(400, "the request body is not UTF-8") from None
-    except (ValueError, RecursionError) as error:
-        raise HttpProblem(400, f"the request body is not valid JSON: {error}") from None
+        raise HttpProblem(400, i18n.text("sandbox.json.not_unicode")) from None
+    except json.JSONDecodeError as error:
+        raise HttpProblem(400, i18n.text("sandbox.json.invalid", reason=error.msg,
+                                         line=error.lineno, column=error.colno,
+                                         position=error.pos)) from None
+    except RecursionError as error:
+        raise HttpProblem(400, i18n.text("sandbox.json.too_deep", reason=str(error))) from None
+    except ValueError as error:  # an integer too long to convert
+        raise HttpProblem(400, i18n.text("sandbox.json.unreadable", reason=str(error))) from None
     if not isinstance(value, dict):
-        raise HttpProblem(400, f"the request body must be a JSON object, not "
-                          f"{type(value).__name__}")
+        raise HttpProblem(400, i18n.text("sandbox.json.not_object", kind=type(value).__name__))
     return value
 
 
-def only_fields(body: Mapping[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
+def only_fields(body: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse a body with a field not in ``allowed``, naming it and the allowed ones."""
+    unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise HttpProblem(400, f"unknown field(s) {unknown}; allowed: {sorted(allowed)}")
+        raise HttpProblem(400, i18n.text("sandbox.json.unknown_fields", unknown=shown(unknown),
+                                         allowed=repr(sorted(allowed))))
 
 
 def text_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+    """The non-empty JSON string ``name`` of ``body`` (``None`` when left out and optional)."""
     value = body.get(name)
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value:
-        raise HttpProblem(400, f"{name} must be a non-empty JSON string, got {value!r}"[:200])
+        raise HttpProblem(400, i18n.text("sandbox.json.not_text", name=name, value=shown(value)))
     if not has_utf8(value):  # JSON may spell a lone surrogate ("\ud800"): cannot be echoed
-        raise HttpProblem(400, f"{name} must be text with a UTF-8 form, got {value!r}"[:200])
+        raise HttpProblem(400, i18n.text("sandbox.json.no_unicode_form", name=name,
+                                         value=shown(value)))
     return value
 
 
@@ -289,5 +315,5 @@ def code_type_of(value: Any) -> int:
     except InputError:
         code_type = None
     if code_type is None or code_type not in set(CodeType):
-        raise HttpProblem(400, f"codeType must be an integer 1-5, got {value!r}"[:200])
+        raise HttpProblem(400, i18n.text("sandbox.json.code_type", value=shown(value)))
     return code_type

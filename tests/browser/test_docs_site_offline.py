@@ -39,6 +39,8 @@ SCREENSHOTS = {"index.html": "docs-site-index",
                "reference/error-codes.html": "docs-site-error-codes",
                "zh/index.html": "docs-site-zh-index",
                "zh/reference/error-codes.html": "docs-site-zh-error-codes",
+               "reference/sandbox-api.html": "docs-site-sandbox-api",
+               "zh/reference/sandbox-api.html": "docs-site-zh-sandbox-api",
                "zh/notebooks/zh/04-error-codes.html": "docs-site-zh-04-error-codes"}
 #: What a reader searches for, in both editions.
 SEARCH_TERMS = ("5420", "5058", "签名", "频率", "rate limit", "codeType")
@@ -47,6 +49,7 @@ TWINS = (("index.html", "zh/index.html"),
          ("README.html", "zh/README.zh-CN.html"),
          ("notebooks/04-error-codes.html", "zh/notebooks/zh/04-error-codes.html"),
          ("reference/error-codes.html", "zh/reference/error-codes.html"),
+         ("reference/sandbox-api.html", "zh/reference/sandbox-api.html"),
          ("docs/platform.html", "zh/docs/zh/platform.html"),
          ("docs/library.html", "zh/docs/zh/library.html"))
 
