@@ -200,7 +200,19 @@ def test_a_body_over_the_limit_is_413(sandbox: Sandbox) -> None:
     body = b"x" * 200_000
     status, _, payload = transport_error(raw_exchange(sandbox, request_bytes(API_PATH,
                                                                              body=body)))
-    assert status == 413 and "65536" in payload["extMsg"]
+    assert status == 413 and payload["extMsg"] == (
+        "the request body of 200000 bytes is over the sandbox's limit of 65536; "
+        "the API takes an empty body")
+    assert_still_serving(sandbox)
+
+
+def test_a_body_over_the_limit_on_a_sandbox_route_says_what_that_route_takes(
+        sandbox: Sandbox) -> None:
+    status, _, payload = transport_error(raw_exchange(sandbox, request_bytes(
+        "/_sandbox/verify", body=b"{" * 70_000)))
+    assert status == 413 and payload["extMsg"] == (
+        "the request body of 70000 bytes is over the sandbox's limit of 65536; "
+        "its /_sandbox/ routes take a small JSON object")
     assert_still_serving(sandbox)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -160,3 +161,53 @@ def test_version() -> None:
     done = subprocess.run([sys.executable, "-m", "smskit", "--version"], capture_output=True,
                           text=True, timeout=30)
     assert (done.returncode, done.stdout) == (0, "smskit 0.2.0\n")
+
+
+def _refused(*args: str, lang: str) -> str:
+    """``smskit sandbox ARGS --lang LANG`` refused before serving: its one line of stderr."""
+    done = subprocess.run([sys.executable, "-m", "smskit", "sandbox", *args, "--lang", lang],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode in (1, 2) and done.stdout == ""
+    return done.stderr.strip()
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "smskit sandbox: error: --port must be 0-65535, not 65536"),
+    ("zh", "smskit sandbox 出错。--port 必须在 0 到 65535 之间，收到的是 65536"),
+])
+def test_a_port_out_of_range_in_each_language(lang: str, expected: str) -> None:
+    assert _refused("--port", "65536", lang=lang) == expected
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "smskit sandbox: error: --fixed-clock must be epoch milliseconds (13 digits), "
+           "not 10000000000000"),
+    ("zh", "smskit sandbox 出错。--fixed-clock 必须是毫秒时间戳（13 位数字），"
+           "收到的是 10000000000000"),
+])
+def test_a_fixed_clock_past_13_digits_in_each_language(lang: str, expected: str) -> None:
+    assert _refused("--port", "0", "--fixed-clock", "10000000000000", lang=lang) == expected
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "smskit sandbox: cannot listen on 127.0.0.1:{port}: Address already in use "
+           "(pass --port 0 for a free port)"),
+    ("zh", "smskit sandbox: 无法在 127.0.0.1 的 {port} 端口上监听（Address already in use），"
+           "用 --port 0 可让系统选一个空闲端口"),
+])
+def test_a_port_in_use_in_each_language(lang: str, expected: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert _refused("--port", str(port), "--quiet", lang=lang) == expected.format(port=port)
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "smskit sandbox: --ready-file: cannot write {path}: Is a directory"),
+    ("zh", "smskit sandbox: 无法写入 --ready-file 指定的文件 {path}（Is a directory）"),
+])
+def test_an_unwritable_ready_file_in_each_language(tmp_path: Path, lang: str,
+                                                   expected: str) -> None:
+    stderr = _refused("--port", "0", "--quiet", "--ready-file", str(tmp_path), lang=lang)
+    assert stderr == expected.format(path=tmp_path)

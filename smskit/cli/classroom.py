@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from smskit import i18n
 from smskit.cli import add_language_option
-from smskit.cli.sandbox import configure_logging, interface_urls, is_loopback, serve_until_stopped
+from smskit.cli.sandbox import (
+    cannot_listen,
+    configure_logging,
+    interface_urls,
+    is_loopback,
+    serve_until_stopped,
+)
 from smskit.request import ENDPOINT_PATH
 
 if TYPE_CHECKING:
@@ -72,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from smskit.training.handout import handout_html, handout_text
 
     if not 0 <= args.port <= 65535:
-        print(f"smskit classroom: error: --port must be 0-65535, not {args.port}",
-              file=sys.stderr)
+        print(i18n.t("cli.error", args.lang, prog="smskit classroom",
+                     error=i18n.t("cli.port_range", args.lang, port=args.port)), file=sys.stderr)
         return 2
     try:
         roster = _roster(args)
@@ -86,8 +92,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sandbox.start()
     except OSError as error:
-        print(f"smskit classroom: cannot listen on {args.host}:{args.port}: "
-              f"{error.strerror or error}", file=sys.stderr)
+        print("smskit classroom: " + cannot_listen(args, error), file=sys.stderr)
         return 1
     try:
         base_url = args.base_url or _trainee_url(sandbox, args.host)

@@ -70,14 +70,15 @@ def run(args: argparse.Namespace) -> int:
     from smskit.sandbox import Sandbox
 
     if not 0 <= args.port <= 65535:
-        print(f"smskit sandbox: error: --port must be 0-65535, not {args.port}", file=sys.stderr)
+        print(i18n.t("cli.error", args.lang, prog="smskit sandbox",
+                     error=i18n.t("cli.port_range", args.lang, port=args.port)), file=sys.stderr)
         return 2
     from smskit.clock import OffsetClock
     from smskit.sandbox.ratelimit import RatePolicy
 
     if not 0 <= (args.fixed_clock if args.fixed_clock is not None else 0) < 10**13:
-        print("smskit sandbox: error: --fixed-clock must be epoch milliseconds (13 digits), "
-              f"not {args.fixed_clock}", file=sys.stderr)
+        print(i18n.t("cli.error", args.lang, prog="smskit sandbox", error=i18n.t(
+            "cli.sandbox.fixed_clock_range", args.lang, value=args.fixed_clock)), file=sys.stderr)
         return 2
     configure_logging(quiet=args.quiet)
     clock = OffsetClock(offset_ms=args.clock_offset or 0, frozen_at_ms=args.fixed_clock)
@@ -89,32 +90,39 @@ def run(args: argparse.Namespace) -> int:
     try:
         sandbox.start()
     except OSError as error:
-        hint = " (pass --port 0 for a free port)" if args.port else ""
-        print(f"smskit sandbox: cannot listen on {args.host}:{args.port}: "
-              f"{error.strerror or error}{hint}", file=sys.stderr)
+        print("smskit sandbox: " + cannot_listen(args, error), file=sys.stderr)
         return 1
-    if args.ready_file is not None:
-        try:
-            write_ready_file(args.ready_file, sandbox)
-        except OSError as error:
-            sandbox.stop()
-            print(f"smskit sandbox: --ready-file: cannot write {args.ready_file}: "
-                  f"{error.strerror or error}", file=sys.stderr)
-            return 2
 
-    def announce() -> None:
+    def when_ready() -> int | None:  # the signals are caught by now: a test may stop us at once
+        if args.ready_file is not None:
+            try:
+                write_ready_file(args.ready_file, sandbox)
+            except OSError as error:
+                print("smskit sandbox: " + i18n.t(
+                    "cli.sandbox.ready_file_unwritable", args.lang, path=args.ready_file,
+                    reason=error.strerror or error), file=sys.stderr)
+                return 2
         if as_json:
             _emit({"event": "ready", **ready_info(sandbox, secrets=False)})
         else:
             _print_banner(sandbox, args.host)
+        return None
 
     try:
-        return serve_until_stopped(sandbox, "sandbox", announce, quiet_stop=as_json)
+        return serve_until_stopped(sandbox, "sandbox", when_ready, quiet_stop=as_json)
     finally:
         if args.ready_file is not None:
-            args.ready_file.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # never written (a folder, say): nothing to remove
+                args.ready_file.unlink(missing_ok=True)
         if as_json:
             _emit({"event": "stopped", "pid": os.getpid()})
+
+
+def cannot_listen(args: argparse.Namespace, error: OSError) -> str:
+    """Why the server could not listen, in the kit's language (a hint when a port was named)."""
+    hint = i18n.t("cli.cannot_listen.free_port", args.lang) if args.port else ""
+    return i18n.t("cli.cannot_listen", args.lang, host=args.host, port=args.port,
+                  reason=error.strerror or error) + hint
 
 
 def ready_info(sandbox: Sandbox, *, secrets: bool) -> dict[str, object]:
@@ -150,12 +158,14 @@ def write_ready_file(path: Path, sandbox: Sandbox) -> None:
         partial.unlink(missing_ok=True)
 
 
-def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[], None], *,
+def serve_until_stopped(sandbox: Sandbox, command: str, when_ready: Callable[[], int | None], *,
                         quiet_stop: bool = False, hangup: threading.Event | None = None) -> int:
-    """Show the banner, serve until SIGINT (Ctrl-C) or SIGTERM, then stop the sandbox; exit
-    status 0. Both signals are caught explicitly: a shell starts background jobs with SIGINT
-    ignored, and a test harness may send either. With ``hangup``, SIGHUP stops it too and
-    sets ``hangup`` (the caller starts again: ``smskit classroom`` reloads its roster)."""
+    """Catch SIGINT (Ctrl-C) and SIGTERM, then call ``when_ready`` (ready file, banner: whoever
+    sees them may signal at once), serve until a signal, stop the sandbox; exit status 0, or
+    the status ``when_ready`` returns to give up. Both signals are caught explicitly: a shell
+    starts background jobs with SIGINT ignored, and a test harness may send either. With
+    ``hangup``, SIGHUP stops it too and sets ``hangup`` (the caller starts again: ``smskit
+    classroom`` reloads its roster)."""
     stop = threading.Event()
     on_signal = _set_on_signal(stop)
     wanted = {signal.SIGTERM: on_signal, signal.SIGINT: on_signal}
@@ -163,7 +173,9 @@ def serve_until_stopped(sandbox: Sandbox, command: str, show_banner: Callable[[]
         wanted[signal.SIGHUP] = _set_on_signal(stop, also=hangup)
     previous = {number: signal.signal(number, handler) for number, handler in wanted.items()}
     try:
-        show_banner()
+        failed = when_ready()
+        if failed is not None:
+            return failed
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

@@ -235,21 +235,30 @@ class Platform:
 
     def _random_and_signature_shape(self, random: str | None,
                                     signature: str | None) -> Answer | None:
-        values: dict[str, object] = {}
+        """5421 for a missing or malformed random or signature; ``None`` when both are shaped
+        right. The texts are made only for a refusal (the success path stays cheap)."""
+        lang = self.lang
+
+        def assumed() -> str:
+            return i18n.t("sandbox.assumption", lang)
+
         if not random:
-            check, key = "random_format", "sandbox.random_required"
+            check, text = "random_format", i18n.t("sandbox.random_required", lang,
+                                                  assumption=assumed())
         elif len(random) != RANDOM_LENGTH:
-            check, key = "random_format", "sandbox.random_length"
-            values = {"length": RANDOM_LENGTH, "got": len(random)}
+            check, text = "random_format", i18n.t(
+                "sandbox.random_length", lang, assumption=assumed(), length=RANDOM_LENGTH,
+                got=len(random))
         elif not signature:
-            check, key = "signature_format", "sandbox.signature_required"
+            check, text = "signature_format", i18n.t("sandbox.signature_required", lang,
+                                                     assumption=assumed())
         elif len(signature) != _SIGNATURE_HEX_LENGTH or not _HEX.issuperset(signature):
-            check, key = "signature_format", "sandbox.signature_shape"
-            values = {"length": _SIGNATURE_HEX_LENGTH, "got": len(signature)}
+            check, text = "signature_format", i18n.t(
+                "sandbox.signature_shape", lang, assumption=assumed(),
+                length=_SIGNATURE_HEX_LENGTH, got=len(signature))
         else:
             return None
-        return Answer(PlatformCode.SIGNATURE_ERROR, check, i18n.t(
-            key, self.lang, assumption=i18n.t("sandbox.assumption", self.lang), **values))
+        return Answer(PlatformCode.SIGNATURE_ERROR, check, text)
 
     def _field_problems(self, params: Mapping[str, str]) -> dict[str, Problem]:
         """The core's judgement of the fields it knows rules for (first problem per field)."""

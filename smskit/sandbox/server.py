@@ -215,7 +215,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         path, query = self.path, ""
         try:
             path, query = split_target(self.path)
-            body = self._read_body()
+            body = self._read_body(path)
             self._reader.disarm()
             request = Request(self.command, path, query, body,
                               self._field("content-type") or None,
@@ -237,7 +237,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             self._send(response.status, response.text.encode("utf-8"),
                        content_type=response.content_type, headers=response.headers)
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, path: str) -> bytes:
         limits = self.server.limits
         if "transfer-encoding" in self._fields:
             raise HttpProblem(400, i18n.text("sandbox.server.transfer_encoding"), close=True)
@@ -249,8 +249,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                                              got=repr(sorted(lengths))[:150]), close=True)
         length = int(lengths.pop())
         if length > limits.max_body_bytes:
-            raise HttpProblem(413, i18n.text("sandbox.server.body_too_large", size=length,
-                                             most=limits.max_body_bytes), close=True)
+            raise HttpProblem(413, i18n.text(
+                "sandbox.server.body_too_large.extras" if path.startswith("/_sandbox/")
+                else "sandbox.server.body_too_large", size=length, most=limits.max_body_bytes),
+                close=True)
         try:
             body = self.rfile.read(length)
         except OSError:
