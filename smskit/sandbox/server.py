@@ -249,8 +249,9 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                                              got=repr(sorted(lengths))[:150]), close=True)
         length = int(lengths.pop())
         if length > limits.max_body_bytes:
+            extras = path.startswith("/_sandbox/")  # the JSON routes, not the API
             raise HttpProblem(413, i18n.text(
-                "sandbox.server.body_too_large.extras" if path.startswith("/_sandbox/")
+                "sandbox.server.body_too_large.extras" if extras
                 else "sandbox.server.body_too_large", size=length, most=limits.max_body_bytes),
                 close=True)
         try:
