@@ -197,6 +197,28 @@ def test_the_outbox_keeps_the_newest_deliveries_up_to_its_limit() -> None:
     assert list(sandbox._by_key) == [(DOMAIN, CODE, "13800000003", 2)]
 
 
+def test_one_domains_outbox_is_its_own_through_eviction_and_reset() -> None:
+    sandbox = state(FixedClock(START), outbox_limit=3)
+    send(sandbox, phone="13800000001", domain="a")
+    send(sandbox, phone="13800000002", domain="b")
+    send(sandbox, phone="13800000003", domain="a")
+    assert [d.phone for d in sandbox.outbox("a")] == ["13800000001", "13800000003"]
+    assert [d.phone for d in sandbox.outbox("b")] == ["13800000002"]
+    assert sandbox.outbox("nobody") == []
+    send(sandbox, phone="13800000004", domain="b")  # evicts a's oldest
+    send(sandbox, phone="13800000005", domain="a")  # evicts b's only one of before
+    assert [d.phone for d in sandbox.outbox("a")] == ["13800000003", "13800000005"]
+    assert [d.phone for d in sandbox.outbox("b")] == ["13800000004"]
+    assert [d.phone for d in sandbox.outbox()] == ["13800000003", "13800000004", "13800000005"]
+    send(sandbox, phone="13800000006", domain="c")
+    send(sandbox, phone="13800000007", domain="c")
+    send(sandbox, phone="13800000008", domain="c")  # every record of a and b gone
+    assert sandbox.outbox("a") == [] and sandbox.outbox("b") == []
+    assert list(sandbox._by_domain) == ["c"]  # an evicted domain leaves nothing behind
+    sandbox.reset(rates=False, faults=False)
+    assert sandbox.outbox("c") == [] and sandbox.outbox() == []
+
+
 def test_last_delivery_filters_by_phone_code_domain_and_type() -> None:
     sandbox = state(FixedClock(START))
     send(sandbox, code_type=2)

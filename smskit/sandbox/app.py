@@ -223,9 +223,9 @@ class Sandbox:
 
     # -- outbox, verification, faults ------------------------------------------------------
 
-    def outbox(self) -> list[Delivery]:
-        """Every delivered code, oldest first."""
-        return self.state.outbox()
+    def outbox(self, user_domain: str | None = None) -> list[Delivery]:
+        """Every delivered code (or one user domain's), oldest first."""
+        return self.state.outbox(user_domain)
 
     def last_delivery(self, phone: str, international_code: str = "86", *,
                       user_domain: str | None = None,

@@ -345,25 +345,38 @@ class DoctorBudget:
     A wrong signature costs the doctor's search up to about 20 ms of CPU (every point of its
     grammar); a client sending wrong signatures as fast as it can must not turn the sandbox
     into a CPU amplifier. The doctor runs while the bucket holds time; when a flood has
-    emptied it, a 5420 says so and names no mistake until the bucket refills.
+    emptied it, a 5420 says so and names no mistake until the bucket refills. One search runs
+    at a time (the next waits up to ``wait_s``, then is busy too): searches side by side would
+    hold the interpreter in turn and make every other answer wait for all of them.
     """
 
-    def __init__(self, *, per_second: float = 0.25, burst: float = 1.0) -> None:
-        self.per_second, self.burst = per_second, burst
+    def __init__(self, *, per_second: float = 0.25, burst: float = 1.0,
+                 wait_s: float = 0.02) -> None:
+        self.per_second, self.burst, self.wait_s = per_second, burst, wait_s
         self._tokens, self._at = burst, time.monotonic()
         self._lock = threading.Lock()
+        #: Held by the one search running.
+        self._running = threading.Lock()
 
     def take(self) -> bool:
-        """Whether the doctor may run now (the bucket holds time)."""
+        """Whether the doctor may run now: no other search is running and the bucket holds
+        time. After a ``True``, :meth:`charge` must follow (it frees the one place)."""
+        if not self._running.acquire(timeout=self.wait_s):
+            return False
         with self._lock:
             now = time.monotonic()
             self._tokens = min(self.burst, self._tokens + (now - self._at) * self.per_second)
             self._at = now
-            return self._tokens > 0
+            if self._tokens > 0:
+                return True
+        self._running.release()
+        return False
 
     def charge(self, seconds: float) -> None:
+        """Charge a finished search's CPU time and free the place for the next."""
         with self._lock:
             self._tokens -= seconds
+        self._running.release()
 
 
 #: What :meth:`Platform._diagnosis` answers when the doctor's budget is spent.

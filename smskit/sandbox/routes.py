@@ -187,7 +187,8 @@ class Router:
             raise HttpProblem(400, i18n.text("sandbox.extra.outbox_filters", unknown=shown(unknown),
                                              allowed=names(_OUTBOX_FILTERS)))
         now = self.clock.now_ms()
-        rows = [delivery.as_dict(now) for delivery in self.state.outbox()]
+        rows = [delivery.as_dict(now)
+                for delivery in self.state.outbox(filters.get("userDomain"))]
         rows = [row for row in rows if all(row[key] == value for key, value in filters.items())]
         return Response(200, {"nowMs": now, "deliveries": rows})
 

@@ -127,6 +127,14 @@ class _Record:
                         self.sent_at_ms, self.expires_at_ms, self.used, self.superseded)
 
 
+def _drop_oldest(index: dict[Any, deque[_Record]], key: Any) -> None:
+    """Remove the oldest record under ``key`` (the one evicted: records leave oldest first)."""
+    kin = index[key]
+    kin.popleft()
+    if not kin:
+        del index[key]
+
+
 @dataclass
 class _Fault:
     user_domain: str | None
@@ -162,6 +170,8 @@ class SandboxState:
         self._records: deque[_Record] = deque()
         #: Each key's records, oldest first; only the newest can still be valid.
         self._by_key: dict[CodeKey, deque[_Record]] = {}
+        #: Each user domain's records, oldest first: a trainee's outbox without the class's.
+        self._by_domain: dict[str, deque[_Record]] = {}
         self._outbox_limit = outbox_limit
 
     # -- sending ---------------------------------------------------------------------------
@@ -187,12 +197,11 @@ class SandboxState:
         record = _Record(key, self._new_code(), now_ms, now_ms + self.code_valid_ms)
         if len(self._records) >= self._outbox_limit:
             evicted = self._records.popleft()  # the oldest of all, so the oldest of its key
-            kin = self._by_key[evicted.key]
-            kin.popleft()
-            if not kin:
-                del self._by_key[evicted.key]
+            _drop_oldest(self._by_key, evicted.key)
+            _drop_oldest(self._by_domain, evicted.key[0])
         self._records.append(record)
         self._by_key.setdefault(key, deque()).append(record)
+        self._by_domain.setdefault(key[0], deque()).append(record)
         return record.snapshot()
 
     def _new_code(self) -> str:
@@ -244,10 +253,13 @@ class SandboxState:
 
     # -- outbox and verification -----------------------------------------------------------
 
-    def outbox(self) -> list[Delivery]:
-        """Every delivery, oldest first, as it stands now."""
+    def outbox(self, user_domain: str | None = None) -> list[Delivery]:
+        """Every delivery (or one user domain's), oldest first, as it stands now. One domain's
+        costs what it holds, not what the class holds (a trainee polling their outbox)."""
         with self._lock:
-            return [record.snapshot() for record in self._records]
+            records = self._records if user_domain is None else self._by_domain.get(
+                user_domain, ())
+            return [record.snapshot() for record in records]
 
     def last_delivery(self, phone: str, international_code: str = "86", *,
                       user_domain: str | None = None,
@@ -308,6 +320,7 @@ class SandboxState:
             if outbox:
                 self._records.clear()
                 self._by_key.clear()
+                self._by_domain.clear()
             if rates:
                 self._limiter.clear()
             if faults:

@@ -142,8 +142,7 @@ class ClassroomRoutes:
     def my_outbox(self, request: Request) -> Response:
         trainee = self._trainee(request)
         now = self._now()
-        rows = [d.as_dict(now) for d in self.parts.state.outbox()
-                if d.user_domain == trainee.user_domain]
+        rows = [d.as_dict(now) for d in self.parts.state.outbox(trainee.user_domain)]
         return Response(200, {"nowMs": now, "deliveries": rows})
 
     def my_requests(self, request: Request) -> Response:
