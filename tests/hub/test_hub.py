@@ -251,7 +251,8 @@ def _session(browser: Browser, classroom: Classroom) -> tuple[Page, Page]:
     trainer = pages.pop("trainer")
     for name in NAMES:
         home = classroom.home(name)
-        offered = sorted(path.relative_to(home).as_posix() for path in home.rglob("*.ipynb"))
+        offered = sorted(path.relative_to(home).as_posix() for path in home.rglob("*.ipynb")
+                         if ".ipynb_checkpoints" not in path.parts)  # Lab's own, hidden there
         assert offered == sorted(LESSONS + EXERCISES), offered  # no dashboard, no solutions
 
     servers = _servers(classroom)

@@ -284,6 +284,7 @@ def test_logins_take_the_groups_passwords_as_they_are_now(monkeypatch: pytest.Mo
     """./kit hub --new-group renews passwords.json while the hub runs: the next login
     checks the new ones, and the old ones no longer open anything."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     config = load(monkeypatch, state, trainees="ana")
     authenticator = config.JupyterHub.authenticator_class(config=config)
@@ -291,8 +292,11 @@ def test_logins_take_the_groups_passwords_as_they_are_now(monkeypatch: pytest.Mo
     old = json.loads(stored.read_text(encoding="utf-8"))
 
     def log_in(name: str, password: str) -> object:
-        return asyncio.run(authenticator.authenticate(None, {"username": name,
-                                                              "password": password}))
+        # In a thread of its own: a browser test before this one in the same worker may have
+        # left an event loop running in this thread.
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, authenticator.authenticate(
+                None, {"username": name, "password": password})).result()
 
     assert log_in("ana", old["trainees"]) == {"name": "ana", "admin": False, "groups": []}
     assert log_in("coach", old["admin"]) == {"name": "coach", "admin": True, "groups": []}
