@@ -284,20 +284,3 @@ def test_a_flood_of_wrong_signatures_cannot_make_the_sandbox_spend_unbounded_cpu
     finally:
         box.stop()
 
-
-def test_one_doctor_search_runs_at_a_time_and_the_next_waits_a_bounded_time() -> None:
-    """Twenty trainees' wrong signatures at once must not run twenty searches side by side
-    (each holding the interpreter in turn): the second waits at most ``wait_s``."""
-    from smskit.sandbox.platform import DoctorBudget
-
-    budget = DoctorBudget(per_second=0.0, burst=1.0, wait_s=0.05)
-    assert budget.take() is True
-    started = time.monotonic()
-    assert budget.take() is False  # the first is still running
-    waited = time.monotonic() - started
-    assert 0.04 <= waited < 1.0
-    budget.charge(0.4)
-    assert budget.take() is True  # freed, and 0.6 s of budget left
-    budget.charge(0.7)
-    assert budget.take() is False  # freed but spent: -0.1 s, nothing refills it
-    assert DoctorBudget(per_second=0.0, burst=0.0).take() is False  # empty from the start

@@ -41,6 +41,8 @@ def test_decode_query_reads_as_a_server_does(query: str, pairs: list[tuple[str, 
      "be followed by two hex digits (send a literal '%' as %25)"),
     ("phone=%4", "phone", "query parameter 'phone' has a broken percent-escape '%4': '%' must "
      "be followed by two hex digits (send a literal '%' as %25)"),
+    ("phone=1%zz38", "phone", "query parameter 'phone' has a broken percent-escape '%zz': '%' "
+     "must be followed by two hex digits (send a literal '%' as %25)"),
     ("phone=%C3%28", "phone", "query parameter 'phone' is not UTF-8 after percent-decoding "
      "(byte 0xc3 at position 0); percent-encode text as UTF-8"),
     ("us%e9rDomain=x", "query", "a query parameter name is not UTF-8 after percent-decoding "
@@ -62,6 +64,15 @@ def test_the_chinese_problem_names_the_parameter_too() -> None:
     assert caught.value.problems[0].rule_in("zh") == (
         "查询参数 'phone'含有不完整的百分号转义 '%zz'：'%' 后面必须跟两位十六进制数字"
         "（字面的 '%' 请发送为 %25）")
+
+
+@pytest.mark.parametrize(("length", "shown"), [(60, "n" * 60), (61, "n" * 60 + "...")])
+def test_a_name_of_60_characters_is_quoted_whole_and_one_more_is_cut(length: int,
+                                                                     shown: str) -> None:
+    with pytest.raises(InputError) as caught:
+        decode_query("n" * length + "=%zz")
+    assert caught.value.problems[0].rule_in("en").startswith(
+        f"query parameter '{shown}' has a broken")
 
 
 def test_a_hostile_name_is_quoted_back_cut_at_60_characters() -> None:

@@ -142,3 +142,15 @@ def test_a_seeded_sandbox_still_draws_reproducible_codes() -> None:
     assert codes() == codes()
     expected = random.Random(42)
     assert codes() == [f"{expected.randrange(10**6):06d}" for _ in range(3)]
+
+
+def test_the_last_fair_value_is_used_and_the_first_unfair_one_redrawn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2**64 = 18446744073709551616: its last full run of a million ends at ...709000000 - 1.
+    last_fair, first_unfair = 18446744073708999999, 18446744073709000000
+    block = (first_unfair.to_bytes(8, "big") + last_fair.to_bytes(8, "big")
+             + (42).to_bytes(8, "big") + bytes(8 * 61))
+    monkeypatch.setattr("smskit.sandbox.state.os.urandom", lambda size: block)
+    state = _state()
+    assert state._new_code() == "999999"  # the unfair value was skipped, the fair one used
+    assert state._new_code() == "000042"

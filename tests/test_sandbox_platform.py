@@ -7,12 +7,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 
 import pytest
 
 from smskit.clock import FixedClock
 from smskit.sandbox.domains import load_domains
-from smskit.sandbox.platform import CHECKS, Answer, Platform, error_envelope, success_envelope
+from smskit.sandbox.platform import (
+    CHECKS,
+    Answer,
+    DoctorBudget,
+    Platform,
+    error_envelope,
+    success_envelope,
+)
 from smskit.sandbox.ratelimit import RatePolicy
 from smskit.sandbox.state import SandboxState
 from tests.fixtures.sandbox import START_MS, domain_secret, page_signature
@@ -260,3 +268,61 @@ def test_a_delivery_is_logged_for_the_trainer_console(caplog: pytest.LogCaptureF
     assert [r.getMessage() for r in records] == [
         f"delivered code {found.delivery.code} to +86 13800138000 (codeType 3, userDomain "
         "'sandbox-demo')"]
+
+
+# -- the signature doctor's budget -----------------------------------------------------------
+
+
+def test_one_doctor_search_runs_at_a_time_and_the_next_waits_a_bounded_time() -> None:
+    """Twenty trainees' wrong signatures at once must not run twenty searches side by side
+    (each holding the interpreter in turn): the second waits at most ``wait_s``."""
+    budget = DoctorBudget(per_second=0.0, burst=1.0, wait_s=0.05)
+    assert budget.take() is True
+    started = time.monotonic()
+    assert budget.take() is False  # the first is still running
+    assert 0.04 <= time.monotonic() - started < 1.0
+    budget.charge(0.4)
+    assert budget.take() is True  # freed, and 0.6 s of budget left
+    budget.charge(0.7)
+    assert budget.take() is False  # freed but spent (-0.1 s), and nothing refills it
+    assert DoctorBudget(per_second=0.0, burst=0.0).take() is False  # empty from the start
+
+
+def test_the_doctor_budget_refills_with_time_up_to_its_burst() -> None:
+    budget = DoctorBudget(per_second=0.5, burst=1.0, wait_s=0.0)
+    assert budget.take() is True
+    budget.charge(1.5)  # -0.5 s
+    assert budget.take() is False
+    budget._at -= 2.0  # two seconds pass: +1.0 s, so about 0.5 s
+    assert budget.take() is True
+    budget.charge(0.4)  # about 0.1 s left
+    assert budget.take() is True
+    budget.charge(0.2)  # about -0.1 s
+    assert budget.take() is False
+    budget._at -= 100.0  # a long pause fills it to the burst (1.0 s), no further
+    assert budget.take() is True
+    budget.charge(0.9)
+    assert budget.take() is True
+    budget.charge(0.2)
+    assert budget.take() is False
+
+
+def test_a_wrong_signature_while_the_doctor_is_spent_says_so_and_names_nothing() -> None:
+    spent = platform()
+    spent.doctor_budget = DoctorBudget(per_second=0.0, burst=0.0)
+    found = spent.send_phone_sms_code(query(signature=query()["signature"].upper()))
+    assert (found.code, found.check) == (5420, "signature")
+    assert found.ext_msg == (
+        "signature: does not match SHA256(phone + codeType + random + ts + userDomainSecret) "
+        "for userDomain 'sandbox-demo'; the signature doctor is busy (too many wrong "
+        "signatures at once), so no mistake is named here: run smskit check on this request")
+    assert found.diagnosis is None
+
+
+def test_a_search_is_charged_its_cpu_time() -> None:
+    budget = DoctorBudget(per_second=0.0, burst=0.05, wait_s=0.0)
+    diagnosing = platform()
+    diagnosing.doctor_budget = budget
+    wrong = query(secret="not-the-secret-of-this-domain")  # the full search: ~15 ms of CPU
+    assert diagnosing.send_phone_sms_code(wrong).code == 5420
+    assert 0.05 - 0.2 < budget._tokens < 0.05 - 0.003  # charged, and not negatively

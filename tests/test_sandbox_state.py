@@ -242,3 +242,23 @@ def test_reset_forgets_everything() -> None:
     assert sandbox.outbox() == [] and sandbox.pending_failures() == 0
     assert verify(sandbox, "123456").status == "no_code"
     assert send(sandbox).delivery is not None  # the rate-limit history is gone too
+
+
+@pytest.mark.parametrize("digits,refused", [(0, True), (1, False), (18, False), (19, True)])
+def test_a_code_length_is_one_to_eighteen_digits(monkeypatch: pytest.MonkeyPatch, digits: int,
+                                                 refused: bool) -> None:
+    """Codes are drawn from 64 random bits: 10**18 < 2**64, 10**19 is not."""
+    from smskit.sandbox import state as state_module
+
+    real = state_module.policy_value
+    monkeypatch.setattr(state_module, "policy_value", lambda section, name: (
+        digits if (section, name) == ("codes", "digits") else real(section, name)))
+    if refused:
+        with pytest.raises(ValueError) as raised:
+            SandboxState(policy=RatePolicy.unlimited(), clock=FixedClock(START))
+        assert str(raised.value) == f"codes.digits must be 1-18, not {digits}"
+        return
+    sandbox = SandboxState(policy=RatePolicy.unlimited(), clock=FixedClock(START))
+    codes = [attempt.delivery.code for attempt in (send(sandbox, phone=f"1380000000{n}")
+                                                   for n in range(5)) if attempt.delivery]
+    assert len(codes) == 5 and all(len(code) == digits and code.isdigit() for code in codes)

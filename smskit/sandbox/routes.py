@@ -181,11 +181,7 @@ class Router:
         })
 
     def outbox(self, request: Request) -> Response:
-        filters = parse_query(request.query)
-        unknown = sorted(set(filters) - set(_OUTBOX_FILTERS))
-        if unknown:
-            raise HttpProblem(400, i18n.text("sandbox.extra.outbox_filters", unknown=shown(unknown),
-                                             allowed=names(_OUTBOX_FILTERS)))
+        filters = _filters(request, _OUTBOX_FILTERS)
         now = self.clock.now_ms()
         rows = [delivery.as_dict(now)
                 for delivery in self.state.outbox(filters.get("userDomain"))]
@@ -219,11 +215,7 @@ class Router:
                               "count": count, "answer": PlatformCode.SEND_FAILED})
 
     def requests(self, request: Request) -> Response:
-        filters = parse_query(request.query)
-        unknown = sorted(set(filters) - set(_REQUEST_FILTERS))
-        if unknown:
-            raise HttpProblem(400, i18n.text("sandbox.extra.log_filters", unknown=shown(unknown),
-                                             allowed=names(_REQUEST_FILTERS)))
+        filters = _filters(request, _REQUEST_FILTERS)
         for name in ("userDomain", "phone"):
             if name in filters and not filters[name]:
                 raise HttpProblem(400, i18n.text("sandbox.extra.filter_empty", name=name))
@@ -307,6 +299,19 @@ def text_field(body: Mapping[str, Any], name: str, *, required: bool = False) ->
         raise HttpProblem(400, i18n.text("sandbox.json.no_unicode_form", name=name,
                                          value=shown(value)))
     return value
+
+
+def _filters(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
+    """A listing's query filters (the outbox's or the request log's), each one it knows: 400
+    naming the others and the allowed ones."""
+    filters = parse_query(request.query)
+    unknown = sorted(set(filters) - set(allowed))
+    if unknown:
+        outbox = allowed is _OUTBOX_FILTERS
+        raise HttpProblem(400, i18n.text(
+            "sandbox.extra.outbox_filters" if outbox else "sandbox.extra.log_filters",
+            unknown=shown(unknown), allowed=names(allowed)))
+    return filters
 
 
 def code_type_of(value: Any) -> int:
