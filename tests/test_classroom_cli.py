@@ -49,7 +49,12 @@ def _start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str, str]
 
 def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
     process.terminate()
-    _, err = process.communicate(timeout=20)
+    try:
+        _, err = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:  # it ignored SIGTERM: a failure, and no process left
+        process.kill()
+        process.communicate()
+        raise
     return process.returncode, err
 
 
@@ -158,9 +163,11 @@ def test_sighup_starts_the_class_again_with_the_roster_as_it_is_now(tmp_path: Pa
             try:
                 answer = requests.get(url + "/_sandbox/class/roster", timeout=5,
                                       headers={"Authorization": f"Bearer {new.trainer_token}"})
-                break
+                if answer.status_code == 200:
+                    break  # the new class (a 403 is the old one, not yet stopped)
             except requests.ConnectionError:
-                time.sleep(0.1)  # polling interval while it starts again
+                pass  # between the old class and the new one
+            time.sleep(0.1)  # polling interval while it starts again
         assert answer is not None and answer.status_code == 200
         assert [row["name"] for row in answer.json()["trainees"]] == ["chen"]
         assert requests.get(url + "/_sandbox/class/roster", timeout=5, headers={
@@ -174,3 +181,14 @@ def test_sighup_starts_the_class_again_with_the_roster_as_it_is_now(tmp_path: Pa
     assert ("smskit classroom: SIGHUP: starting again, empty, with the roster as it is now"
             in err)
     assert new.trainer_token not in err and old_token not in err
+
+
+def test_a_stop_right_after_sighup_stops_it_rather_than_starting_again(tmp_path: Path) -> None:
+    """SIGHUP then SIGTERM before the class has started again: it stops (the stop is not lost
+    to the restart, which would leave a class sandbox nobody asked for)."""
+    process, _, _ = _start(tmp_path, "--names", "ana")
+    process.send_signal(signal.SIGHUP)
+    process.send_signal(signal.SIGTERM)
+    status, err = _stop(process)
+    assert status == 0, err
+    assert "starting again" not in err

@@ -167,7 +167,7 @@ def serve_until_stopped(sandbox: Sandbox, command: str, when_ready: Callable[[],
     ``hangup``, SIGHUP stops it too and sets ``hangup`` (the caller starts again: ``smskit
     classroom`` reloads its roster)."""
     stop = threading.Event()
-    on_signal = _set_on_signal(stop)
+    on_signal = _set_on_signal(stop, cancels=hangup)  # a stop wins over a pending restart
     wanted = {signal.SIGTERM: on_signal, signal.SIGINT: on_signal}
     if hangup is not None:
         wanted[signal.SIGHUP] = _set_on_signal(stop, also=hangup)
@@ -202,9 +202,13 @@ def _json_printer() -> Callable[[RequestRecord], None]:
     return show
 
 
-def _set_on_signal(stop: threading.Event, also: threading.Event | None = None
+def _set_on_signal(stop: threading.Event, also: threading.Event | None = None,
+                   cancels: threading.Event | None = None
                    ) -> Callable[[int, FrameType | None], None]:
+    """A handler that sets ``stop`` (and ``also``) and clears ``cancels``."""
     def handler(signum: int, frame: FrameType | None) -> None:
+        if cancels is not None:
+            cancels.clear()
         if also is not None:
             also.set()
         stop.set()
