@@ -19,13 +19,6 @@ the cell's source (a string literal with its quotes, or a comment) and NEW repla
 build refuses when OLD is no longer in the cell, and when the translated cell differs from the
 English one in anything but string literals and comments (compared token by token): the
 code stays the same, only what it prints or says to the reader is Chinese.
-
-A code cell may carry its own Chinese print labels and comments: a section opened by
-``<!-- cell-NN code -->`` lists, one per line, ``OLD → NEW``, where OLD is an exact piece of
-the cell's source (a string literal with its quotes, or a comment) and NEW replaces it. The
-build refuses when OLD is no longer in the cell, and when the translated cell differs from the
-English one in anything but string literals and comments (compared token by token): the
-code stays the same, only what it prints or says to the reader is Chinese.
 A NAME may hold a subfolder: ``exercises/1-signing`` is built from
 ``notebooks/exercises/1-signing.ipynb`` (itself built by scripts/exercises.py) and
 ``notebooks/zh/text/exercises/1-signing.md`` into ``notebooks/zh/exercises/1-signing.ipynb``.
