@@ -20,6 +20,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tests.fixtures.kernels import notebook_client
+
 ROOT = Path(__file__).resolve().parents[1]
 EDITIONS = {"en": ROOT / "notebooks" / "exercises", "zh": ROOT / "notebooks" / "zh" / "exercises"}
 NOTEBOOK_OF = {"E1": "1-signing", "E2": "1-signing", "E3": "1-signing", "E4": "2-sending",
@@ -176,8 +178,7 @@ def test_one_right_answer_passes_that_exercise_only(kernel_env: Path, language: 
     cells = answer_cells(notebook)
     placeholders = {exercise_id: cell.source for exercise_id, cell in cells.items()}
     assert sorted(cells) == sorted(e for e, n in NOTEBOOK_OF.items() if n == name)
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(kernel_env)}})
+    client = notebook_client(notebook, kernel_env)
     every = list(range(len(notebook.cells)))
     with client.setup_kernel():
         for exercise_id in sorted(cells):

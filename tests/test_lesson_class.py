@@ -20,7 +20,6 @@ from typing import Any
 import nbformat
 import pytest
 import requests
-from nbclient import NotebookClient
 
 from smskit.errors import SmskitError
 from smskit.sandbox import Sandbox
@@ -33,6 +32,7 @@ from smskit.training.classroom import (
     classroom_sender,
 )
 from smskit.training.progress import Progress
+from tests.fixtures.kernels import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -81,8 +81,7 @@ def as_hub_trainee(monkeypatch: pytest.MonkeyPatch, sb: Sandbox, trainee: Traine
 def executed(path: Path) -> Any:
     """The notebook as stored, run top to bottom by a real kernel (Run All)."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook_client(notebook, path.parent).execute()
     return notebook
 
 

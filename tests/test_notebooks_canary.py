@@ -21,12 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbclient
 import nbformat
 import pytest
 
 from smskit._data import load_json
 from smskit.sandbox import DomainTable, Sandbox
+from tests.fixtures.kernels import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -61,9 +61,8 @@ def _kernel_env(sb: Sandbox) -> dict[str, str]:
 
 def _execute(path: Path, env: dict[str, str]) -> dict[str, Any]:
     notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env=env)  # widget state is stored in the metadata: searched too
+    # widget state is stored in the metadata: searched too
+    notebook_client(notebook, path.parent, timeout_s=60).execute(env=env)
     executed: dict[str, Any] = json.loads(nbformat.writes(notebook))
     return executed
 
