@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from smskit.clock import SystemClock
@@ -184,11 +185,28 @@ def test_sighup_starts_the_class_again_with_the_roster_as_it_is_now(tmp_path: Pa
 
 
 def test_a_stop_right_after_sighup_stops_it_rather_than_starting_again(tmp_path: Path) -> None:
-    """SIGHUP then SIGTERM before the class has started again: it stops (the stop is not lost
-    to the restart, which would leave a class sandbox nobody asked for)."""
+    """SIGHUP then SIGTERM before the class has acted on either (both pending while it is
+    paused): it stops, and does not start again (a class sandbox nobody asked for)."""
     process, _, _ = _start(tmp_path, "--names", "ana")
-    process.send_signal(signal.SIGHUP)
-    process.send_signal(signal.SIGTERM)
+    for sig in (signal.SIGSTOP, signal.SIGHUP, signal.SIGTERM, signal.SIGCONT):
+        process.send_signal(sig)
     status, err = _stop(process)
     assert status == 0, err
     assert "starting again" not in err
+
+
+@pytest.mark.parametrize("delay_s", [0.0, 0.05, 0.3])
+def test_a_stop_while_it_starts_again_stops_it_cleanly(tmp_path: Path, delay_s: float) -> None:
+    """SIGTERM ``delay_s`` after it said it is starting again (before, during or after the
+    new start): the stop is neither lost to the restart nor a kill by the default action
+    (-15): it stops with status 0 and says so."""
+    process, _, _ = _start(tmp_path, "--names", "ana")
+    process.send_signal(signal.SIGHUP)
+    assert process.stderr is not None
+    said = process.stderr.readline()
+    assert "smskit classroom: SIGHUP: starting again" in said, said
+    time.sleep(delay_s)  # where the stop lands in the restart
+    process.terminate()
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, said + err
+    assert out.rstrip().endswith("smskit classroom: stopped"), out
