@@ -5,7 +5,7 @@ topic, and are registered here.
 
 Order: the files that hold a long test start first (the hub's journey, then slow and browser
 tests; each file keeps its own order), so that with ``--dist loadfile
---no-loadscope-reorder`` (``./kit test``) the two workers end together instead of one of
+--no-loadscope-reorder`` (``./kit test``) the workers end together instead of one of
 them starting a minute-long file when everything else is done.
 """
 
