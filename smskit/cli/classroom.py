@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -89,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(quiet=args.quiet)
     sandbox = Sandbox(host=args.host, port=args.port,
                       extension=Classroom(roster, answers=answer_judge), lang=args.lang)
+    # The class's threads start with these blocked: only the main thread takes them (it
+    # unblocks them once it catches them), so none meets the default action in a restart.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
     try:
         sandbox.start()
     except OSError as error:

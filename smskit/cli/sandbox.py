@@ -29,7 +29,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -165,14 +165,15 @@ def serve_until_stopped(sandbox: Sandbox, command: str, when_ready: Callable[[],
     the status ``when_ready`` returns to give up. Both signals are caught explicitly: a shell
     starts background jobs with SIGINT ignored, and a test harness may send either. With
     ``hangup``, SIGHUP stops it too and sets ``hangup`` (the caller starts again: ``smskit
-    classroom`` reloads its roster), unless a stop came with it: see :func:`_hold_signals`."""
+    classroom`` reloads its roster), unless a stop came with it."""
     stop = threading.Event()
     on_signal = _set_on_signal(stop, cancels=hangup)  # a stop wins over a pending restart
     wanted = {signal.SIGTERM: on_signal, signal.SIGINT: on_signal}
     if hangup is not None:
         wanted[signal.SIGHUP] = _set_on_signal(stop, also=hangup)
     previous = {number: signal.signal(number, handler) for number, handler in wanted.items()}
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)  # held by the restart that started us
+    # Blocked by ``smskit classroom`` before its threads started, or across a restart: ours now.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
     try:
         failed = when_ready()
         if failed is not None:
@@ -183,9 +184,13 @@ def serve_until_stopped(sandbox: Sandbox, command: str, when_ready: Callable[[],
         pass
     finally:
         if hangup is not None and hangup.is_set():
-            _hold_signals(wanted, hangup)
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+            # Starting again: a stop from now on must neither meet the default action nor be
+            # lost. Blocked here (and in the class's threads: see ``smskit classroom``), it
+            # stays pending across the exec until the new process catches it.
+            signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+        else:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
         sandbox.stop()
     if not quiet_stop and not (hangup is not None and hangup.is_set()):
         print(i18n.t("sandbox.banner.stopped", sandbox.lang, command=command), flush=True)
@@ -203,16 +208,6 @@ def _json_printer() -> Callable[[RequestRecord], None]:
         _emit({"event": "request", **record.as_dict()})
 
     return show
-
-
-def _hold_signals(numbers: Iterable[int], hangup: threading.Event) -> None:
-    """Before a restart: block ``numbers``, so that a stop sent from now on neither kills the
-    process (the default action, once our handlers are gone) nor is lost: it stays pending,
-    across the ``exec``, until the new process catches it. A stop already pending wins over
-    the restart (``hangup`` cleared)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
-    if signal.sigpending() & {signal.SIGTERM, signal.SIGINT}:
-        hangup.clear()
 
 
 def _set_on_signal(stop: threading.Event, also: threading.Event | None = None,
