@@ -376,6 +376,28 @@ def test_sandbox_routes_answer_400_or_200_for_odd_json(
     assert_still_serving(shared)
 
 
+#: Depths of a nested field value: over the limit, around where Python's own recursion gives
+#: out (the parser, or the encoder that repeats a refused value, one frame deeper), far past.
+_DEPTHS = [32, 500, *range(975, 995), 30_000]
+
+
+@pytest.mark.parametrize("route", sorted(VALID_BODY))
+def test_a_deeply_nested_value_is_400_too_deep_in_every_route(shared: Sandbox,
+                                                              route: str) -> None:
+    """Regression: ``{"parts": [[[...]]]}`` 981 lists deep passed the parser, then broke the
+    encoder that repeats a refused value (an internal error). A body nesting deeper than 32
+    levels is refused before any route reads it."""
+    for field in VALID_BODY[route]:
+        for depth in _DEPTHS:
+            body = ('{"' + field + '": ' + "[" * depth + "]" * depth + "}").encode()
+            answer = requests.post(shared.base_url + route, data=body, timeout=10)
+            assert (answer.status_code, answer.json()["extMsg"]) == (
+                400, "the request body nests deeper than 32 levels; its fields are plain "
+                     "values or lists of them"), (route, field, depth)
+    assert shared.internal_errors == 0
+    assert_still_serving(shared)
+
+
 #: Bodies whose refusal would repeat a huge value: thousands of unknown fields, a long list
 #: where text belongs, a reset naming thousands of parts.
 _HUGE_VALUES = [

@@ -58,7 +58,16 @@ def test_an_unknown_path_is_404_json_listing_the_api(sandbox: Sandbox) -> None:
     assert answer.status_code == 404
     body = answer.json()
     assert body["code"] == 404 and API_PATH in body["extMsg"]
+    assert body["extMsg"].startswith('no such path "/v2/sms/sendPhoneSmsCode". Known paths: ')
     assert_still_serving(sandbox)
+
+
+def test_a_long_unknown_path_is_repeated_only_to_150_characters(sandbox: Sandbox) -> None:
+    answer = requests.get(sandbox.base_url + "/" + "a" * 5_000, timeout=5)
+    assert answer.status_code == 404
+    said = answer.json()["extMsg"]
+    assert said.startswith('no such path "/' + "a" * 148 + '…. Known paths: '), said[:200]
+    assert len(said) < 1_000
 
 
 def test_a_near_miss_path_gets_a_hint(sandbox: Sandbox) -> None:

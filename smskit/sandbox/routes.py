@@ -135,7 +135,7 @@ class Router:
         lang = self.platform.lang
         hint = i18n.t("sandbox.http.did_you_mean", lang, path=near[0]) if near else ""
         listing = "; ".join(f"{'/'.join(sorted(m))} {p}" for p, m in self.routes.items())
-        return i18n.t("sandbox.http.not_found", lang, path=repr(path), hint=hint,
+        return i18n.t("sandbox.http.not_found", lang, path=shown(path), hint=hint,
                       listing=listing)
 
     # -- the API ---------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def _count(filters: Mapping[str, str], name: str) -> int | None:
         return None
     if not text or len(text) > _MAX_FILTER_DIGITS or not _DIGITS.issuperset(text):
         raise HttpProblem(400, i18n.text("sandbox.extra.filter_number", name=name,
-                                         most=_MAX_FILTER_DIGITS, value=repr(text[:40])))
+                                         most=_MAX_FILTER_DIGITS, value=shown(text[:40])))
     return int(text)
 
 
@@ -246,10 +246,37 @@ def _lenient_query(query: str) -> dict[str, str]:
         return {}
 
 
+#: How deep a JSON body may nest: the routes read plain values and lists of them.
+_MOST_NESTED = 32
+#: What a JSON body's top-level value is, in JSON's words (a body that is not an object).
+_JSON_KINDS = {list: "array", str: "string", bool: "true/false", type(None): "null"}
+
+
+def _too_deep() -> HttpProblem:
+    return HttpProblem(400, i18n.text("sandbox.json.too_deep", most=_MOST_NESTED))
+
+
+def _nests_deeper(value: Any, most: int) -> bool:
+    """Whether ``value`` holds lists or objects more than ``most`` levels deep (walked with
+    a stack of its own: a deep value must not exhaust Python's)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            if depth > most:
+                return True
+            pending.extend((child, depth + 1)
+                           for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def shown(value: Any) -> str:
-    """A refused value as an answer repeats it: its ``repr``, cut after :data:`_MOST_SHOWN`
+    """A refused value of a JSON body as an answer repeats it: in JSON, as the client wrote
+    it (``true``, ``null``, ``"x"``, whatever its language), cut after :data:`_MOST_SHOWN`
     characters (marked ``…``) so a huge value never makes a huge answer."""
-    text = repr(value)
+    text = json.dumps(value, ensure_ascii=False)
+    if not has_utf8(text):  # a lone surrogate ("\ud800") stays escaped: the answer is UTF-8
+        text = json.dumps(value)
     return text if len(text) <= _MOST_SHOWN else text[:_MOST_SHOWN] + "…"
 
 
@@ -271,12 +298,15 @@ def json_object(body: bytes) -> dict[str, Any]:
         raise HttpProblem(400, i18n.text("sandbox.json.invalid", reason=error.msg,
                                          line=error.lineno, column=error.colno,
                                          position=error.pos)) from None
-    except RecursionError as error:
-        raise HttpProblem(400, i18n.text("sandbox.json.too_deep", reason=str(error))) from None
+    except RecursionError:  # deeper than the parser goes
+        raise _too_deep() from None
     except ValueError as error:  # an integer too long to convert
         raise HttpProblem(400, i18n.text("sandbox.json.unreadable", reason=str(error))) from None
+    if _nests_deeper(value, _MOST_NESTED):  # nothing the routes read nests; it could not be shown
+        raise _too_deep()
     if not isinstance(value, dict):
-        raise HttpProblem(400, i18n.text("sandbox.json.not_object", kind=type(value).__name__))
+        raise HttpProblem(400, i18n.text("sandbox.json.not_object", kind=_JSON_KINDS.get(
+            type(value), "number")))
     return value
 
 
@@ -285,7 +315,7 @@ def only_fields(body: Mapping[str, Any], allowed: Iterable[str]) -> None:
     unknown = sorted(set(body) - set(allowed))
     if unknown:
         raise HttpProblem(400, i18n.text("sandbox.json.unknown_fields", unknown=shown(unknown),
-                                         allowed=repr(sorted(allowed))))
+                                         allowed=names(sorted(allowed))))
 
 
 def text_field(body: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
