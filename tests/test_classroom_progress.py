@@ -88,6 +88,22 @@ def test_unknown_exercise_ids_answer_400_naming_the_field(
     assert board(sb, roster)["trainees"][0]["exercises"] == []
 
 
+def test_an_unknown_exercise_and_a_field_of_another_json_type_are_named_in_json(
+        sb: Sandbox, roster: Roster) -> None:
+    """The refused value is repeated as JSON writes it (the trainee's client may be any
+    language): ``"E9"``, ``"3"``, ``1``; the type by its JSON name."""
+    ids = "E1, E2, E3, E4, E5, E6, E7"
+    said = [post_record(sb, roster.trainees[0], "E9", passed=True).json()["extMsg"],
+            post_record(sb, roster.trainees[0], "E1", passed=True,
+                        attempts="3").json()["extMsg"],  # type: ignore[arg-type]
+            post_record(sb, roster.trainees[0], "E1", passed=1).json()["extMsg"]]
+    assert said == [
+        f'not an exercise record: exercise "E9" is not an exercise of this course ({ids})',
+        'not an exercise record: attempts must be a JSON integer, got "3"',
+        "not an exercise record: passed must be a JSON boolean, got 1"]
+    assert board(sb, roster)["trainees"][0]["exercises"] == []
+
+
 def test_the_boundary_ids_are_accepted(sb: Sandbox, roster: Roster) -> None:
     for exercise in ("E1", "E7"):
         assert post_record(sb, roster.trainees[0], exercise, passed=False).status_code == 200
@@ -360,6 +376,13 @@ def test_answers_the_sandbox_does_not_judge_are_400(
     answer = post_answer(sb, roster.trainees[0], payload)
     assert answer.status_code == 400 and field in answer.json()["extMsg"]
     assert board(sb, roster)["trainees"][0]["exercises"] == []
+
+
+def test_an_answer_to_an_exercise_the_sandbox_does_not_judge_names_it_in_json(
+        sb: Sandbox, roster: Roster) -> None:
+    said = post_answer(sb, roster.trainees[0], {"exercise": "E1", "answer": "x"}).json()
+    assert said["extMsg"] == ('exercise must be one of E6, E7 (the sandbox judges those answers '
+                              'itself), got "E1"')
 
 
 def test_without_a_judge_the_answer_route_is_absent(roster: Roster) -> None:

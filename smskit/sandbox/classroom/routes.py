@@ -18,7 +18,14 @@ from smskit.sandbox.classroom.guard import Refused
 from smskit.sandbox.classroom.progress import BadRecord, exercise_inputs, parse_record
 from smskit.sandbox.classroom.roster import Trainee
 from smskit.sandbox.extension import RouteTable, SandboxParts
-from smskit.sandbox.routes import PREFIX, code_type_of, json_object, only_fields, text_field
+from smskit.sandbox.routes import (
+    PREFIX,
+    code_type_of,
+    json_object,
+    only_fields,
+    shown,
+    text_field,
+)
 from smskit.sandbox.wire import HttpProblem, Request, Response
 
 if TYPE_CHECKING:
@@ -194,7 +201,7 @@ class ClassroomRoutes:
         exercise = body.get("exercise")
         if exercise not in JUDGED_ANSWERS:
             raise HttpProblem(400, i18n.text("classroom.answer.exercise",
-                                             exercise=repr(exercise)[:40],
+                                             exercise=shown(exercise),
                                              judged=", ".join(JUDGED_ANSWERS)))
         if "answer" not in body:
             raise HttpProblem(400, i18n.text("classroom.answer.missing"))
