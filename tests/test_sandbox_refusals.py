@@ -190,11 +190,17 @@ def test_a_clock_that_cannot_move_is_409_in_either_language() -> None:
             assert answer.status_code == 409 and answer.json()["extMsg"] == expected
 
 
-def test_the_python_reset_refuses_bad_parts_in_the_kits_language() -> None:
+@pytest.mark.parametrize(("parts", "got"), [
+    (["inbox"], '["inbox"]'), (("outbox", "inbox"), '["outbox", "inbox"]'), (5, "5"),
+    (True, "true"), ([], "[]"), (object, '"<class \'object\'>"'),
+])
+def test_the_python_reset_refuses_bad_parts_in_the_kits_language(parts: object,
+                                                                  got: str) -> None:
+    """Whatever a Python caller passes, a ValueError naming the rule (a number, which cannot
+    be iterated, used to be a TypeError); the value as JSON would write it."""
     with Sandbox(lang="en") as sb, pytest.raises(ValueError) as raised:
-        sb.reset(parts=["inbox"])
-    assert str(raised.value) == f"parts must be \"all\" or a non-empty list of {PARTS_EN}, got " \
-                                '["inbox"]'
+        sb.reset(parts=parts)  # type: ignore[arg-type]
+    assert str(raised.value) == f'parts must be "all" or a non-empty list of {PARTS_EN}, got {got}'
 
 
 def test_the_command_line_sandbox_answers_in_the_language_of_its_lang_flag(

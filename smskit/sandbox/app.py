@@ -13,7 +13,7 @@ import contextlib
 import ipaddress
 import random as _random
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -253,8 +253,9 @@ class Sandbox:
         extension's progress (``None``), every part and the clock (``"all"``), or only the
         parts named (of ``control.RESET_PARTS``: outbox, rates, faults, requests, progress,
         clock)."""
-        self._reset_parts(reset_parts(parts if parts is None or isinstance(parts, str)
-                                      else list(parts)))
+        if isinstance(parts, Iterable) and not isinstance(parts, str):
+            parts = list(parts)  # a tuple or set names parts as well as a list
+        self._reset_parts(reset_parts(parts))  # anything else: a ValueError naming the rule
 
     def _reset_parts(self, parts: Collection[str]) -> None:
         self.state.reset(outbox="outbox" in parts, rates="rates" in parts,

@@ -271,12 +271,13 @@ def _nests_deeper(value: Any, most: int) -> bool:
 
 
 def shown(value: Any) -> str:
-    """A refused value of a JSON body as an answer repeats it: in JSON, as the client wrote
-    it (``true``, ``null``, ``"x"``, whatever its language), cut after :data:`_MOST_SHOWN`
-    characters (marked ``…``) so a huge value never makes a huge answer."""
-    text = json.dumps(value, ensure_ascii=False)
+    """A refused value (of a JSON body, a query, a path) as an answer repeats it: in JSON,
+    whatever the client's language (``true``, ``null``, ``"x"``; what JSON cannot write, from
+    a Python caller, as its ``repr`` in a string), cut after :data:`_MOST_SHOWN` characters
+    (marked ``…``) so a huge value never makes a huge answer."""
+    text = json.dumps(value, ensure_ascii=False, default=repr)
     if not has_utf8(text):  # a lone surrogate ("\ud800") stays escaped: the answer is UTF-8
-        text = json.dumps(value)
+        text = json.dumps(value, default=repr)
     return text if len(text) <= _MOST_SHOWN else text[:_MOST_SHOWN] + "…"
 
 
