@@ -11,6 +11,7 @@ Screenshots go to test-artifacts/hub/.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import pwd
@@ -385,10 +386,14 @@ def _next_group(browser: Browser, classroom: Classroom, old: dict[str, str]) -> 
 
 
 def _servers(classroom: Classroom) -> dict[str, psutil.Process]:
+    """Each trainee's JupyterLab among the hub's processes. A process that has just exited
+    (gone, or a zombie not yet reaped: the hub's short-lived helpers) is passed over; a
+    trainee without a running server is then missing, and the caller's lookup fails."""
     found = {}
     for process in classroom.descendants():
-        if "jupyterhub-singleuser" in " ".join(process.cmdline()):
-            found[process.environ()["JUPYTERHUB_USER"]] = process
+        with contextlib.suppress(psutil.NoSuchProcess):  # psutil.ZombieProcess included
+            if "jupyterhub-singleuser" in " ".join(process.cmdline()):
+                found[process.environ()["JUPYTERHUB_USER"]] = process
     return found
 
 
