@@ -59,8 +59,8 @@ _QUERY_NAMES = frozenset(QUERY_ORDER)
 #: The answer to every delivered send: the platform's success envelope, encoded once.
 _DELIVERED = Response.constant(200, success_envelope())
 
-__all__ = ["PREFIX", "Handler", "Router", "code_type_of", "json_object", "names", "only_fields",
-           "shown", "text_field"]
+__all__ = ["JSON_TYPE_NAMES", "PREFIX", "Handler", "Router", "code_type_of", "json_object",
+           "names", "only_fields", "shown", "text_field"]
 
 
 class Router:
@@ -248,8 +248,10 @@ def _lenient_query(query: str) -> dict[str, str]:
 
 #: How deep a JSON body may nest: the routes read plain values and lists of them.
 _MOST_NESTED = 32
-#: What a JSON body's top-level value is, in JSON's words (a body that is not an object).
-_JSON_KINDS = {list: "array", str: "string", bool: "true/false", type(None): "null"}
+#: The Python types of decoded JSON, by JSON's names for them (what a refusal says).
+JSON_TYPE_NAMES: dict[type, str] = {dict: "object", list: "array", str: "string",
+                                    bool: "boolean", int: "integer", float: "number",
+                                    type(None): "null"}
 
 
 def _too_deep() -> HttpProblem:
@@ -306,8 +308,8 @@ def json_object(body: bytes) -> dict[str, Any]:
     if _nests_deeper(value, _MOST_NESTED):  # nothing the routes read nests; it could not be shown
         raise _too_deep()
     if not isinstance(value, dict):
-        raise HttpProblem(400, i18n.text("sandbox.json.not_object", kind=_JSON_KINDS.get(
-            type(value), "number")))
+        raise HttpProblem(400, i18n.text("sandbox.json.not_object",
+                                         kind=JSON_TYPE_NAMES[type(value)]))
     return value
 
 

@@ -20,15 +20,13 @@ from typing import Any
 
 from smskit import i18n
 from smskit._data import load_json
-from smskit.sandbox.routes import shown
+from smskit.sandbox.routes import JSON_TYPE_NAMES, shown
 
 #: One exercise record as a trainee's ``Progress`` sends it (``ExerciseRecord.as_dict()``).
 ProgressRecord = dict[str, Any]
 SELF, SANDBOX = "self", "sandbox"
 _FIELDS: dict[str, type] = {"exercise": str, "passed": bool, "attempts": int,
                             "last_verdict": str, "time": str}
-#: The record's field types in JSON's words.
-_JSON_NAMES = {str: "string", bool: "boolean", int: "integer"}
 _MISTAKE = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
 
 
@@ -64,7 +62,7 @@ def parse_record(raw: Mapping[str, Any]) -> ProgressRecord:
     for name, kind in _FIELDS.items():
         value = raw.get(name)
         if type(value) is not kind:
-            raise BadRecord(name, "json_type", kind=_JSON_NAMES[kind], value=shown(value))
+            raise BadRecord(name, "json_type", kind=JSON_TYPE_NAMES[kind], value=shown(value))
     ids = exercise_ids()
     if raw["exercise"] not in ids:
         raise BadRecord("exercise", "not_exercise", value=shown(raw["exercise"]),
